@@ -1,0 +1,272 @@
+"""Opening the SQLite file and its schema: the one module that knows the tables.
+
+Every connection runs in WAL mode with foreign keys on and a busy timeout; the file is created
+0600 in a 0700 folder. The schema is a list of versioned migrations (sqlite_utils.Migrations),
+applied in one IMMEDIATE transaction so two processes opening a new file never race.
+
+Money and quantities are stored as TEXT holding a canonical Decimal, never as REAL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+from .errors import UserError
+from .text import fold
+
+BUSY_TIMEOUT_MS = 5000
+
+sqlite3.register_adapter(Decimal, str)
+
+migrations = Migrations("econnect")
+
+
+def open_db(path: Path | str, *, migrate: bool = True, create: bool = True) -> Database:
+    """Open (and create, and migrate) the database at `path`."""
+    path = Path(path)
+    if not path.exists():
+        if not create:
+            raise UserError(f"La base de données {path} n'existe pas (lancez « econnect init »).")
+        _create_private_file(path)
+    try:
+        conn = sqlite3.connect(
+            str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
+        db = Database(conn)
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.create_function("fold", 1, fold, deterministic=True)
+        if migrate:
+            apply_migrations(db)
+    except sqlite3.DatabaseError as exc:
+        raise UserError(
+            f"Impossible d'ouvrir la base de données {path} : {describe(exc)}."
+        ) from exc
+    return db
+
+
+def _create_private_file(path: Path) -> None:
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def describe(exc: sqlite3.Error) -> str:
+    """A short French reason for a SQLite error."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return "elle est verrouillée par un autre programme"
+    if "not a database" in text or "malformed" in text:
+        return "le fichier n'est pas une base econnect valide ou il est endommagé"
+    if "readonly" in text or "read-only" in text:
+        return "elle est en lecture seule"
+    if "disk" in text and "full" in text:
+        return "le disque est plein"
+    if "unable to open" in text:
+        return "le fichier ne peut pas être ouvert"
+    return str(exc)
+
+
+def apply_migrations(db: Database) -> None:
+    if not migrations.pending(db):
+        return
+    with write_transaction(db):
+        known = {m.name for m in migrations._migrations}
+        newer = [m.name for m in migrations.applied(db) if m.name not in known]
+        if newer:
+            raise UserError(
+                "La base de données a été créée par une version plus récente d'econnect "
+                f"(migration {newer[0]} inconnue)."
+            )
+        migrations.apply(db)
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """One unit of work. Takes the write lock at once (BEGIN IMMEDIATE) so a transaction never
+    fails half-way on a lock upgrade; nested calls become savepoints."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            db.conn.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+
+
+@migrations()
+def m001_gc(db: Database) -> None:
+    """The commercial management's tables."""
+    for statement in _GC_SCHEMA.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_GC_SCHEMA = """
+CREATE TABLE companies (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL
+);
+CREATE TABLE sites (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    company_code TEXT NOT NULL REFERENCES companies(code)
+);
+CREATE TABLE depots (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    site_code TEXT NOT NULL REFERENCES sites(code)
+);
+CREATE TABLE units (code TEXT PRIMARY KEY, label TEXT NOT NULL);
+CREATE TABLE price_categories (code TEXT PRIMARY KEY, label TEXT NOT NULL);
+CREATE TABLE article_families (code TEXT PRIMARY KEY, label TEXT NOT NULL);
+CREATE TABLE client_families (code TEXT PRIMARY KEY, label TEXT NOT NULL);
+CREATE TABLE supplier_families (code TEXT PRIMARY KEY, label TEXT NOT NULL);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    family_code TEXT REFERENCES article_families(code),
+    unit_code TEXT NOT NULL REFERENCES units(code),
+    vat_rate TEXT NOT NULL DEFAULT '20',
+    export_available INTEGER NOT NULL DEFAULT 0 CHECK (export_available IN (0, 1)),
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+);
+CREATE TABLE prices (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    price_category_code TEXT NOT NULL REFERENCES price_categories(code),
+    unit_code TEXT REFERENCES units(code),
+    price TEXT NOT NULL
+);
+CREATE UNIQUE INDEX prices_key ON prices(article_id, price_category_code, ifnull(unit_code, ''));
+CREATE TABLE stocks (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    depot_code TEXT NOT NULL REFERENCES depots(code),
+    quantity TEXT NOT NULL,
+    PRIMARY KEY (article_id, depot_code)
+);
+CREATE TABLE tiers (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('client', 'fournisseur')),
+    code TEXT NOT NULL,
+    civility TEXT,
+    name TEXT NOT NULL,
+    address1 TEXT,
+    address2 TEXT,
+    postal_code TEXT,
+    city TEXT,
+    country TEXT,
+    phone TEXT,
+    mobile TEXT,
+    email TEXT,
+    siret TEXT,
+    vat_number TEXT,
+    client_family_code TEXT REFERENCES client_families(code),
+    supplier_family_code TEXT REFERENCES supplier_families(code),
+    payment_method TEXT,
+    UNIQUE (kind, code),
+    CHECK (kind = 'client' OR client_family_code IS NULL),
+    CHECK (kind = 'fournisseur' OR supplier_family_code IS NULL)
+);
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY,
+    tiers_id INTEGER NOT NULL REFERENCES tiers(id) ON DELETE CASCADE,
+    code TEXT,
+    civility TEXT,
+    last_name TEXT NOT NULL,
+    first_name TEXT,
+    function TEXT,
+    phone TEXT,
+    mobile TEXT,
+    email TEXT
+);
+CREATE UNIQUE INDEX contacts_code ON contacts(tiers_id, code) WHERE code IS NOT NULL;
+CREATE INDEX contacts_tiers ON contacts(tiers_id);
+CREATE TABLE article_filters (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    families TEXT NOT NULL DEFAULT '[]',
+    code_prefix TEXT,
+    label_contains TEXT,
+    export_available INTEGER CHECK (export_available IN (0, 1)),
+    active INTEGER CHECK (active IN (0, 1))
+);
+CREATE TABLE client_filters (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    families TEXT NOT NULL DEFAULT '[]',
+    postal_code_prefix TEXT,
+    city TEXT
+);
+CREATE TABLE document_counters (
+    doc_type TEXT PRIMARY KEY CHECK (doc_type IN ('commande', 'livraison')),
+    last_number INTEGER NOT NULL
+);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    doc_type TEXT NOT NULL CHECK (doc_type IN ('commande', 'livraison')),
+    number TEXT NOT NULL,
+    date TEXT NOT NULL,
+    company_code TEXT NOT NULL REFERENCES companies(code),
+    site_code TEXT NOT NULL REFERENCES sites(code),
+    depot_code TEXT NOT NULL REFERENCES depots(code),
+    client_id INTEGER NOT NULL REFERENCES tiers(id),
+    payment_method TEXT,
+    reference TEXT,
+    comment TEXT,
+    status TEXT NOT NULL DEFAULT 'brouillon' CHECK (status IN ('brouillon', 'valide', 'facture')),
+    connector_code TEXT,
+    external_id TEXT,
+    total_ht TEXT NOT NULL DEFAULT '0',
+    total_vat TEXT NOT NULL DEFAULT '0',
+    total_ttc TEXT NOT NULL DEFAULT '0',
+    content_hash TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (doc_type, number),
+    UNIQUE (connector_code, external_id)
+);
+CREATE INDEX documents_client ON documents(client_id);
+CREATE TABLE document_lines (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    label TEXT NOT NULL,
+    quantity TEXT NOT NULL,
+    unit_code TEXT REFERENCES units(code),
+    unit_price TEXT NOT NULL,
+    discount_percent TEXT,
+    vat_rate TEXT NOT NULL,
+    amount_ht TEXT NOT NULL,
+    intervention_date TEXT,
+    work_site TEXT,
+    surface TEXT,
+    driver TEXT,
+    equipment TEXT
+);
+CREATE INDEX document_lines_document ON document_lines(document_id, position);
+CREATE INDEX document_lines_article ON document_lines(article_id)
+"""

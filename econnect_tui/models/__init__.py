@@ -1,0 +1,1 @@
+"""pydantic models shared by every layer."""

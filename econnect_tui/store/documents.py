@@ -1,0 +1,293 @@
+"""GC documents (orders and delivery notes) and their lines."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlite_utils import Database
+
+from ..db import write_transaction
+from ..errors import NotFound, UserError
+from ..models.amounts import document_totals
+from ..models.gc import DocStatus, DocType, Document, DocumentLine, TiersKind
+
+_DOC_COLS = (
+    "d.id",
+    "d.doc_type",
+    "d.number",
+    "d.date",
+    "d.company_code",
+    "d.site_code",
+    "d.depot_code",
+    "t.code",
+    "t.name",
+    "d.payment_method",
+    "d.reference",
+    "d.comment",
+    "d.status",
+    "d.connector_code",
+    "d.external_id",
+    "d.total_ht",
+    "d.total_vat",
+    "d.total_ttc",
+)
+_SELECT = f"SELECT {', '.join(_DOC_COLS)} FROM documents d JOIN tiers t ON t.id = d.client_id"
+_LINE_COLS = (
+    "l.position",
+    "a.code",
+    "l.label",
+    "l.quantity",
+    "l.unit_code",
+    "l.unit_price",
+    "l.discount_percent",
+    "l.vat_rate",
+    "l.amount_ht",
+    "l.intervention_date",
+    "l.work_site",
+    "l.surface",
+    "l.driver",
+    "l.equipment",
+)
+
+
+def _dec(v):
+    return None if v is None else Decimal(v)
+
+
+def _document(row, lines: list[DocumentLine] | None = None) -> Document:
+    return Document.model_construct(
+        id=row[0],
+        doc_type=DocType(row[1]),
+        number=row[2],
+        date=date.fromisoformat(row[3]),
+        company_code=row[4],
+        site_code=row[5],
+        depot_code=row[6],
+        client_code=row[7],
+        client_name=row[8],
+        payment_method=row[9],
+        reference=row[10],
+        comment=row[11],
+        status=DocStatus(row[12]),
+        connector_code=row[13],
+        external_id=row[14],
+        total_ht=Decimal(row[15]),
+        total_vat=Decimal(row[16]),
+        total_ttc=Decimal(row[17]),
+        lines=lines or [],
+    )
+
+
+def _line(r) -> DocumentLine:
+    return DocumentLine.model_construct(
+        position=r[0],
+        article_code=r[1],
+        label=r[2],
+        quantity=Decimal(r[3]),
+        unit_code=r[4],
+        unit_price=Decimal(r[5]),
+        discount_percent=_dec(r[6]),
+        vat_rate=Decimal(r[7]),
+        amount_ht=Decimal(r[8]),
+        intervention_date=date.fromisoformat(r[9][:10]) if r[9] else None,
+        work_site=r[10],
+        surface=_dec(r[11]),
+        driver=r[12],
+        equipment=r[13],
+    )
+
+
+def lines_of(db: Database, document_id: int) -> list[DocumentLine]:
+    cur = db.execute(
+        f"SELECT {', '.join(_LINE_COLS)} FROM document_lines l"
+        " JOIN articles a ON a.id = l.article_id WHERE l.document_id = ? ORDER BY l.position",
+        [document_id],
+    )
+    return [_line(r) for r in cur]
+
+
+def list_documents(db: Database, *, with_lines: bool = False) -> list[Document]:
+    docs = [_document(r) for r in db.execute(f"{_SELECT} ORDER BY d.date DESC, d.number DESC")]
+    if with_lines:
+        for doc in docs:
+            doc.lines = lines_of(db, doc.id)
+    return docs
+
+
+def get_document(db: Database, document_id: int) -> Document:
+    row = db.execute(f"{_SELECT} WHERE d.id = ?", [document_id]).fetchone()
+    if row is None:
+        raise NotFound("Ce document n'existe plus.")
+    return _document(row, lines_of(db, document_id))
+
+
+def find_documents(db: Database, number: str) -> list[Document]:
+    """Documents whose GC number or external id (NumeroDocument) is `number`."""
+    cur = db.execute(f"{_SELECT} WHERE d.number = ? OR d.external_id = ?", [number, number])
+    return [_document(r) for r in cur]
+
+
+def find_by_external_id(db: Database, connector_code: str, external_id: str) -> Document | None:
+    row = db.execute(
+        f"{_SELECT} WHERE d.connector_code = ? AND d.external_id = ?",
+        [connector_code, external_id],
+    ).fetchone()
+    return _document(row) if row else None
+
+
+def next_number(db: Database, doc_type: DocType) -> str:
+    """Allocates the next GC number of a type (inside the caller's transaction)."""
+    row = db.execute(
+        "INSERT INTO document_counters (doc_type, last_number) VALUES (?, 1)"
+        " ON CONFLICT(doc_type) DO UPDATE SET last_number = last_number + 1"
+        " RETURNING last_number",
+        [doc_type.value],
+    ).fetchone()
+    return f"{doc_type.prefix}{row[0]:06d}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _insert_lines(db: Database, document_id: int, lines: list[DocumentLine]) -> None:
+    ids = dict(
+        db.execute(
+            "SELECT code, id FROM articles WHERE code IN (SELECT value FROM json_each(?))",
+            [_json_list({ln.article_code for ln in lines})],
+        ).fetchall()
+    )
+    rows = []
+    for ln in lines:
+        if ln.article_code not in ids:
+            raise NotFound(f"L'article « {ln.article_code} » n'existe pas.")
+        rows.append(
+            (
+                document_id,
+                ln.position,
+                ids[ln.article_code],
+                ln.label,
+                ln.quantity,
+                ln.unit_code,
+                ln.unit_price,
+                ln.discount_percent,
+                ln.vat_rate,
+                ln.amount_ht,
+                ln.intervention_date.isoformat() if ln.intervention_date else None,
+                ln.work_site,
+                ln.surface,
+                ln.driver,
+                ln.equipment,
+            )
+        )
+    db.conn.executemany(
+        "INSERT INTO document_lines (document_id, position, article_id, label, quantity,"
+        " unit_code, unit_price, discount_percent, vat_rate, amount_ht, intervention_date,"
+        " work_site, surface, driver, equipment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+
+
+def _json_list(values) -> str:
+    import json
+
+    return json.dumps(sorted(values))
+
+
+def create_document(db: Database, doc: Document, content_hash: str | None = None) -> Document:
+    """Insert a document and its lines; allocates its number; totals computed from the lines."""
+    totals = document_totals((ln.amount_ht, ln.vat_rate) for ln in doc.lines)
+    now = _now()
+    with write_transaction(db):
+        client = db.execute(
+            "SELECT id FROM tiers WHERE kind = ? AND code = ?",
+            [TiersKind.CLIENT.value, doc.client_code],
+        ).fetchone()
+        if client is None:
+            raise NotFound(f"Le client « {doc.client_code} » n'existe pas.")
+        number = next_number(db, doc.doc_type)
+        cur = db.execute(
+            "INSERT INTO documents (doc_type, number, date, company_code, site_code, depot_code,"
+            " client_id, payment_method, reference, comment, status, connector_code,"
+            " external_id, total_ht, total_vat, total_ttc, content_hash, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                doc.doc_type.value,
+                number,
+                doc.date.isoformat(),
+                doc.company_code,
+                doc.site_code,
+                doc.depot_code,
+                client[0],
+                doc.payment_method,
+                doc.reference,
+                doc.comment,
+                doc.status.value,
+                doc.connector_code,
+                doc.external_id,
+                totals.total_ht,
+                totals.total_vat,
+                totals.total_ttc,
+                content_hash,
+                now,
+                now,
+            ],
+        )
+        document_id = cur.lastrowid
+        _insert_lines(db, document_id, doc.lines)
+    return doc.model_copy(
+        update={
+            "id": document_id,
+            "number": number,
+            "total_ht": totals.total_ht,
+            "total_vat": totals.total_vat,
+            "total_ttc": totals.total_ttc,
+        }
+    )
+
+
+def replace_document(db: Database, document_id: int, doc: Document, content_hash: str) -> None:
+    """A changed draft: header fields and lines replaced, the GC number kept."""
+    totals = document_totals((ln.amount_ht, ln.vat_rate) for ln in doc.lines)
+    with write_transaction(db):
+        current = get_document(db, document_id)
+        if current.status is not DocStatus.DRAFT:
+            raise UserError(f"Le document {current.number} est {current.status.label.lower()}.")
+        client = db.execute(
+            "SELECT id FROM tiers WHERE kind = 'client' AND code = ?", [doc.client_code]
+        ).fetchone()
+        if client is None:
+            raise NotFound(f"Le client « {doc.client_code} » n'existe pas.")
+        db.execute(
+            "UPDATE documents SET date = ?, client_id = ?, payment_method = ?, reference = ?,"
+            " comment = ?, total_ht = ?, total_vat = ?, total_ttc = ?, content_hash = ?,"
+            " updated_at = ? WHERE id = ?",
+            [
+                doc.date.isoformat(),
+                client[0],
+                doc.payment_method,
+                doc.reference,
+                doc.comment,
+                totals.total_ht,
+                totals.total_vat,
+                totals.total_ttc,
+                content_hash,
+                _now(),
+                document_id,
+            ],
+        )
+        db.execute("DELETE FROM document_lines WHERE document_id = ?", [document_id])
+        _insert_lines(db, document_id, doc.lines)
+
+
+def set_status(db: Database, document_id: int, status: DocStatus) -> None:
+    with write_transaction(db):
+        db.execute(
+            "UPDATE documents SET status = ?, updated_at = ? WHERE id = ?",
+            [status.value, _now(), document_id],
+        )
+
+
+def count_documents(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM documents").fetchone()[0]

@@ -1,0 +1,168 @@
+"""The small reference tables: companies › sites › depots, units, price categories, families."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlite_utils import Database
+
+from ..db import write_transaction
+from ..errors import NotFound, UserError
+from ..models.gc import CodeLabel, Company, Depot, Site
+
+
+class RefKind(StrEnum):
+    COMPANIES = "entreprises"
+    SITES = "sites"
+    DEPOTS = "depots"
+    UNITS = "unites"
+    PRICE_CATEGORIES = "categories-tarifaires"
+    ARTICLE_FAMILIES = "familles-articles"
+    CLIENT_FAMILIES = "familles-clients"
+    SUPPLIER_FAMILIES = "familles-fournisseurs"
+
+
+@dataclass(frozen=True)
+class RefTable:
+    kind: RefKind
+    table: str
+    model: type[Company] | type[Site] | type[Depot] | type[CodeLabel]
+    singular: str  # French, with its article: « l'entreprise »
+    plural: str  # French title: « Entreprises »
+    parent: RefKind | None = None  # the table the `*_code` field points to
+
+    @property
+    def fields(self) -> list[str]:
+        return list(self.model.model_fields)
+
+
+REF_TABLES: dict[RefKind, RefTable] = {
+    t.kind: t
+    for t in (
+        RefTable(RefKind.COMPANIES, "companies", Company, "l'entreprise", "Entreprises"),
+        RefTable(RefKind.SITES, "sites", Site, "le site", "Sites", RefKind.COMPANIES),
+        RefTable(RefKind.DEPOTS, "depots", Depot, "le dépôt", "Dépôts", RefKind.SITES),
+        RefTable(RefKind.UNITS, "units", CodeLabel, "l'unité", "Unités"),
+        RefTable(
+            RefKind.PRICE_CATEGORIES,
+            "price_categories",
+            CodeLabel,
+            "la catégorie tarifaire",
+            "Catégories tarifaires",
+        ),
+        RefTable(
+            RefKind.ARTICLE_FAMILIES,
+            "article_families",
+            CodeLabel,
+            "la famille d'articles",
+            "Familles d'articles",
+        ),
+        RefTable(
+            RefKind.CLIENT_FAMILIES,
+            "client_families",
+            CodeLabel,
+            "la famille de clients",
+            "Familles de clients",
+        ),
+        RefTable(
+            RefKind.SUPPLIER_FAMILIES,
+            "supplier_families",
+            CodeLabel,
+            "la famille de fournisseurs",
+            "Familles de fournisseurs",
+        ),
+    )
+}
+
+
+def list_records(db: Database, kind: RefKind) -> list:
+    spec = REF_TABLES[kind]
+    cols = ", ".join(spec.fields)
+    cur = db.execute(f"SELECT {cols} FROM {spec.table} ORDER BY code")
+    return [spec.model.model_construct(**dict(zip(spec.fields, row))) for row in cur]
+
+
+def codes(db: Database, kind: RefKind) -> set[str]:
+    spec = REF_TABLES[kind]
+    return {row[0] for row in db.execute(f"SELECT code FROM {spec.table}")}
+
+
+def get_record(db: Database, kind: RefKind, code: str):
+    spec = REF_TABLES[kind]
+    cols = ", ".join(spec.fields)
+    row = db.execute(f"SELECT {cols} FROM {spec.table} WHERE code = ?", [code]).fetchone()
+    return spec.model.model_construct(**dict(zip(spec.fields, row))) if row else None
+
+
+def require_record(db: Database, kind: RefKind, code: str):
+    record = get_record(db, kind, code)
+    if record is None:
+        spec = REF_TABLES[kind]
+        raise NotFound(f"Le code « {code} » ne désigne aucun enregistrement de {spec.plural}.")
+    return record
+
+
+def upsert_records(db: Database, kind: RefKind, records: list) -> tuple[int, int]:
+    """Create or update by code; returns (created, updated). Never deletes."""
+    spec = REF_TABLES[kind]
+    existing = codes(db, kind)
+    created = updated = 0
+    cols = spec.fields
+    placeholders = ", ".join("?" for _ in cols)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "code")
+    sql = (
+        f"INSERT INTO {spec.table} ({', '.join(cols)}) VALUES ({placeholders}) "
+        f"ON CONFLICT(code) DO UPDATE SET {updates}"
+    )
+    with write_transaction(db):
+        for record in records:
+            db.execute(sql, [getattr(record, c) for c in cols])
+            if record.code in existing:
+                updated += 1
+            else:
+                created += 1
+                existing.add(record.code)
+    return created, updated
+
+
+def save_record(db: Database, kind: RefKind, record, *, new: bool) -> None:
+    """Insert a new record, or update the fields of an existing one (a code never changes)."""
+    spec = REF_TABLES[kind]
+    cols = spec.fields
+    try:
+        with write_transaction(db):
+            exists = get_record(db, kind, record.code) is not None
+            if new and exists:
+                raise UserError(f"Le code « {record.code} » existe déjà.")
+            if not new and not exists:
+                raise NotFound(f"Le code « {record.code} » n'existe plus.")
+            if new:
+                db.execute(
+                    f"INSERT INTO {spec.table} ({', '.join(cols)}) "
+                    f"VALUES ({', '.join('?' for _ in cols)})",
+                    [getattr(record, c) for c in cols],
+                )
+            else:
+                sets = ", ".join(f"{c} = ?" for c in cols if c != "code")
+                db.execute(
+                    f"UPDATE {spec.table} SET {sets} WHERE code = ?",
+                    [*(getattr(record, c) for c in cols if c != "code"), record.code],
+                )
+    except sqlite3.IntegrityError as exc:
+        raise UserError(
+            f"Impossible d'enregistrer {spec.singular} « {record.code} » : "
+            "un code lié n'existe pas."
+        ) from exc
+
+
+def delete_record(db: Database, kind: RefKind, code: str) -> None:
+    spec = REF_TABLES[kind]
+    try:
+        with write_transaction(db):
+            db.execute(f"DELETE FROM {spec.table} WHERE code = ?", [code])
+    except sqlite3.IntegrityError as exc:
+        raise UserError(
+            f"Impossible de supprimer {spec.singular} « {code} » : ce code est encore utilisé."
+        ) from exc
