@@ -6,10 +6,15 @@ import unicodedata
 from functools import lru_cache
 
 
+def strip_accents(text: str) -> str:
+    """« Épandage » -> « Epandage » (case kept)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 @lru_cache(maxsize=4096)
 def _fold_cached(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return strip_accents(text).casefold()
 
 
 def fold(text: str | None) -> str:

@@ -45,3 +45,29 @@ def check_code(value: str, what: str = "code") -> str:
     if any(not ch.isprintable() for ch in value):
         raise ValueError(f"le {what} « {value} » contient un caractère non imprimable")
     return value
+
+
+def french_reason(err: dict) -> str:
+    """The French reason of one pydantic error (our validators already speak French)."""
+    msg = str(err.get("msg", ""))
+    if msg.startswith("Value error, "):
+        return msg.removeprefix("Value error, ")
+    kind = err.get("type", "")
+    if kind in ("missing", "string_too_short"):
+        return "valeur obligatoire"
+    if kind.startswith("decimal") or kind.startswith("int") or kind.startswith("float"):
+        return "nombre attendu"
+    if kind.startswith("bool"):
+        return "Oui ou Non attendu"
+    if kind.startswith("date"):
+        return "date attendue"
+    return f"valeur refusée ({msg})"
+
+
+def field_errors(exc) -> dict[str, str]:
+    """Field name -> French reason, from a pydantic ValidationError (first error per field)."""
+    out: dict[str, str] = {}
+    for err in exc.errors():
+        name = str(err["loc"][0]) if err["loc"] else ""
+        out.setdefault(name, french_reason(err))
+    return out

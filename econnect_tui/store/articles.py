@@ -237,3 +237,14 @@ def filter_where(flt: ArticleFilter, alias: str = "articles") -> tuple[str, list
 def select_articles(db: Database, flt: ArticleFilter) -> list[Article]:
     where, params = filter_where(flt)
     return [_article(r) for r in db.execute(f"{_SELECT} WHERE {where} ORDER BY code", params)]
+
+
+def save_article_card(
+    db: Database, article: Article, prices: list[Price], stocks: list[Stock], *, new: bool
+) -> Article:
+    """The article card's three tabs, saved as one unit of work."""
+    with write_transaction(db):
+        saved = save_article(db, article, new=new)
+        replace_prices(db, article.code, prices)
+        replace_stocks(db, article.code, stocks)
+    return saved

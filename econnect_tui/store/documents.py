@@ -291,3 +291,10 @@ def set_status(db: Database, document_id: int, status: DocStatus) -> None:
 
 def count_documents(db: Database) -> int:
     return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
+def count_by_status(db: Database) -> dict[DocStatus, int]:
+    counts = dict.fromkeys(DocStatus, 0)
+    for status, n in db.execute("SELECT status, count(*) FROM documents GROUP BY status"):
+        counts[DocStatus(status)] = n
+    return counts

@@ -1,0 +1,120 @@
+"""The `econnect` command: thin click commands that parse, call a service, print.
+
+One module per command group; every command shares the error handling of `EconnectGroup`:
+a user error is one French sentence on stderr and exit 1, never a traceback (the traceback
+of an unexpected error goes to the log file beside the database).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+from sqlite_utils import Database
+
+from .. import paths
+from ..db import describe, open_db
+from ..errors import UserError, ValidationFailed
+from . import _french
+from ._output import EXIT_FAILED, say
+
+log = logging.getLogger("econnect")
+_french.install()
+
+
+@dataclass
+class Context:
+    db_path: Path
+    log_path: Path | None = None
+    _db: Database | None = field(default=None, repr=False)
+
+    def db(self, *, create: bool = False) -> Database:
+        if self._db is None:
+            self._db = open_db(self.db_path, create=create)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+class EconnectGroup(click.Group):
+    """Turns errors into one French sentence and the exit codes of cli.md."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ValidationFailed as exc:
+            for line in exc.errors:
+                say(line)
+            say(str(exc))
+            ctx.exit(EXIT_FAILED)
+        except UserError as exc:
+            log.info("user error: %s", exc)
+            say(str(exc))
+            ctx.exit(exc.exit_code)
+        except sqlite3.Error as exc:
+            log.exception("database error")
+            say(f"Erreur de base de données : {describe(exc)}.")
+            ctx.exit(EXIT_FAILED)
+        except OSError as exc:
+            log.exception("file system error")
+            where = f" ({exc.filename})" if exc.filename else ""
+            say(f"Erreur du système de fichiers{where} : {exc.strerror or exc}.")
+            ctx.exit(EXIT_FAILED)
+        except KeyboardInterrupt:
+            say("Interrompu.")
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug, not a user error: short message, traceback in the log
+            _unexpected(exc, ctx.obj)
+            ctx.exit(EXIT_FAILED)
+
+
+def _unexpected(exc: BaseException, obj: Context | None) -> None:
+    log.exception("unexpected error", exc_info=exc)
+    where = f" Détails dans le journal : {obj.log_path}" if obj and obj.log_path else ""
+    say(f"Erreur inattendue : {type(exc).__name__}: {exc}.{where}")
+
+
+@click.group(cls=EconnectGroup, invoke_without_command=True)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="ECONNECT_DB",
+    help="Fichier de la base de données (défaut : dossier de données de l'utilisateur).",
+)
+@click.version_option(package_name="econnect_tui", message="econnect %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path | None) -> None:
+    """E-connecteur Facilitime : échanges de fichiers CSV entre le logiciel ETA et la
+    Gestion Commerciale. Sans commande, ouvre l'application."""
+    db_path = (db_path or paths.default_db_path()).expanduser()
+    obj = Context(db_path=db_path, log_path=paths.setup_logging(db_path))
+    ctx.obj = obj
+    ctx.call_on_close(obj.close)
+    if ctx.invoked_subcommand is None:
+        from ..app import run_app
+
+        run_app(obj.db(create=True), db_path)
+
+
+def _register() -> None:
+    from . import documents, gc, setup
+
+    cli.add_command(setup.init)
+    cli.add_command(gc.gc)
+    cli.add_command(documents.documents)
+
+
+_register()
+
+
+def main() -> None:
+    cli.main(prog_name="econnect")

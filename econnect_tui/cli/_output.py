@@ -1,0 +1,63 @@
+"""Printing for the CLI: JSON on stdout when asked, messages on stderr, exit codes of cli.md."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from typing import Any
+
+import click
+from pydantic import BaseModel
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_HELD_BACK = 3
+
+
+def _default(value: Any):
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def print_json(data: Any) -> None:
+    """One JSON document on stdout, nothing else there."""
+    if isinstance(data, BaseModel):
+        data = data.model_dump(mode="json")
+    elif isinstance(data, list):
+        data = [d.model_dump(mode="json") if isinstance(d, BaseModel) else d for d in data]
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_default))
+
+
+def say(message: str) -> None:
+    """A message for the operator: on stderr, so stdout stays clean for data."""
+    click.echo(message, err=True)
+
+
+def out(message: str = "") -> None:
+    click.echo(message)
+
+
+def money(value: Decimal | None) -> str:
+    """86.25 -> « 86,25 »."""
+    if value is None:
+        return ""
+    return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+
+
+def number(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return format(value.normalize() if value == value.to_integral() else value, "f").replace(
+        ".", ","
+    )
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()

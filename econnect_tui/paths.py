@@ -1,0 +1,51 @@
+"""Where data lives: the database (platformdirs' user data folder unless --db / ECONNECT_DB) and
+the log file, kept beside the database it belongs to."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "econnect"
+LOG_NAME = "econnect.log"
+log = logging.getLogger("econnect")
+
+
+def default_db_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "econnect.db"
+
+
+def log_path_for(db_path: Path) -> Path:
+    return db_path.parent / LOG_NAME
+
+
+def ensure_private_dir(path: Path) -> None:
+    """Create a folder readable by its owner only (0700); an existing folder is left as is."""
+    if not path.exists():
+        path.mkdir(parents=True, mode=0o700)
+
+
+def setup_logging(db_path: Path) -> Path | None:
+    """Technical details go to a 0600 rotating log beside the database; returns its path."""
+    path = log_path_for(db_path)
+    try:
+        ensure_private_dir(path.parent)
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(message)s"))
+    for old in list(log.handlers):
+        log.removeHandler(old)
+        old.close()
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    return path

@@ -1,0 +1,384 @@
+"""`econnect gc import KIND FILE`: GC master data from CSV.
+
+The whole file is read and checked first (values, duplicates, codes it refers to); any error
+refuses it whole, listing every error with its line. Records are created or updated by code, in
+one transaction; an empty cell never blanks a value already in the GC, and nothing is deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+from sqlite_utils import Database
+
+from ..db import write_transaction
+from ..errors import UserError, ValidationFailed
+from ..exchange.csvfile import CsvFileError, read_csv
+from ..exchange.masterdata import KINDS, MasterKind, split_codes
+from ..models.gc import (
+    Article,
+    ArticleFilter,
+    ClientFilter,
+    Contact,
+    Price,
+    Stock,
+    Tiers,
+    TiersKind,
+)
+from ..models.validators import french_reason
+from ..store import articles as articles_store
+from ..store import filters as filters_store
+from ..store import reference
+from ..store import tiers as tiers_store
+from ..store.reference import REF_TABLES, RefKind
+
+
+class ImportSummary(BaseModel):
+    kind: str
+    file: str
+    rows: int
+    created: int
+    updated: int
+    warnings: list[str] = []
+
+
+class _Rows:
+    """Collects records and located errors while a file is checked."""
+
+    def __init__(self, spec: MasterKind, filename: str):
+        self.spec = spec
+        self.filename = filename
+        self.errors: list[str] = []
+        self.columns = {field: col for col, field in spec.fields.items()}
+
+    def error(self, line: int, column: str, reason: str) -> None:
+        self.errors.append(f"{self.filename}:{line}: {column}: {reason}")
+
+    def validate(self, model: type[BaseModel], line: int, data: dict) -> BaseModel | None:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                field = str(err["loc"][0]) if err["loc"] else ""
+                column = self.columns.get(field, field)
+                self.error(line, column, french_reason(err))
+            return None
+
+    def check_code(self, line: int, field: str, value, known: set, unknown: str) -> None:
+        """`unknown` says it in French with its agreement: « unité inconnue »."""
+        if value is not None and value not in known:
+            self.error(line, self.columns[field], f"{unknown} « {value} »")
+
+
+def import_master_file(db: Database, kind: str, path: Path) -> ImportSummary:
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise UserError(f"Type de données inconnu « {kind} » (attendu : {', '.join(KINDS)}).")
+    try:
+        reader = read_csv(Path(path), spec.layout, filename=Path(path).name)
+    except CsvFileError as exc:
+        raise ValidationFailed(f"{exc} ; rien n'a été importé.") from exc
+    except OSError as exc:
+        raise UserError(f"Impossible de lire le fichier {path} : {exc.strerror or exc}.") from exc
+    rows = _Rows(spec, reader.filename)
+    handler = _HANDLERS[kind]
+    built: list = []
+    seen: dict[tuple, int] = {}
+    count = 0
+    for row in reader:
+        count += 1
+        # A row with a bad value still goes through the other checks, so every error is listed.
+        rows.errors.extend(row.errors)
+        key = tuple(row.values.get(col) for col in spec.key)
+        if key in seen:
+            rows.error(row.line, spec.key[0], f"en double (déjà ligne {seen[key]})")
+            continue
+        seen[key] = row.line
+        built.append((row.line, spec.given(row)))
+    rows.errors.extend(getattr(reader, "errors", []))
+    records = handler.check(db, rows, built)
+    if rows.errors:
+        n = len(rows.errors)
+        raise ValidationFailed(
+            f"{reader.filename} refusé : {n} erreur{'s' if n > 1 else ''}, rien n'a été importé.",
+            sorted(rows.errors, key=_line_number),
+        )
+    with write_transaction(db):
+        created, updated = handler.write(db, records)
+    return ImportSummary(
+        kind=kind,
+        file=str(path),
+        rows=count,
+        created=created,
+        updated=updated,
+        warnings=list(reader.warnings),
+    )
+
+
+def _line_number(message: str) -> int:
+    """« file.csv:14: Column: reason » -> 14, so errors list in file order."""
+    parts = message.split(":", 2)
+    return int(parts[1]) if len(parts) > 2 and parts[1].strip().isdigit() else 0
+
+
+class _Handler:
+    check: Callable
+    write: Callable
+
+    def __init__(self, check, write):
+        self.check = check
+        self.write = write
+
+
+# Reference tables -----------------------------------------------------------------------------
+
+_PARENTS = {
+    RefKind.SITES: ("company_code", "entreprise inconnue"),
+    RefKind.DEPOTS: ("site_code", "site inconnu"),
+}
+
+
+def _reference_handler(kind: RefKind) -> _Handler:
+    spec = REF_TABLES[kind]
+
+    def check(db, rows: _Rows, built):
+        existing = {r.code: r for r in reference.list_records(db, kind)}
+        parent = _PARENTS.get(kind)
+        parent_codes = reference.codes(db, spec.parent) if spec.parent else set()
+        out = []
+        for line, given in built:
+            old = existing.get(given.get("code"))
+            data = {**(old.model_dump() if old else {}), **given}
+            record = rows.validate(spec.model, line, data)
+            if record is None:
+                continue
+            if parent:
+                field, what = parent
+                rows.check_code(line, field, getattr(record, field), parent_codes, what)
+            out.append(record)
+        return out
+
+    def write(db, records):
+        return reference.upsert_records(db, kind, records)
+
+    return _Handler(check, write)
+
+
+# Articles, prices, stocks ---------------------------------------------------------------------
+
+
+def _check_articles(db, rows: _Rows, built):
+    existing = {a.code: a for a in articles_store.list_articles(db)}
+    families = reference.codes(db, RefKind.ARTICLE_FAMILIES)
+    units = reference.codes(db, RefKind.UNITS)
+    out = []
+    for line, given in built:
+        old = existing.get(given.get("code"))
+        base = old.model_dump(exclude={"id"}) if old else {}
+        record = rows.validate(Article, line, {**base, **given})
+        if record is None:
+            continue
+        rows.check_code(
+            line, "family_code", record.family_code, families, "famille d'articles inconnue"
+        )
+        rows.check_code(line, "unit_code", record.unit_code, units, "unité inconnue")
+        out.append(record)
+    return out
+
+
+def _check_prices(db, rows: _Rows, built):
+    articles = set(articles_store.article_ids(db))
+    categories = reference.codes(db, RefKind.PRICE_CATEGORIES)
+    units = reference.codes(db, RefKind.UNITS)
+    out = []
+    for line, given in built:
+        record = rows.validate(Price, line, given)
+        if record is None:
+            continue
+        rows.check_code(line, "article_code", record.article_code, articles, "article inconnu")
+        rows.check_code(
+            line,
+            "price_category_code",
+            record.price_category_code,
+            categories,
+            "catégorie tarifaire inconnue",
+        )
+        rows.check_code(line, "unit_code", record.unit_code, units, "unité inconnue")
+        out.append(record)
+    return out
+
+
+def _write_prices(db, records: list[Price]):
+    existing = {
+        (r[0], r[1], r[2] or "")
+        for r in db.execute(
+            "SELECT a.code, p.price_category_code, p.unit_code FROM prices p"
+            " JOIN articles a ON a.id = p.article_id"
+        )
+    }
+    updated = sum(
+        (p.article_code, p.price_category_code, p.unit_code or "") in existing for p in records
+    )
+    articles_store.upsert_prices(db, records)
+    return len(records) - updated, updated
+
+
+def _check_stocks(db, rows: _Rows, built):
+    articles = set(articles_store.article_ids(db))
+    depots = reference.codes(db, RefKind.DEPOTS)
+    out = []
+    for line, given in built:
+        record = rows.validate(Stock, line, given)
+        if record is None:
+            continue
+        rows.check_code(line, "article_code", record.article_code, articles, "article inconnu")
+        rows.check_code(line, "depot_code", record.depot_code, depots, "dépôt inconnu")
+        out.append(record)
+    return out
+
+
+def _write_stocks(db, records: list[Stock]):
+    existing = {
+        tuple(r)
+        for r in db.execute(
+            "SELECT a.code, s.depot_code FROM stocks s JOIN articles a ON a.id = s.article_id"
+        )
+    }
+    updated = sum((s.article_code, s.depot_code) in existing for s in records)
+    articles_store.upsert_stocks(db, records)
+    return len(records) - updated, updated
+
+
+# Tiers and contacts ---------------------------------------------------------------------------
+
+
+def _tiers_handler(kind: TiersKind) -> _Handler:
+    family_kind = RefKind.CLIENT_FAMILIES if kind is TiersKind.CLIENT else RefKind.SUPPLIER_FAMILIES
+
+    def check(db, rows: _Rows, built):
+        existing = {t.code: t for t in tiers_store.list_tiers(db, kind)}
+        families = reference.codes(db, family_kind)
+        out = []
+        for line, given in built:
+            old = existing.get(given.get("code"))
+            base = old.model_dump(exclude={"id"}) if old else {}
+            record = rows.validate(Tiers, line, {**base, **given, "kind": kind})
+            if record is None:
+                continue
+            what = (
+                "famille de clients inconnue"
+                if kind is TiersKind.CLIENT
+                else "famille de fournisseurs inconnue"
+            )
+            rows.check_code(line, "family_code", record.family_code, families, what)
+            out.append(record)
+        return out
+
+    def write(db, records):
+        return tiers_store.upsert_tiers(db, records)
+
+    return _Handler(check, write)
+
+
+_TIERS_TYPES = {
+    "client": TiersKind.CLIENT,
+    "c": TiersKind.CLIENT,
+    "fournisseur": TiersKind.SUPPLIER,
+    "f": TiersKind.SUPPLIER,
+}
+
+
+def _check_contacts(db, rows: _Rows, built):
+    clients = set(tiers_store.tiers_ids(db, TiersKind.CLIENT))
+    suppliers = set(tiers_store.tiers_ids(db, TiersKind.SUPPLIER))
+    out = []
+    for line, given in built:
+        given = dict(given)
+        type_text = str(given.pop("parent_type", "") or "").strip().lower()
+        parent = given.get("parent_code")
+        if type_text:
+            parent_kind = _TIERS_TYPES.get(type_text)
+            if parent_kind is None:
+                rows.error(line, "TypeTiers", f"« {type_text} » : attendu Client ou Fournisseur")
+                continue
+        else:
+            parent_kind = TiersKind.CLIENT if parent in clients else TiersKind.SUPPLIER
+        known = clients if parent_kind is TiersKind.CLIENT else suppliers
+        if parent not in known:
+            rows.error(line, "CodeTiers", f"tiers inconnu « {parent} »")
+            continue
+        record = rows.validate(Contact, line, {**given, "parent_kind": parent_kind})
+        if record is None:
+            continue
+        old = tiers_store.find_contact(db, record)
+        if old:
+            data = {**old.model_dump(), **given, "parent_kind": parent_kind}
+            record = rows.validate(Contact, line, data)
+        if record is not None:
+            out.append(record)
+    return out
+
+
+def _write_contacts(db, records: list[Contact]):
+    updated = sum(r.id is not None for r in records)
+    for r in records:
+        tiers_store.save_contact(db, r)
+    return len(records) - updated, updated
+
+
+# Filters --------------------------------------------------------------------------------------
+
+
+def _filter_handler(model, family_kind: RefKind, list_fn, save_fn) -> _Handler:
+    def check(db, rows: _Rows, built):
+        existing = {f.name: f for f in list_fn(db)}
+        families = reference.codes(db, family_kind)
+        out = []
+        for line, given in built:
+            given = dict(given)
+            if "families" in given:
+                given["families"] = split_codes(str(given["families"]))
+                unknown = [f for f in given["families"] if f not in families]
+                if unknown:
+                    rows.error(line, "Famille", f"famille inconnue « {', '.join(unknown)} »")
+                    continue
+            old = existing.get(given.get("name"))
+            base = old.model_dump(exclude={"id"}) if old else {}
+            record = rows.validate(model, line, {**base, **given})
+            if record is not None:
+                out.append(record)
+        return out
+
+    def write(db, records):
+        names = {f.name for f in list_fn(db)}
+        for r in records:
+            save_fn(db, r)
+        updated = sum(r.name in names for r in records)
+        return len(records) - updated, updated
+
+    return _Handler(check, write)
+
+
+_HANDLERS: dict[str, _Handler] = {
+    **{kind.value: _reference_handler(kind) for kind in RefKind},
+    "articles": _Handler(_check_articles, articles_store.upsert_articles),
+    "tarifs": _Handler(_check_prices, _write_prices),
+    "stocks": _Handler(_check_stocks, _write_stocks),
+    "clients": _tiers_handler(TiersKind.CLIENT),
+    "fournisseurs": _tiers_handler(TiersKind.SUPPLIER),
+    "contacts": _Handler(_check_contacts, _write_contacts),
+    "filtres-articles": _filter_handler(
+        ArticleFilter,
+        RefKind.ARTICLE_FAMILIES,
+        filters_store.list_article_filters,
+        filters_store.save_article_filter,
+    ),
+    "filtres-clients": _filter_handler(
+        ClientFilter,
+        RefKind.CLIENT_FAMILIES,
+        filters_store.list_client_filters,
+        filters_store.save_client_filter,
+    ),
+}

@@ -1,0 +1,157 @@
+import json
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from econnect_tui.db import open_db
+from econnect_tui.models.gc import DocType, Document, DocumentLine
+from econnect_tui.store import documents
+from tests.helpers import run_cli, write_csv
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "econnect.db"
+    result = run_cli("init", "--demo", db=path)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def test_init_creates_database_and_says_where(tmp_path):
+    path = tmp_path / "new" / "e.db"
+    result = run_cli("init", db=path)
+    assert result.returncode == 0
+    assert path.exists()
+    assert str(path) in result.stderr
+    assert result.stdout == ""
+
+
+def test_econnect_db_environment_variable(tmp_path):
+    path = tmp_path / "env.db"
+    result = run_cli("init", env={"ECONNECT_DB": str(path)})
+    assert result.returncode == 0, result.stderr
+    assert path.exists()
+
+
+def test_python_m_and_console_script_are_the_same():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "econnect"
+    assert script.exists(), "console script not installed"
+    out = subprocess.run([str(script), "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("econnect ")
+
+
+def test_gc_import_ok_prints_summary_on_stderr(demo, tmp_path):
+    path = write_csv(tmp_path / "u.csv", "Code;Libelle\nJ;Jour\n")
+    result = run_cli("gc", "import", "unites", str(path), db=demo)
+    assert result.returncode == 0, result.stderr
+    assert "1 créé(s)" in result.stderr
+    result = run_cli("gc", "import", "unites", str(path), "--json", db=demo)
+    data = json.loads(result.stdout)
+    assert data["created"] == 0 and data["updated"] == 1
+
+
+def test_gc_import_refused_lists_every_error_and_exits_1(demo, tmp_path):
+    path = write_csv(
+        tmp_path / "articles.csv",
+        "CodeArticle;Libelle;Famille;Unite\nA;A;NOPE;HA\nB;B;TRAVSOL;ZZ\n",
+    )
+    result = run_cli("gc", "import", "articles", str(path), db=demo)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        "articles.csv:2: Famille: famille d'articles inconnue « NOPE »",
+        "articles.csv:3: Unite: unité inconnue « ZZ »",
+        "articles.csv refusé : 2 erreurs, rien n'a été importé.",
+    ]
+    assert "Traceback" not in result.stderr
+
+
+def test_usage_error_exits_2_in_french(demo):
+    result = run_cli("gc", "import", "nope", "x.csv", db=demo)
+    assert result.returncode == 2
+    assert "Valeur invalide" in result.stderr
+    result = run_cli("frobnicate", db=demo)
+    assert result.returncode == 2
+    assert "Commande inconnue « frobnicate »" in result.stderr
+
+
+def test_missing_database_exits_1_with_one_sentence(tmp_path):
+    result = run_cli("documents", "list", db=tmp_path / "absent.db")
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "n'existe pas" in result.stderr
+
+
+def test_corrupt_database_no_traceback(tmp_path):
+    path = tmp_path / "bad.db"
+    path.write_bytes(b"\x00garbage" * 1000)
+    result = run_cli("documents", "list", db=path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "Impossible d'ouvrir la base" in result.stderr
+
+
+def _add_document(path):
+    db = open_db(path)
+    doc = Document(
+        doc_type=DocType.DELIVERY,
+        number="",
+        date=date(2026, 1, 18),
+        company_code="ETA1",
+        site_code="CHARTRES",
+        depot_code="DEP1",
+        client_code="0702",
+        connector_code="FACILI",
+        external_id="F259030_D260118",
+        lines=[
+            DocumentLine(
+                position=1,
+                article_code="FAUCH",
+                label="Fauchage",
+                quantity=D("2.5"),
+                unit_price=D("32"),
+                vat_rate=D("20"),
+                amount_ht=D("80.00"),
+            )
+        ],
+    )
+    created = documents.create_document(db, doc)
+    db.close()
+    return created
+
+
+def test_documents_list_and_validate(tmp_path):
+    path = tmp_path / "e.db"
+    assert run_cli("init", "--demo", db=path).returncode == 0
+    created = _add_document(path)
+    result = run_cli("documents", "list", "--json", db=path)
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert data[0]["number"] == created.number
+    assert data[0]["total_ttc"] == "96.00"
+    assert data[0]["lines"][0]["quantity"] == "2.5"
+    text = run_cli("documents", "list", db=path).stdout
+    assert "BL000001" in text and "96,00" in text
+
+    result = run_cli("documents", "validate", "F259030_D260118", db=path)
+    assert result.returncode == 0, result.stderr
+    assert "validé" in result.stderr
+    data = json.loads(run_cli("documents", "list", "--json", db=path).stdout)
+    assert data[0]["status"] == "valide"
+    result = run_cli("documents", "validate", "NOPE", db=path)
+    assert result.returncode == 1
+    assert "Aucun document" in result.stderr
+
+
+def test_log_file_keeps_details_beside_the_database(tmp_path):
+    path = tmp_path / "e.db"
+    run_cli("documents", "list", db=path)
+    log = tmp_path / "econnect.log"
+    assert log.exists()
+    assert oct(log.stat().st_mode & 0o777) == "0o600"

@@ -1,0 +1,187 @@
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from econnect_tui.errors import NotFound, UserError
+from econnect_tui.models.gc import (
+    Article,
+    ArticleFilter,
+    Contact,
+    DocStatus,
+    DocType,
+    Document,
+    DocumentLine,
+    Price,
+    Stock,
+    Tiers,
+    TiersKind,
+)
+from econnect_tui.store import articles, documents, filters, reference, tiers
+from econnect_tui.store.reference import RefKind
+from tests.helpers import demo_db
+
+
+@pytest.fixture
+def db(tmp_path):
+    return demo_db(tmp_path)
+
+
+def test_reference_tables_are_loaded_and_linked(db):
+    sites = reference.list_records(db, RefKind.SITES)
+    assert {s.code for s in sites} == {"CHARTRES", "BONNEVAL"}
+    assert reference.get_record(db, RefKind.DEPOTS, "DEP2").site_code == "BONNEVAL"
+
+
+def test_reference_record_in_use_cannot_be_deleted(db):
+    with pytest.raises(UserError, match="encore utilisé"):
+        reference.delete_record(db, RefKind.UNITS, "HA")
+    assert reference.get_record(db, RefKind.UNITS, "HA") is not None
+
+
+def test_reference_save_new_refuses_an_existing_code(db):
+    from econnect_tui.models.gc import CodeLabel
+
+    with pytest.raises(UserError, match="existe déjà"):
+        reference.save_record(db, RefKind.UNITS, CodeLabel(code="HA", label="x"), new=True)
+    reference.save_record(db, RefKind.UNITS, CodeLabel(code="HA", label="Hectares"), new=False)
+    assert reference.get_record(db, RefKind.UNITS, "HA").label == "Hectares"
+
+
+def test_article_card_saved_as_one_unit(db):
+    article = articles.require_article(db, "LAB")
+    prices = [Price(article_code="LAB", price_category_code="TARIF1", price=D("99.90"))]
+    stocks = [Stock(article_code="LAB", depot_code="DEP1", quantity=D("0"))]
+    articles.save_article_card(db, article, prices, stocks, new=False)
+    assert [p.price for p in articles.prices_of(db, "LAB")] == [D("99.90")]
+    assert [s.quantity for s in articles.stocks_of(db, "LAB")] == [D("0")]
+    # a bad depot rolls back the whole card
+    bad = [Stock(article_code="LAB", depot_code="NOPE", quantity=D("1"))]
+    changed = article.model_copy(update={"label": "Labour profond"})
+    with pytest.raises(UserError):
+        articles.save_article_card(db, changed, prices, bad, new=False)
+    assert articles.require_article(db, "LAB").label == "Labour"
+    assert [s.depot_code for s in articles.stocks_of(db, "LAB")] == ["DEP1"]
+
+
+def test_price_with_and_without_unit_are_distinct(db):
+    gnr = {(p.price_category_code, p.unit_code): p.price for p in articles.prices_of(db, "GNR")}
+    assert gnr[("TARIF1", None)] == D("1.32")
+    assert gnr[("TARIF1", "M3")] == D("1320.00")
+
+
+def test_article_filter_selects_by_structured_criteria(db):
+    flt = filters.get_article_filter(db, "Prestations de récolte")
+    codes = {a.code for a in articles.select_articles(db, flt)}
+    assert "MOISBLE" in codes and "BALRON" in codes and "LAB" not in codes
+    accents = ArticleFilter(name="x", label_contains="EPANDAGE")
+    assert {a.code for a in articles.select_articles(db, accents)} == {"EPFUM", "EPLIS"}
+    prefix = ArticleFilter(name="y", code_prefix="MOIS", export_available=True)
+    assert {a.code for a in articles.select_articles(db, prefix)} == {
+        "MOISBLE",
+        "MOISCOLZA",
+        "MOISMAIS",
+    }
+
+
+def test_filter_text_never_reaches_sql(db):
+    evil = ArticleFilter(name="z", label_contains="'; DROP TABLE articles; --", code_prefix="%")
+    assert articles.select_articles(db, evil) == []
+    assert articles.count_articles(db) == 32
+
+
+def test_tiers_and_contacts(db):
+    client = tiers.require_tiers(db, TiersKind.CLIENT, "0701")
+    assert client.family_code == "AGRI"
+    contacts = tiers.contacts_of(db, TiersKind.CLIENT, "0701")
+    assert sorted(c.code for c in contacts) == ["C1", "C2"]
+    saved = tiers.save_contact(
+        db,
+        Contact(parent_kind=TiersKind.CLIENT, parent_code="0701", last_name="Nouveau"),
+    )
+    assert saved.id is not None
+    found = tiers.find_contact(
+        db, Contact(parent_kind=TiersKind.CLIENT, parent_code="0701", last_name="Nouveau")
+    )
+    assert found.id == saved.id
+    supplier = tiers.require_tiers(db, TiersKind.SUPPLIER, "F001")
+    assert supplier.family_code == "INTRANTS"
+
+
+def test_tiers_model_rules():
+    with pytest.raises(ValueError, match="SIRET"):
+        Tiers(code="X", name="X", siret="123")
+    with pytest.raises(ValueError, match="clé de contrôle"):
+        Tiers(code="X", name="X", siret="732 829 320 00075")
+    assert Tiers(code="X", name="X", siret="732 829 320 00074").siret == "73282932000074"
+    with pytest.raises(ValueError, match="e-mail"):
+        Tiers(code="X", name="X", email="pas-un-mail")
+
+
+def _doc(client="0701", external="F1"):
+    lines = [
+        DocumentLine(
+            position=1,
+            article_code="LAB",
+            label="Labour",
+            quantity=D("2.5"),
+            unit_price=D("95"),
+            vat_rate=D("20"),
+            amount_ht=D("237.50"),
+        )
+    ]
+    return Document(
+        doc_type=DocType.DELIVERY,
+        number="",
+        date=date(2026, 1, 18),
+        company_code="ETA1",
+        site_code="CHARTRES",
+        depot_code="DEP1",
+        client_code=client,
+        connector_code="FACILI",
+        external_id=external,
+        lines=lines,
+    )
+
+
+def test_documents_numbered_per_type_with_totals(db):
+    first = documents.create_document(db, _doc(external="F1"))
+    second = documents.create_document(db, _doc(external="F2"))
+    order = documents.create_document(
+        db, _doc(external="F3").model_copy(update={"doc_type": DocType.ORDER})
+    )
+    assert (first.number, second.number, order.number) == ("BL000001", "BL000002", "CD000001")
+    stored = documents.get_document(db, first.id)
+    assert (stored.total_ht, stored.total_vat, stored.total_ttc) == (
+        D("237.50"),
+        D("47.50"),
+        D("285.00"),
+    )
+    assert stored.lines[0].quantity == D("2.5")
+
+
+def test_external_id_unique_per_connector(db):
+    import sqlite3
+
+    documents.create_document(db, _doc(external="F1"))
+    with pytest.raises(sqlite3.IntegrityError):
+        documents.create_document(db, _doc(external="F1"))
+
+
+def test_document_for_unknown_client_is_refused_whole(db):
+    with pytest.raises(NotFound, match="client"):
+        documents.create_document(db, _doc(client="NOPE"))
+    assert documents.count_documents(db) == 0
+
+
+def test_replace_keeps_number_and_refuses_validated(db):
+    doc = documents.create_document(db, _doc())
+    changed = _doc()
+    changed.lines[0].quantity = D("3")
+    changed.lines[0].amount_ht = D("285.00")
+    documents.replace_document(db, doc.id, changed, "hash2")
+    stored = documents.get_document(db, doc.id)
+    assert stored.number == doc.number and stored.total_ht == D("285.00")
+    documents.set_status(db, doc.id, DocStatus.VALIDATED)
+    with pytest.raises(UserError, match="validé"):
+        documents.replace_document(db, doc.id, _doc(), "hash3")
