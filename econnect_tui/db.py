@@ -270,3 +270,60 @@ CREATE TABLE document_lines (
 CREATE INDEX document_lines_document ON document_lines(document_id, position);
 CREATE INDEX document_lines_article ON document_lines(article_id)
 """
+
+
+@migrations()
+def m002_connectors(db: Database) -> None:
+    """Connectors and their article correspondences."""
+    for statement in _CONNECTOR_SCHEMA.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_CONNECTOR_SCHEMA = """
+CREATE TABLE connectors (
+    code TEXT PRIMARY KEY,
+    liaison TEXT NOT NULL CHECK (liaison IN ('suivi-eta', 'prestashop')),
+    mode TEXT NOT NULL CHECK (mode IN ('csv', 'webservice')),
+    import_path TEXT,
+    export_path TEXT,
+    url TEXT,
+    key TEXT,
+    send_articles TEXT NOT NULL CHECK (send_articles IN ('disponibles-export', 'filtre', 'aucun')),
+    send_article_filter TEXT REFERENCES article_filters(name) ON UPDATE CASCADE,
+    send_price_category TEXT REFERENCES price_categories(code),
+    send_unit TEXT REFERENCES units(code),
+    send_depot TEXT REFERENCES depots(code),
+    send_clients TEXT NOT NULL CHECK (send_clients IN ('tous', 'filtre', 'aucun')),
+    send_client_filter TEXT REFERENCES client_filters(name) ON UPDATE CASCADE,
+    send_contacts INTEGER NOT NULL DEFAULT 0 CHECK (send_contacts IN (0, 1)),
+    send_encoding TEXT NOT NULL CHECK (send_encoding IN ('utf-8-sig', 'cp1252')),
+    receive_doc_type TEXT NOT NULL CHECK (receive_doc_type IN ('commande', 'livraison')),
+    receive_company TEXT REFERENCES companies(code),
+    receive_site TEXT REFERENCES sites(code),
+    receive_depot TEXT REFERENCES depots(code),
+    receive_client_family TEXT REFERENCES client_families(code),
+    receive_supplier_family TEXT REFERENCES supplier_families(code),
+    receive_update_mode TEXT NOT NULL CHECK (receive_update_mode IN ('manuelle', 'ouverture')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE article_mappings (
+    connector_code TEXT NOT NULL REFERENCES connectors(code) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    external_code TEXT NOT NULL,
+    PRIMARY KEY (connector_code, article_id),
+    UNIQUE (connector_code, external_code)
+);
+CREATE TABLE mapping_changes (
+    id INTEGER PRIMARY KEY,
+    connector_code TEXT NOT NULL,
+    article_code TEXT NOT NULL,
+    old_code TEXT,
+    new_code TEXT,
+    changed_by TEXT NOT NULL,
+    changed_at TEXT NOT NULL,
+    undone INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1))
+);
+CREATE INDEX mapping_changes_connector ON mapping_changes(connector_code, id)
+"""

@@ -106,9 +106,10 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
 
 
 def _register() -> None:
-    from . import documents, gc, setup
+    from . import connector, documents, gc, setup
 
     cli.add_command(setup.init)
+    cli.add_command(connector.connector)
     cli.add_command(gc.gc)
     cli.add_command(documents.documents)
 

@@ -108,16 +108,22 @@ def save_client_filter(db: Database, f: ClientFilter) -> None:
         )
 
 
-def rename_article_filter(db: Database, old: str, new: str) -> None:
-    with write_transaction(db):
-        db.execute("UPDATE article_filters SET name = ? WHERE name = ?", [new, old])
+def _refuse_if_used(db: Database, column: str, name: str) -> None:
+    users = [r[0] for r in db.execute(f"SELECT code FROM connectors WHERE {column} = ?", [name])]
+    if users:
+        raise UserError(
+            f"Le filtre « {name} » est utilisé par le connecteur {', '.join(users)} : "
+            "changez d'abord ses envois."
+        )
 
 
 def delete_article_filter(db: Database, name: str) -> None:
     with write_transaction(db):
+        _refuse_if_used(db, "send_article_filter", name)
         db.execute("DELETE FROM article_filters WHERE name = ?", [name])
 
 
 def delete_client_filter(db: Database, name: str) -> None:
     with write_transaction(db):
+        _refuse_if_used(db, "send_client_filter", name)
         db.execute("DELETE FROM client_filters WHERE name = ?", [name])

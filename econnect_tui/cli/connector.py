@@ -1,0 +1,88 @@
+"""`econnect connector list|export|import`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..models.connector import Connector, Mode
+from ..store import connectors as store
+from ..sync import connectors as service
+from . import Context
+from ._output import out, print_json, say
+
+
+@click.group()
+def connector() -> None:
+    """Connecteurs E-connecteur (paramétrage, copie entre sites)."""
+
+
+def connector_json(c: Connector) -> dict:
+    data = c.model_dump(mode="json", by_alias=True)
+    data["cle"] = c.masked_key  # never in clear in a listing
+    return data
+
+
+def connector_line(c: Connector) -> str:
+    s, r = c.send, c.receive
+    if c.mode is Mode.CSV:
+        where = f"import={c.import_path} export={c.export_path}"
+    else:
+        where = f"url={c.url} cle={c.masked_key}"
+    return (
+        f"{c.code}  {c.liaison.label}  {c.mode.label}  {where}  "
+        f"envois: articles={s.articles.value}"
+        + (f"({s.article_filter})" if s.article_filter else "")
+        + f" tarif={s.price_category or '-'} unite={s.unit or '-'} depot={s.depot or '-'}"
+        f" clients={s.clients.value}"
+        + (f"({s.client_filter})" if s.client_filter else "")
+        + f" contacts={'oui' if s.contacts else 'non'} encodage={s.encoding.value}  "
+        f"receptions: {r.doc_type.value} {r.company}/{r.site}/{r.depot}"
+        f" familles={r.client_family}/{r.supplier_family} mise_a_jour={r.update_mode.value}"
+    )
+
+
+@connector.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Liste en JSON sur la sortie standard.")
+@click.pass_obj
+def list_(obj: Context, as_json: bool) -> None:
+    """Liste les connecteurs et leur paramétrage, un par ligne (clé masquée)."""
+    connectors = store.list_connectors(obj.db())
+    if as_json:
+        print_json([connector_json(c) for c in connectors])
+        return
+    if not connectors:
+        say("Aucun connecteur.")
+    for c in connectors:
+        out(connector_line(c))
+
+
+@connector.command("export")
+@click.argument("code")
+@click.pass_obj
+def export(obj: Context, code: str) -> None:
+    """Écrit le paramétrage complet d'un connecteur en TOML sur la sortie standard."""
+    click.echo(service.export_toml(obj.db(), code), nl=False)
+
+
+@connector.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--creer-dossiers",
+    "create_folders",
+    is_flag=True,
+    help="Crée les dossiers d'import et d'export qui n'existent pas encore.",
+)
+@click.pass_obj
+def import_(obj: Context, file: Path, create_folders: bool) -> None:
+    """Crée ou met à jour un connecteur depuis un fichier TOML (tout est vérifié d'abord ;
+    rien n'est modifié en cas d'erreur)."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        text = file.read_text(encoding="cp1252")
+    connector, created = service.import_toml(
+        obj.db(), text, file.name, create_folders=create_folders
+    )
+    say(f"Connecteur {connector.code} {'créé' if created else 'mis à jour'}.")

@@ -1,0 +1,311 @@
+"""Connectors: what the wizard and `econnect connector import` check before saving, the TOML
+round trip, and « Test de connexion »."""
+
+from __future__ import annotations
+
+import base64
+import os
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from ..errors import ValidationFailed
+from ..exchange.connector_toml import dump_connector, load_connector
+from ..models.connector import ArticlesToSend, ClientsToSend, Connector, Liaison, Mode
+from ..store import connectors as store
+from ..store import filters as filters_store
+from ..store import reference
+from ..store.reference import RefKind
+
+# The wizard's steps and the keys (TOML names) each one owns.
+STEPS: dict[str, tuple[str, ...]] = {
+    "identification": ("code", "liaison"),
+    "communication": ("mode", "chemin_import", "chemin_export", "url", "cle"),
+    "envois": (
+        "envois.articles",
+        "envois.filtre_articles",
+        "envois.categorie_tarifaire",
+        "envois.unite",
+        "envois.depot",
+        "envois.clients",
+        "envois.filtre_clients",
+        "envois.contacts",
+        "envois.encodage",
+    ),
+    "receptions": (
+        "receptions.type_document",
+        "receptions.entreprise",
+        "receptions.site",
+        "receptions.depot",
+        "receptions.famille_client",
+        "receptions.famille_fournisseur",
+        "receptions.mise_a_jour",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    key: str  # the TOML key, e.g. "envois.depot"
+    message: str  # French
+    missing_folder: bool = False  # a folder that does not exist yet and can be created
+
+    def __str__(self) -> str:
+        return f"{self.key} : {self.message}"
+
+
+def step_of(key: str) -> str:
+    for step, keys in STEPS.items():
+        if key in keys:
+            return step
+    return "identification"
+
+
+def connector_errors(
+    db: Database, c: Connector, *, new: bool, create_folders: bool = False
+) -> list[FieldError]:
+    """Every reason this connector cannot be saved, each on its key. With `create_folders`,
+    missing exchange folders are created instead of being reported."""
+    errors: list[FieldError] = []
+    if new and store.get_connector(db, c.code) is not None:
+        errors.append(FieldError("code", f"le connecteur « {c.code} » existe déjà"))
+    errors += _communication_errors(c, create_folders)
+    errors += _send_errors(db, c)
+    errors += _receive_errors(db, c)
+    return errors
+
+
+def _communication_errors(c: Connector, create_folders: bool) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if c.liaison is Liaison.PRESTASHOP and c.mode is not Mode.WEBSERVICE:
+        errors.append(FieldError("mode", "la liaison PrestaShop communique par webservice"))
+    if c.liaison is Liaison.SUIVI_ETA and c.mode is not Mode.CSV:
+        errors.append(FieldError("mode", "la liaison Suivi ETA échange des fichiers CSV"))
+    if c.mode is Mode.CSV:
+        errors += _folder_errors("chemin_import", c.import_path, "import", create_folders)
+        errors += _folder_errors("chemin_export", c.export_path, "export", create_folders)
+        if (
+            c.import_path
+            and c.export_path
+            and _same_folder(Path(c.import_path), Path(c.export_path))
+        ):
+            errors.append(
+                FieldError("chemin_export", "les dossiers d'import et d'export doivent différer")
+            )
+    else:
+        if not c.url:
+            errors.append(FieldError("url", "l'adresse du site internet est obligatoire"))
+        elif not c.url.startswith(("http://", "https://")) or len(c.url) < 10:
+            errors.append(FieldError("url", "l'adresse doit commencer par http:// ou https://"))
+        if not c.key:
+            errors.append(FieldError("cle", "la clé est obligatoire"))
+    return errors
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.expanduser().resolve() == b.expanduser().resolve()
+    except OSError:
+        return str(a) == str(b)
+
+
+def _folder_errors(key: str, value: str | None, role: str, create: bool) -> list[FieldError]:
+    what = (
+        "le chemin d'import des fichiers" if role == "import" else "le chemin d'export des fichiers"
+    )
+    if not value:
+        return [FieldError(key, f"{what} est obligatoire")]
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        return [FieldError(key, f"« {value} » : indiquez un chemin complet (commençant par /)")]
+    if not path.exists():
+        if create:
+            try:
+                path.mkdir(parents=True)
+            except OSError as exc:
+                return [FieldError(key, f"impossible de créer « {value} » : {exc.strerror}")]
+        else:
+            return [FieldError(key, f"le dossier « {value} » n'existe pas", missing_folder=True)]
+    if not path.is_dir():
+        return [FieldError(key, f"« {value} » n'est pas un dossier")]
+    if role == "import" and not os.access(path, os.R_OK | os.X_OK):
+        return [FieldError(key, f"le dossier « {value} » n'est pas lisible")]
+    if role == "import" and not os.access(path, os.W_OK):
+        # received files are moved to archive/ and erreurs/ inside it
+        return [FieldError(key, f"le dossier « {value} » n'est pas modifiable (archivage)")]
+    if role == "export" and not os.access(path, os.W_OK | os.X_OK):
+        return [FieldError(key, f"le dossier « {value} » n'est pas modifiable")]
+    return []
+
+
+def _code_error(key: str, value: str | None, known: set[str], unknown: str) -> list[FieldError]:
+    if value and value not in known:
+        return [FieldError(key, f"{unknown} « {value} »")]
+    return []
+
+
+def _send_errors(db: Database, c: Connector) -> list[FieldError]:
+    s = c.send
+    errors: list[FieldError] = []
+    if s.articles is ArticlesToSend.FILTER:
+        if not s.article_filter:
+            errors.append(FieldError("envois.filtre_articles", "choisissez le filtre d'articles"))
+        else:
+            names = {f.name for f in filters_store.list_article_filters(db)}
+            errors += _code_error(
+                "envois.filtre_articles", s.article_filter, names, "filtre d'articles inconnu"
+            )
+    if s.articles is not ArticlesToSend.NONE and not s.price_category:
+        errors.append(
+            FieldError("envois.categorie_tarifaire", "la catégorie tarifaire est obligatoire")
+        )
+    errors += _code_error(
+        "envois.categorie_tarifaire",
+        s.price_category,
+        reference.codes(db, RefKind.PRICE_CATEGORIES),
+        "catégorie tarifaire inconnue",
+    )
+    errors += _code_error(
+        "envois.unite", s.unit, reference.codes(db, RefKind.UNITS), "unité inconnue"
+    )
+    if not s.depot:
+        errors.append(FieldError("envois.depot", "la sélection du dépôt est obligatoire"))
+    errors += _code_error(
+        "envois.depot", s.depot, reference.codes(db, RefKind.DEPOTS), "dépôt inconnu"
+    )
+    if s.clients is ClientsToSend.FILTER:
+        if not s.client_filter:
+            errors.append(FieldError("envois.filtre_clients", "choisissez le filtre de clients"))
+        else:
+            names = {f.name for f in filters_store.list_client_filters(db)}
+            errors += _code_error(
+                "envois.filtre_clients", s.client_filter, names, "filtre de clients inconnu"
+            )
+    return errors
+
+
+def _receive_errors(db: Database, c: Connector) -> list[FieldError]:
+    r = c.receive
+    errors: list[FieldError] = []
+    required = (
+        ("receptions.entreprise", r.company, "l'entreprise affectée est obligatoire"),
+        ("receptions.site", r.site, "le site affecté est obligatoire"),
+        ("receptions.depot", r.depot, "le dépôt affecté est obligatoire"),
+        ("receptions.famille_client", r.client_family, "la famille client est obligatoire"),
+        (
+            "receptions.famille_fournisseur",
+            r.supplier_family,
+            "la famille fournisseur est obligatoire",
+        ),
+    )
+    for key, value, message in required:
+        if not value:
+            errors.append(FieldError(key, message))
+    company = reference.get_record(db, RefKind.COMPANIES, r.company) if r.company else None
+    site = reference.get_record(db, RefKind.SITES, r.site) if r.site else None
+    depot = reference.get_record(db, RefKind.DEPOTS, r.depot) if r.depot else None
+    if r.company and company is None:
+        errors.append(FieldError("receptions.entreprise", f"entreprise inconnue « {r.company} »"))
+    if r.site and site is None:
+        errors.append(FieldError("receptions.site", f"site inconnu « {r.site} »"))
+    elif site and company and site.company_code != company.code:
+        errors.append(
+            FieldError(
+                "receptions.site",
+                f"le site « {site.code} » n'appartient pas à l'entreprise « {company.code} »",
+            )
+        )
+    if r.depot and depot is None:
+        errors.append(FieldError("receptions.depot", f"dépôt inconnu « {r.depot} »"))
+    elif depot and site and depot.site_code != site.code:
+        errors.append(
+            FieldError(
+                "receptions.depot",
+                f"le dépôt « {depot.code} » n'appartient pas au site « {site.code} »",
+            )
+        )
+    errors += _code_error(
+        "receptions.famille_client",
+        r.client_family,
+        reference.codes(db, RefKind.CLIENT_FAMILIES),
+        "famille de clients inconnue",
+    )
+    errors += _code_error(
+        "receptions.famille_fournisseur",
+        r.supplier_family,
+        reference.codes(db, RefKind.SUPPLIER_FAMILIES),
+        "famille de fournisseurs inconnue",
+    )
+    return errors
+
+
+def save_connector(
+    db: Database, c: Connector, *, new: bool, create_folders: bool = False
+) -> Connector:
+    """Checks everything, then saves; raises ValidationFailed listing each wrong key."""
+    errors = connector_errors(db, c, new=new, create_folders=create_folders)
+    if errors:
+        raise ValidationFailed(
+            f"Connecteur « {c.code} » non enregistré : {len(errors)} erreur(s).",
+            [str(e) for e in errors],
+        )
+    store.save_connector(db, c, new=new)
+    return store.require_connector(db, c.code)
+
+
+def export_toml(db: Database, code: str) -> str:
+    return dump_connector(store.require_connector(db, code))
+
+
+def import_toml(
+    db: Database, text: str, source: str = "TOML", *, create_folders: bool = False
+) -> tuple[Connector, bool]:
+    """Validates everything first and changes nothing on error; an existing code is updated.
+    Returns (connector, created)."""
+    connector = load_connector(text, source)
+    new = store.get_connector(db, connector.code) is None
+    return save_connector(db, connector, new=new, create_folders=create_folders), new
+
+
+# « Test de connexion » -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConnectionResult:
+    ok: bool
+    message: str  # French, shown as is
+
+
+def check_connection(c: Connector, timeout: float = 5.0) -> ConnectionResult:
+    """CSV: the folders are usable. Webservice: a GET of the PrestaShop webservice root
+    (<url>/api/) with the key as the basic-auth user."""
+    if c.mode is Mode.CSV:
+        errors = _communication_errors(c, create_folders=False)
+        if errors:
+            return ConnectionResult(False, "; ".join(e.message for e in errors))
+        return ConnectionResult(True, "Dossiers d'import et d'export accessibles.")
+    if not c.url or not c.key:
+        return ConnectionResult(False, "Renseignez l'adresse du site et la clé.")
+    url = c.url.rstrip("/") + "/api/"
+    token = base64.b64encode(f"{c.key}:".encode()).decode("ascii")
+    request = urllib.request.Request(url, headers={"Authorization": f"Basic {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    except urllib.error.URLError as exc:
+        reason = getattr(exc, "reason", exc)
+        return ConnectionResult(False, f"Site injoignable : {reason}.")
+    except (TimeoutError, OSError) as exc:
+        return ConnectionResult(False, f"Site injoignable : {exc}.")
+    except ValueError:
+        return ConnectionResult(False, "Adresse du site invalide.")
+    if status == 200:
+        return ConnectionResult(True, "Connexion réussie : le webservice a accepté la clé.")
+    if status in (401, 403):
+        return ConnectionResult(False, "Clé refusée par le site (HTTP 401/403).")
+    return ConnectionResult(False, f"Réponse inattendue du site (HTTP {status}).")
