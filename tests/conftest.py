@@ -12,7 +12,7 @@ SNAPSHOT_DIR = ROOT / "snapshots"
 
 
 class RootSVGImageExtension(pytest_textual_snapshot.SVGImageExtension):
-    """Stores each test file's SVGs in snapshots/<test file name>/ instead of tests/__snapshots__."""
+    """Keeps each test file's SVGs in snapshots/<test file name>/, not tests/__snapshots__."""
 
     @classmethod
     def dirname(cls, *, test_location) -> str:

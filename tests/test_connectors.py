@@ -290,7 +290,7 @@ def test_cli_list_masks_the_key(tmp_path):
 
 
 class _PrestaShop(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         import base64
 
         expected = "Basic " + base64.b64encode(b"GOODKEY:").decode()

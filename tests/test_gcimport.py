@@ -134,7 +134,7 @@ def test_prices_stocks_contacts_and_filters_update(db, tmp_path):
         ),
     )
     assert (summary.created, summary.updated) == (0, 1)
-    c1 = [c for c in tiers.contacts_of(db, TiersKind.CLIENT, "0701") if c.code == "C1"][0]
+    c1 = next(c for c in tiers.contacts_of(db, TiersKind.CLIENT, "0701") if c.code == "C1")
     assert (c1.last_name, c1.function) == ("Martin", "Associé")
     assert c1.first_name  # kept from the sample data, not blanked
     import_master_file(

@@ -5,7 +5,6 @@ import pytest
 
 from econnect_tui.errors import NotFound, UserError
 from econnect_tui.models.gc import (
-    Article,
     ArticleFilter,
     Contact,
     DocStatus,
