@@ -327,3 +327,51 @@ CREATE TABLE mapping_changes (
 );
 CREATE INDEX mapping_changes_connector ON mapping_changes(connector_code, id)
 """
+
+
+@migrations()
+def m003_history(db: Database) -> None:
+    """The synchronisation history: one run per reception or send, its files, its report."""
+    for statement in _HISTORY_SCHEMA.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_HISTORY_SCHEMA = """
+CREATE TABLE sync_runs (
+    id INTEGER PRIMARY KEY,
+    connector_code TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('reception', 'envoi')),
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    user TEXT NOT NULL,
+    host TEXT,
+    pid INTEGER,
+    status TEXT NOT NULL CHECK (status IN ('en-cours', 'ok', 'attention', 'erreur')),
+    message TEXT,
+    counts TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX sync_runs_connector ON sync_runs(connector_code, kind, id);
+CREATE TABLE sync_run_files (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES sync_runs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    sha256 TEXT,
+    size INTEGER,
+    rows INTEGER,
+    path TEXT,
+    status TEXT NOT NULL
+);
+CREATE INDEX sync_run_files_run ON sync_run_files(run_id);
+CREATE TABLE sync_report_rows (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES sync_runs(id) ON DELETE CASCADE,
+    file_name TEXT NOT NULL DEFAULT '',
+    type TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+    messages TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sync_report_rows_run ON sync_report_rows(run_id, id)
+"""

@@ -1,0 +1,84 @@
+"""The synchronisation history: runs (receptions and sends), their files, their report rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+
+class RunKind(StrEnum):
+    RECEPTION = "reception"
+    SEND = "envoi"
+
+    @property
+    def label(self) -> str:
+        return "Réception" if self is RunKind.RECEPTION else "Envoi"
+
+
+class RunStatus(StrEnum):
+    RUNNING = "en-cours"
+    OK = "ok"
+    WARNING = "attention"  # done, but some items were held back or refused
+    ERROR = "erreur"  # could not run
+
+    @property
+    def symbol(self) -> str:
+        return {"en-cours": "…", "ok": "✓", "attention": "!", "erreur": "✗"}[self.value]
+
+    @property
+    def label(self) -> str:
+        return {
+            "en-cours": "En cours",
+            "ok": "Réussi",
+            "attention": "Éléments en attente",
+            "erreur": "Échec",
+        }[self.value]
+
+
+class ItemType(StrEnum):
+    ARTICLE = "Article"
+    DOCUMENT = "Document"
+    TIERS = "Tiers"
+    FILE = "Fichier"
+
+
+class ReportRow(BaseModel):
+    """« Nom du fichier | Type | Identifiant | Etat | Messages »."""
+
+    file_name: str = ""
+    type: ItemType
+    identifier: str
+    ok: bool
+    messages: str = ""
+
+    @property
+    def state(self) -> str:
+        return "✓" if self.ok else "✗"
+
+
+class RunFile(BaseModel):
+    name: str
+    kind: str  # documents, tiers, articles, clients, contacts, non reconnu
+    sha256: str | None = None
+    size: int | None = None
+    rows: int | None = None
+    path: str | None = None  # where it went: archive, erreurs, or the written export file
+    status: str  # archivé, erreurs, déjà reçu, non reconnu, écrit, conservé
+
+
+class SyncRun(BaseModel):
+    id: int
+    connector_code: str
+    kind: RunKind
+    started_at: datetime
+    finished_at: datetime | None = None
+    user: str
+    host: str | None = None
+    pid: int | None = None
+    status: RunStatus
+    message: str | None = None
+    counts: dict[str, int] = {}
+    files: list[RunFile] = []
+    rows: list[ReportRow] = []

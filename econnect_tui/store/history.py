@@ -1,0 +1,133 @@
+"""The synchronisation history (« Historique des synchronisations »)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+from ..db import write_transaction
+from ..errors import NotFound
+from ..models.reports import ItemType, ReportRow, RunFile, RunKind, RunStatus, SyncRun
+
+_RUN_COLS = (
+    "id, connector_code, kind, started_at, finished_at, user, host, pid, status, message, counts"
+)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _run(row) -> SyncRun:
+    return SyncRun(
+        id=row[0],
+        connector_code=row[1],
+        kind=RunKind(row[2]),
+        started_at=row[3],
+        finished_at=row[4],
+        user=row[5],
+        host=row[6],
+        pid=row[7],
+        status=RunStatus(row[8]),
+        message=row[9],
+        counts=json.loads(row[10] or "{}"),
+    )
+
+
+def start_run(
+    db: Database, connector_code: str, kind: RunKind, user: str, host: str, pid: int
+) -> int:
+    with write_transaction(db):
+        cur = db.execute(
+            "INSERT INTO sync_runs (connector_code, kind, started_at, user, host, pid, status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [connector_code, kind.value, now(), user, host, pid, RunStatus.RUNNING.value],
+        )
+        return cur.lastrowid
+
+
+def add_files(db: Database, run_id: int, files: Iterable[RunFile]) -> None:
+    with write_transaction(db):
+        db.conn.executemany(
+            "INSERT INTO sync_run_files (run_id, name, kind, sha256, size, rows, path, status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(run_id, f.name, f.kind, f.sha256, f.size, f.rows, f.path, f.status) for f in files],
+        )
+
+
+def add_rows(db: Database, run_id: int, rows: Iterable[ReportRow]) -> None:
+    with write_transaction(db):
+        db.conn.executemany(
+            "INSERT INTO sync_report_rows (run_id, file_name, type, identifier, ok, messages)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (run_id, r.file_name, r.type.value, r.identifier, int(r.ok), r.messages)
+                for r in rows
+            ],
+        )
+
+
+def finish_run(
+    db: Database, run_id: int, status: RunStatus, message: str, counts: dict[str, int]
+) -> None:
+    with write_transaction(db):
+        db.execute(
+            "UPDATE sync_runs SET finished_at = ?, status = ?, message = ?, counts = ?"
+            " WHERE id = ?",
+            [now(), status.value, message, json.dumps(counts), run_id],
+        )
+
+
+def list_runs(
+    db: Database, connector_code: str | None = None, kind: RunKind | None = None, limit: int = 500
+) -> list[SyncRun]:
+    """Newest first."""
+    clauses, params = [], []
+    if connector_code:
+        clauses.append("connector_code = ?")
+        params.append(connector_code.upper())
+    if kind:
+        clauses.append("kind = ?")
+        params.append(kind.value)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    cur = db.execute(
+        f"SELECT {_RUN_COLS} FROM sync_runs {where} ORDER BY id DESC LIMIT ?", [*params, limit]
+    )
+    return [_run(r) for r in cur]
+
+
+def last_run(db: Database, connector_code: str, kind: RunKind) -> SyncRun | None:
+    runs = list_runs(db, connector_code, kind, limit=1)
+    return runs[0] if runs else None
+
+
+def get_run(db: Database, run_id: int, connector_code: str | None = None) -> SyncRun:
+    row = db.execute(f"SELECT {_RUN_COLS} FROM sync_runs WHERE id = ?", [run_id]).fetchone()
+    if row is None or (connector_code and row[1] != connector_code.upper()):
+        raise NotFound(
+            f"Aucune synchronisation n° {run_id}"
+            + (f" pour le connecteur {connector_code.upper()}." if connector_code else ".")
+        )
+    run = _run(row)
+    run.files = [
+        RunFile(name=r[0], kind=r[1], sha256=r[2], size=r[3], rows=r[4], path=r[5], status=r[6])
+        for r in db.execute(
+            "SELECT name, kind, sha256, size, rows, path, status FROM sync_run_files"
+            " WHERE run_id = ? ORDER BY id",
+            [run_id],
+        )
+    ]
+    run.rows = [
+        ReportRow(
+            file_name=r[0], type=ItemType(r[1]), identifier=r[2], ok=bool(r[3]), messages=r[4]
+        )
+        for r in db.execute(
+            "SELECT file_name, type, identifier, ok, messages FROM sync_report_rows"
+            " WHERE run_id = ? ORDER BY id",
+            [run_id],
+        )
+    ]
+    return run

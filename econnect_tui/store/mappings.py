@@ -1,0 +1,194 @@
+"""Article correspondences and the record of every change (who, when, old → new), for undo.
+
+Rules: on one connector an external code maps to one GC article and an article has at most one
+external code; codes are trimmed and compared case-sensitively, as the ETA software writes them;
+an empty code removes the correspondence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+from ..db import write_transaction
+from ..errors import NotFound, UserError
+from ..models.mapping import Mapping, MappingChange
+from .history import now
+
+MAX_CODE = 60
+
+
+def clean_code(code: str | None) -> str:
+    return (code or "").strip()
+
+
+def check_external_code(code: str) -> None:
+    if len(code) > MAX_CODE:
+        raise UserError(f"Le code « {code[:20]}… » dépasse {MAX_CODE} caractères.")
+    if any(not ch.isprintable() for ch in code):
+        raise UserError(f"Le code « {code} » contient un caractère non imprimable.")
+
+
+def external_to_article(db: Database, connector_code: str) -> dict[str, str]:
+    """External code -> GC article code, for one connector."""
+    cur = db.execute(
+        "SELECT m.external_code, a.code FROM article_mappings m"
+        " JOIN articles a ON a.id = m.article_id WHERE m.connector_code = ?",
+        [connector_code],
+    )
+    return dict(cur.fetchall())
+
+
+def article_to_external(db: Database, connector_code: str) -> dict[str, str]:
+    """GC article code -> external code, for one connector."""
+    cur = db.execute(
+        "SELECT a.code, m.external_code FROM article_mappings m"
+        " JOIN articles a ON a.id = m.article_id WHERE m.connector_code = ?",
+        [connector_code],
+    )
+    return dict(cur.fetchall())
+
+
+def mappings_of_article(db: Database, article_code: str) -> dict[str, str]:
+    """Connector code -> external code, for one article (the article card's tab)."""
+    cur = db.execute(
+        "SELECT m.connector_code, m.external_code FROM article_mappings m"
+        " JOIN articles a ON a.id = m.article_id WHERE a.code = ?",
+        [article_code],
+    )
+    return dict(cur.fetchall())
+
+
+def list_mappings(db: Database, connector_code: str) -> list[Mapping]:
+    cur = db.execute(
+        "SELECT a.code, m.external_code FROM article_mappings m"
+        " JOIN articles a ON a.id = m.article_id WHERE m.connector_code = ? ORDER BY a.code",
+        [connector_code],
+    )
+    return [Mapping(connector_code=connector_code, article_code=a, external_code=e) for a, e in cur]
+
+
+def _article_id(db: Database, article_code: str) -> int:
+    row = db.execute("SELECT id FROM articles WHERE code = ?", [article_code]).fetchone()
+    if row is None:
+        raise NotFound(f"L'article « {article_code} » n'existe pas.")
+    return row[0]
+
+
+def _owner(db: Database, connector_code: str, external_code: str) -> str | None:
+    row = db.execute(
+        "SELECT a.code FROM article_mappings m JOIN articles a ON a.id = m.article_id"
+        " WHERE m.connector_code = ? AND m.external_code = ?",
+        [connector_code, external_code],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def set_mapping(
+    db: Database, connector_code: str, article_code: str, external_code: str | None, user: str
+) -> MappingChange | None:
+    """Maps (or, with an empty code, unmaps) an article; one transaction with its change record.
+    Returns the change, or None when nothing changed."""
+    code = clean_code(external_code)
+    if code:
+        check_external_code(code)
+    with write_transaction(db):
+        if (
+            db.execute("SELECT 1 FROM connectors WHERE code = ?", [connector_code]).fetchone()
+            is None
+        ):
+            raise NotFound(f"Le connecteur « {connector_code} » n'existe pas.")
+        article_id = _article_id(db, article_code)
+        row = db.execute(
+            "SELECT external_code FROM article_mappings"
+            " WHERE connector_code = ? AND article_id = ?",
+            [connector_code, article_id],
+        ).fetchone()
+        old = row[0] if row else None
+        if (old or "") == code:
+            return None
+        if code:
+            owner = _owner(db, connector_code, code)
+            if owner is not None and owner != article_code:
+                raise UserError(
+                    f"Le code {code} est déjà utilisé par l'article {owner} sur {connector_code}"
+                )
+            db.execute(
+                "INSERT INTO article_mappings (connector_code, article_id, external_code)"
+                " VALUES (?, ?, ?) ON CONFLICT(connector_code, article_id)"
+                " DO UPDATE SET external_code = excluded.external_code",
+                [connector_code, article_id, code],
+            )
+        else:
+            db.execute(
+                "DELETE FROM article_mappings WHERE connector_code = ? AND article_id = ?",
+                [connector_code, article_id],
+            )
+        cur = db.execute(
+            "INSERT INTO mapping_changes"
+            " (connector_code, article_code, old_code, new_code, changed_by, changed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [connector_code, article_code, old, code or None, user, now()],
+        )
+        change_id = cur.lastrowid
+    return get_change(db, change_id)
+
+
+def get_change(db: Database, change_id: int) -> MappingChange:
+    row = db.execute(
+        "SELECT id, connector_code, article_code, old_code, new_code, changed_by, changed_at,"
+        " undone FROM mapping_changes WHERE id = ?",
+        [change_id],
+    ).fetchone()
+    return _change(row)
+
+
+def _change(row) -> MappingChange:
+    return MappingChange(
+        id=row[0],
+        connector_code=row[1],
+        article_code=row[2],
+        old_code=row[3],
+        new_code=row[4],
+        changed_by=row[5],
+        changed_at=row[6],
+        undone=bool(row[7]),
+    )
+
+
+def recent_changes(db: Database, connector_code: str, limit: int = 50) -> list[MappingChange]:
+    """Newest first."""
+    cur = db.execute(
+        "SELECT id, connector_code, article_code, old_code, new_code, changed_by, changed_at,"
+        " undone FROM mapping_changes WHERE connector_code = ? ORDER BY id DESC LIMIT ?",
+        [connector_code, limit],
+    )
+    return [_change(r) for r in cur]
+
+
+def undo_change(db: Database, change: MappingChange, user: str) -> MappingChange | None:
+    """Puts back the code a change replaced; the undo is itself recorded (and undoable)."""
+    with write_transaction(db):
+        current = db.execute(
+            "SELECT m.external_code FROM article_mappings m JOIN articles a"
+            " ON a.id = m.article_id WHERE m.connector_code = ? AND a.code = ?",
+            [change.connector_code, change.article_code],
+        ).fetchone()
+        if (current[0] if current else None) != change.new_code:
+            raise UserError(
+                f"L'article {change.article_code} a changé depuis : annulation impossible."
+            )
+        result = set_mapping(db, change.connector_code, change.article_code, change.old_code, user)
+        db.execute("UPDATE mapping_changes SET undone = 1 WHERE id = ?", [change.id])
+    return result
+
+
+def set_many(db: Database, connector_code: str, pairs: Iterable[tuple[str, str]], user: str) -> int:
+    """Several (article, external code) pairs in one transaction; returns how many changed."""
+    changed = 0
+    with write_transaction(db):
+        for article_code, external_code in pairs:
+            if set_mapping(db, connector_code, article_code, external_code, user) is not None:
+                changed += 1
+    return changed
