@@ -1,0 +1,116 @@
+"""A modal that edits one record with a Form: Ctrl+S/F9 saves, Escape leaves (asking first when
+something changed). The save callback raises to refuse; its French reasons land on the fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Static
+
+from ...errors import UserError
+from ...models.validators import field_errors
+from ..widgets.form import FieldSpec, Form
+from .base import EconnectModal
+from .confirm import ConfirmScreen
+
+
+class RecordFormScreen(EconnectModal[Any]):
+    BINDINGS = [
+        Binding("ctrl+s,f9", "save", "Enregistrer", key_display="Ctrl+S"),
+        Binding("escape", "cancel", "Annuler"),
+    ]
+    DEFAULT_CSS = """
+    RecordFormScreen { align: center middle; }
+    RecordFormScreen > Vertical {
+        width: 76; height: auto; max-height: 22;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    RecordFormScreen #form-title { text-style: bold; padding: 0 1; }
+    RecordFormScreen VerticalScroll { height: auto; max-height: 15; }
+    RecordFormScreen #form-message { color: $error; padding: 0 1; height: auto; }
+    RecordFormScreen .buttons { height: auto; align-horizontal: right; }
+    RecordFormScreen .buttons Button { margin-left: 1; min-width: 10; }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        fields: Sequence[FieldSpec],
+        values: dict[str, Any] | None,
+        save: Callable[[dict[str, Any]], Any],
+    ) -> None:
+        super().__init__()
+        self.form_title = title
+        self.form = Form(fields, values)
+        self.save = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.form_title, id="form-title")
+            with VerticalScroll():
+                yield self.form
+            yield Static("", id="form-message")
+            with Horizontal(classes="buttons"):
+                yield Button("Enregistrer (Ctrl+S)", id="save", variant="primary", compact=True)
+                yield Button("Annuler (Échap)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#form-message").display = False
+        self.form.focus_first()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field; on the last one it saves."""
+        event.stop()
+        inputs = [w for w in self.form.query(Input) if not w.disabled]
+        if inputs and event.input is inputs[-1]:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def show_message(self, message: str | None) -> None:
+        widget = self.query_one("#form-message", Static)
+        widget.update(message or "")
+        widget.display = bool(message)
+
+    def action_save(self) -> None:
+        values = self.form.values()
+        if values is None:
+            self.show_message("Corrigez les champs signalés.")
+            return
+        try:
+            result = self.save(values)
+        except ValidationError as exc:
+            errors = field_errors(exc)
+            self.form.set_errors(errors)
+            unplaced = [m for name, m in errors.items() if name not in values]
+            self.show_message("; ".join(unplaced) or "Corrigez les champs signalés.")
+            return
+        except UserError as exc:
+            self.show_message(str(exc))
+            return
+        self.dismiss(result if result is not None else True)
+
+    def action_cancel(self) -> None:
+        if not self.form.changed():
+            self.dismiss(None)
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen("Abandonner les modifications ?", "Abandonner"), answered
+        )
