@@ -375,3 +375,99 @@ CREATE TABLE sync_report_rows (
 );
 CREATE INDEX sync_report_rows_run ON sync_report_rows(run_id, id)
 """
+
+
+@migrations()
+def m004_reception(db: Database) -> None:
+    """Reception staging: files read, their rows, what became of each document version, and
+    the reception locks."""
+    for statement in _RECEPTION_SCHEMA.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_RECEPTION_SCHEMA = """
+CREATE TABLE received_files (
+    id INTEGER PRIMARY KEY,
+    connector_code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('documents', 'tiers')),
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    rows INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL CHECK (status IN ('apercu', 'recu', 'rejete')),
+    error TEXT,
+    warnings TEXT NOT NULL DEFAULT '[]',
+    archive_path TEXT,
+    staged_at TEXT NOT NULL,
+    received_at TEXT,
+    run_id INTEGER,
+    UNIQUE (connector_code, sha256)
+);
+CREATE TABLE staged_lines (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES received_files(id) ON DELETE CASCADE,
+    line INTEGER NOT NULL,
+    numero TEXT NOT NULL,
+    date_document TEXT,
+    code_client TEXT,
+    nom_client TEXT,
+    mode_reglement TEXT,
+    reference TEXT,
+    commentaire TEXT,
+    numero_ligne INTEGER,
+    code_article TEXT,
+    libelle TEXT,
+    quantite TEXT,
+    unite TEXT,
+    prix TEXT,
+    remise TEXT,
+    taux_tva TEXT,
+    montant_ht TEXT,
+    total_ttc TEXT,
+    date_intervention TEXT,
+    chantier TEXT,
+    surface TEXT,
+    chauffeur TEXT,
+    materiel TEXT,
+    errors TEXT
+);
+CREATE INDEX staged_lines_version ON staged_lines(file_id, numero);
+CREATE TABLE document_versions (
+    connector_code TEXT NOT NULL,
+    numero TEXT NOT NULL,
+    file_id INTEGER NOT NULL REFERENCES received_files(id) ON DELETE CASCADE,
+    outcome TEXT CHECK (outcome IN ('integre', 'inchange', 'refuse', 'erreur', 'ecarte',
+                                    'remplace')),
+    document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+    decided_at TEXT,
+    decided_by TEXT,
+    run_id INTEGER,
+    message TEXT,
+    PRIMARY KEY (connector_code, numero, file_id)
+);
+CREATE INDEX document_versions_open ON document_versions(connector_code, outcome, numero);
+CREATE TABLE staged_tiers (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES received_files(id) ON DELETE CASCADE,
+    line INTEGER NOT NULL,
+    type TEXT,
+    code TEXT,
+    parent TEXT,
+    fields TEXT NOT NULL DEFAULT '{}',
+    errors TEXT,
+    outcome TEXT CHECK (outcome IN ('integre', 'identique', 'erreur', 'ecarte')),
+    decided_at TEXT,
+    run_id INTEGER,
+    message TEXT
+);
+CREATE INDEX staged_tiers_file ON staged_tiers(file_id, line);
+CREATE TABLE reception_locks (
+    connector_code TEXT PRIMARY KEY,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    user TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    run_id INTEGER
+)
+"""

@@ -108,7 +108,7 @@ def _add_document(path):
         depot_code="DEP1",
         client_code="0702",
         connector_code="FACILI",
-        external_id="F259030_D260118",
+        external_id="TEST-0001",
         lines=[
             DocumentLine(
                 position=1,
@@ -132,18 +132,23 @@ def test_documents_list_and_validate(tmp_path):
     created = _add_document(path)
     result = run_cli("documents", "list", "--json", db=path)
     assert result.returncode == 0
-    data = json.loads(result.stdout)
-    assert data[0]["number"] == created.number
-    assert data[0]["total_ttc"] == "96.00"
-    assert data[0]["lines"][0]["quantity"] == "2.5"
+    data = {d["external_id"]: d for d in json.loads(result.stdout)}
+    assert data["TEST-0001"]["number"] == created.number
+    assert data["TEST-0001"]["total_ttc"] == "96.00"
+    assert data["TEST-0001"]["lines"][0]["quantity"] == "2.5"
     text = run_cli("documents", "list", db=path).stdout
-    assert "BL000001" in text and "96,00" in text
+    assert created.number in text and "96,00" in text
 
-    result = run_cli("documents", "validate", "F259030_D260118", db=path)
+    result = run_cli("documents", "validate", "TEST-0001", db=path)
     assert result.returncode == 0, result.stderr
     assert "validé" in result.stderr
-    data = json.loads(run_cli("documents", "list", "--json", db=path).stdout)
-    assert data[0]["status"] == "valide"
+    data = {
+        d["external_id"]: d
+        for d in json.loads(run_cli("documents", "list", "--json", db=path).stdout)
+    }
+    assert data["TEST-0001"]["status"] == "valide"
+    result = run_cli("documents", "validate", created.number, db=path)
+    assert "déjà validé" in result.stderr
     result = run_cli("documents", "validate", "NOPE", db=path)
     assert result.returncode == 1
     assert "Aucun document" in result.stderr

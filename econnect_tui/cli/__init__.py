@@ -106,12 +106,16 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
 
 
 def _register() -> None:
-    from . import connector, documents, gc, setup
+    from . import connector, documents, gc, send, setup, sync
 
     cli.add_command(setup.init)
     cli.add_command(connector.connector)
+    cli.add_command(sync.receive)
+    cli.add_command(sync.status)
+    cli.add_command(sync.history)
     cli.add_command(gc.gc)
     cli.add_command(documents.documents)
+    cli.add_command(send.send)
 
 
 _register()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -151,13 +153,38 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _insert_lines(db: Database, document_id: int, lines: list[DocumentLine]) -> None:
-    ids = dict(
-        db.execute(
-            "SELECT code, id FROM articles WHERE code IN (SELECT value FROM json_each(?))",
-            [_json_list({ln.article_code for ln in lines})],
-        ).fetchall()
-    )
+@dataclass(frozen=True)
+class KnownIds:
+    """Ids a caller already holds (a reception of thousands of documents), to skip lookups."""
+
+    clients: dict[str, int]
+    articles: dict[str, int]
+
+
+def _client_id(db: Database, code: str, ids: KnownIds | None) -> int:
+    if ids is not None and code in ids.clients:
+        return ids.clients[code]
+    row = db.execute(
+        "SELECT id FROM tiers WHERE kind = ? AND code = ?", [TiersKind.CLIENT.value, code]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"Le client « {code} » n'existe pas.")
+    return row[0]
+
+
+def _insert_lines(
+    db: Database, document_id: int, lines: list[DocumentLine], ids: KnownIds | None = None
+) -> None:
+    if ids is not None:
+        ids_map = ids.articles
+    else:
+        ids_map = dict(
+            db.execute(
+                "SELECT code, id FROM articles WHERE code IN (SELECT value FROM json_each(?))",
+                [json.dumps(sorted({ln.article_code for ln in lines}))],
+            ).fetchall()
+        )
+    ids = ids_map
     rows = []
     for ln in lines:
         if ln.article_code not in ids:
@@ -189,23 +216,14 @@ def _insert_lines(db: Database, document_id: int, lines: list[DocumentLine]) -> 
     )
 
 
-def _json_list(values) -> str:
-    import json
-
-    return json.dumps(sorted(values))
-
-
-def create_document(db: Database, doc: Document, content_hash: str | None = None) -> Document:
+def create_document(
+    db: Database, doc: Document, content_hash: str | None = None, ids: KnownIds | None = None
+) -> Document:
     """Insert a document and its lines; allocates its number; totals computed from the lines."""
     totals = document_totals((ln.amount_ht, ln.vat_rate) for ln in doc.lines)
     now = _now()
     with write_transaction(db):
-        client = db.execute(
-            "SELECT id FROM tiers WHERE kind = ? AND code = ?",
-            [TiersKind.CLIENT.value, doc.client_code],
-        ).fetchone()
-        if client is None:
-            raise NotFound(f"Le client « {doc.client_code} » n'existe pas.")
+        client_id = _client_id(db, doc.client_code, ids)
         number = next_number(db, doc.doc_type)
         cur = db.execute(
             "INSERT INTO documents (doc_type, number, date, company_code, site_code, depot_code,"
@@ -219,7 +237,7 @@ def create_document(db: Database, doc: Document, content_hash: str | None = None
                 doc.company_code,
                 doc.site_code,
                 doc.depot_code,
-                client[0],
+                client_id,
                 doc.payment_method,
                 doc.reference,
                 doc.comment,
@@ -235,7 +253,7 @@ def create_document(db: Database, doc: Document, content_hash: str | None = None
             ],
         )
         document_id = cur.lastrowid
-        _insert_lines(db, document_id, doc.lines)
+        _insert_lines(db, document_id, doc.lines, ids)
     return doc.model_copy(
         update={
             "id": document_id,
@@ -247,25 +265,31 @@ def create_document(db: Database, doc: Document, content_hash: str | None = None
     )
 
 
-def replace_document(db: Database, document_id: int, doc: Document, content_hash: str) -> None:
+def replace_document(
+    db: Database,
+    document_id: int,
+    doc: Document,
+    content_hash: str,
+    ids: KnownIds | None = None,
+) -> Document:
     """A changed draft: header fields and lines replaced, the GC number kept."""
     totals = document_totals((ln.amount_ht, ln.vat_rate) for ln in doc.lines)
     with write_transaction(db):
-        current = get_document(db, document_id)
-        if current.status is not DocStatus.DRAFT:
-            raise UserError(f"Le document {current.number} est {current.status.label.lower()}.")
-        client = db.execute(
-            "SELECT id FROM tiers WHERE kind = 'client' AND code = ?", [doc.client_code]
+        row = db.execute(
+            "SELECT number, status FROM documents WHERE id = ?", [document_id]
         ).fetchone()
-        if client is None:
-            raise NotFound(f"Le client « {doc.client_code} » n'existe pas.")
+        if row is None:
+            raise NotFound("Ce document n'existe plus.")
+        if row[1] != DocStatus.DRAFT.value:
+            raise UserError(f"Le document {row[0]} est {DocStatus(row[1]).label.lower()}.")
+        client_id = _client_id(db, doc.client_code, ids)
         db.execute(
             "UPDATE documents SET date = ?, client_id = ?, payment_method = ?, reference = ?,"
             " comment = ?, total_ht = ?, total_vat = ?, total_ttc = ?, content_hash = ?,"
             " updated_at = ? WHERE id = ?",
             [
                 doc.date.isoformat(),
-                client[0],
+                client_id,
                 doc.payment_method,
                 doc.reference,
                 doc.comment,
@@ -278,7 +302,16 @@ def replace_document(db: Database, document_id: int, doc: Document, content_hash
             ],
         )
         db.execute("DELETE FROM document_lines WHERE document_id = ?", [document_id])
-        _insert_lines(db, document_id, doc.lines)
+        _insert_lines(db, document_id, doc.lines, ids)
+    return doc.model_copy(
+        update={
+            "id": document_id,
+            "number": row[0],
+            "total_ht": totals.total_ht,
+            "total_vat": totals.total_vat,
+            "total_ttc": totals.total_ttc,
+        }
+    )
 
 
 def set_status(db: Database, document_id: int, status: DocStatus) -> None:
@@ -298,3 +331,23 @@ def count_by_status(db: Database) -> dict[DocStatus, int]:
     for status, n in db.execute("SELECT status, count(*) FROM documents GROUP BY status"):
         counts[DocStatus(status)] = n
     return counts
+
+
+@dataclass(frozen=True)
+class ExternalState:
+    id: int
+    number: str
+    status: DocStatus
+    content_hash: str | None
+
+
+def external_states(
+    db: Database, connector_code: str, external_ids: list[str]
+) -> dict[str, ExternalState]:
+    """The GC documents already received from these external ids, by external id."""
+    cur = db.execute(
+        "SELECT external_id, id, number, status, content_hash FROM documents"
+        " WHERE connector_code = ? AND external_id IN (SELECT value FROM json_each(?))",
+        [connector_code, json.dumps(external_ids)],
+    )
+    return {r[0]: ExternalState(r[1], r[2], DocStatus(r[3]), r[4]) for r in cur}

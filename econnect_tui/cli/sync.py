@@ -1,0 +1,195 @@
+"""`econnect receive|status|history`: the reception engine and the history, for scripts."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+
+import click
+
+from ..models.reports import RunKind, SyncRun
+from ..store import connectors as connectors_store
+from ..store import history as history_store
+from ..sync import receive as reception
+from . import Context
+from ._output import EXIT_HELD_BACK, out, print_json, say, stderr_is_terminal
+
+
+def _progress():
+    """A progress line on stderr when it is a terminal; nothing otherwise."""
+    if not stderr_is_terminal():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\r{stage:<22} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if total and done >= total:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+        sys.stderr.flush()
+
+    return show
+
+
+def local(when: datetime | None) -> str:
+    return when.astimezone().strftime("%d/%m/%Y %H:%M") if when else ""
+
+
+@click.command()
+@click.argument("code")
+@click.option(
+    "--preview", is_flag=True, help="Montre ce que ferait la réception, sans rien intégrer."
+)
+@click.option("--json", "as_json", is_flag=True, help="Résultat en JSON sur la sortie standard.")
+@click.pass_obj
+def receive(obj: Context, code: str, preview: bool, as_json: bool) -> None:
+    """Réceptionne les fichiers du logiciel ETA du connecteur CODE (intègre ce qui peut l'être,
+    met le reste en attente, affiche le rapport)."""
+    db = obj.db()
+    if preview:
+        result = reception.preview(db, code, progress=_progress())
+        if as_json:
+            data = result.model_dump(mode="json")
+            data["files_to_process"] = result.files_to_process
+            print_json(data)
+        else:
+            print_preview(result)
+        left_aside = any(not d.ok for d in result.documents) or any(not t.ok for t in result.tiers)
+        sys.exit(EXIT_HELD_BACK if left_aside else 0)
+    outcome = reception.receive(db, code, progress=_progress())
+    if as_json:
+        print_json(outcome.run)
+        say(outcome.run.message or "")
+    else:
+        print_report(outcome.run)
+    sys.exit(outcome.exit_code)
+
+
+def print_preview(p: reception.Preview) -> None:
+    n = p.files_to_process
+    out(
+        f"{p.connector_code} — {n} fichier(s) {'vont' if n > 1 else 'va'} être traité(s) "
+        "pour importer des données."
+    )
+    if p.files:
+        out("\nFichiers")
+        for f in p.files:
+            out(f"  {f.name}  [{f.kind}]  {f.status}")
+    if p.articles:
+        out(
+            "\nArticles — Données en attente d'intégration | Statut / Correspondance Gestion "
+            "Commerciale"
+        )
+        for a in p.articles:
+            out(f"  {a.code} - {a.label}  |  {a.status}")
+    if p.documents:
+        out("\nDocuments — Données en attente d'intégration | Statut")
+        for d in p.documents:
+            out(f"  {d.label}  |  {d.status}")
+    if p.tiers:
+        out("\nTiers — Données en attente d'intégration | Statut")
+        for t in p.tiers:
+            out(f"  {t.identifier}  |  {t.status}")
+    if not (p.files or p.documents or p.tiers):
+        out("Aucune donnée en attente.")
+    if p.unmapped:
+        out("\nLes documents contenant des articles sans correspondance ne seront pas intégrés.")
+
+
+def print_report(run: SyncRun) -> None:
+    out(
+        f"{run.kind.label} n° {run.id} — {run.connector_code} — {local(run.started_at)} — "
+        f"{run.user} — {run.status.symbol} {run.status.label}"
+    )
+    if run.files:
+        out("Fichiers")
+        for f in run.files:
+            where = f" → {f.path}" if f.path else ""
+            rows = f", {f.rows} ligne(s)" if f.rows is not None else ""
+            out(f"  {f.name} [{f.kind}{rows}] {f.status}{where}")
+    if run.rows:
+        out("Nom du fichier | Type | Identifiant | Etat | Messages")
+        for r in run.rows:
+            out(f"{r.file_name} | {r.type.value} | {r.identifier} | {r.state} | {r.messages}")
+    if run.message:
+        out(run.message)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="État en JSON sur la sortie standard.")
+@click.pass_obj
+def status(obj: Context, as_json: bool) -> None:
+    """Une ligne par connecteur : état des synchronisations précédentes, fichiers en attente,
+    documents retenus, dernière réception, dernier envoi."""
+    db = obj.db()
+    rows = []
+    for connector in connectors_store.list_connectors(db):
+        pending = reception.pending_status(db, connector.code)
+        last_reception = history_store.last_run(db, connector.code, RunKind.RECEPTION)
+        last_send = history_store.last_run(db, connector.code, RunKind.SEND)
+        rows.append((connector.code, pending, last_reception, last_send))
+    if as_json:
+        print_json(
+            [
+                {
+                    "code": code,
+                    "etat": last.status.value if last else None,
+                    "message": last.message if last else None,
+                    "fichiers_en_attente": p.files_waiting,
+                    "documents_retenus": p.held_back_documents,
+                    "tiers_retenus": p.held_back_tiers,
+                    "erreur_dossier": p.folder_error,
+                    "derniere_reception": last.started_at.isoformat() if last else None,
+                    "dernier_envoi": sent.started_at.isoformat() if sent else None,
+                    "etat_dernier_envoi": sent.status.value if sent else None,
+                }
+                for code, p, last, sent in rows
+            ]
+        )
+        return
+    if not rows:
+        say("Aucun connecteur.")
+    for code, p, last, sent in rows:
+        state = f"{last.status.symbol} {last.status.label}" if last else "Aucune réception réalisée"
+        waiting = (
+            f"{p.files_waiting} fichier(s) en attente, {p.held_back_documents} document(s) et "
+            f"{p.held_back_tiers} tiers retenus"
+            if p.has_pending
+            else "Aucune donnée en attente"
+        )
+        if p.folder_error:
+            waiting = p.folder_error
+        out(
+            f"{code}  {state}  {waiting}  dernière réception : "
+            f"{local(last.started_at) if last else 'jamais'}  dernier envoi : "
+            f"{local(sent.started_at) + ' ' + sent.status.symbol if sent else 'jamais'}"
+        )
+
+
+@click.command()
+@click.argument("code")
+@click.option("--run", "run_id", type=int, help="Affiche le rapport de la synchronisation N.")
+@click.option("--json", "as_json", is_flag=True, help="Historique en JSON sur la sortie standard.")
+@click.pass_obj
+def history(obj: Context, code: str, run_id: int | None, as_json: bool) -> None:
+    """Les réceptions et envois du connecteur CODE, du plus récent au plus ancien."""
+    db = obj.db()
+    connector = connectors_store.require_connector(db, code)
+    if run_id is not None:
+        run = history_store.get_run(db, run_id, connector.code)
+        if as_json:
+            print_json(run)
+        else:
+            print_report(run)
+        return
+    runs = history_store.list_runs(db, connector.code)
+    if as_json:
+        print_json(runs)
+        return
+    if not runs:
+        say(f"Aucune synchronisation pour {connector.code}.")
+    for run in runs:
+        out(
+            f"{run.id:>5}  {local(run.started_at)}  {run.kind.label:<9}  {run.status.symbol}  "
+            f"{run.user}  {run.message or ''}"
+        )

@@ -1,0 +1,99 @@
+"""One reception per connector at a time, across processes (two operators, a cron job).
+
+The lock is a row taken in an IMMEDIATE transaction, with the owner's pid, host and start time.
+A lock whose process is gone (killed, crashed) is taken over, and the run it left unfinished
+is marked interrupted. A second reception waits a few seconds, then gives up with a sentence
+saying who holds it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from ..db import write_transaction
+from ..errors import Busy
+from ..store import locks as store
+from .runs import host, operator
+
+STALE_AFTER_SECONDS = 12 * 3600  # a lock of another machine older than this is taken over
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_stale(owner: store.LockOwner) -> bool:
+    if owner.host == host():
+        return not _alive(owner.pid)
+    try:
+        started = datetime.fromisoformat(owner.started_at)
+    except ValueError:
+        return True
+    return (datetime.now(started.tzinfo) - started).total_seconds() > STALE_AFTER_SECONDS
+
+
+def describe(owner: store.LockOwner) -> str:
+    try:
+        since = datetime.fromisoformat(owner.started_at).astimezone().strftime("%d/%m/%Y %H:%M:%S")
+    except ValueError:
+        since = owner.started_at
+    where = "" if owner.host == host() else f" sur {owner.host}"
+    return f"pid {owner.pid}{where}, {owner.user}, depuis {since}"
+
+
+def busy_message(connector_code: str, owner: store.LockOwner) -> str:
+    return f"Une réception est déjà en cours pour {connector_code} ({describe(owner)})."
+
+
+def try_acquire(db: Database, connector_code: str) -> store.LockOwner | None:
+    """Takes the lock; returns None when taken, else the live owner."""
+    with write_transaction(db):
+        owner = store.get_lock(db, connector_code)
+        if owner is not None and not _is_stale(owner):
+            return owner
+        if owner is not None and owner.run_id is not None:
+            store.mark_run_interrupted(db, owner.run_id)
+        store.put_lock(db, connector_code, os.getpid(), host(), operator())
+    return None
+
+
+def current_owner(db: Database, connector_code: str) -> store.LockOwner | None:
+    """The live holder of the lock, if any (for the dashboard: shown, not fought)."""
+    owner = store.get_lock(db, connector_code)
+    if owner is None or _is_stale(owner):
+        return None
+    return owner
+
+
+@contextlib.contextmanager
+def reception_lock(db: Database, connector_code: str, wait: float = 5.0) -> Iterator[None]:
+    deadline = time.monotonic() + wait
+    while True:
+        owner = try_acquire(db, connector_code)
+        if owner is None:
+            break
+        if time.monotonic() >= deadline:
+            raise Busy(busy_message(connector_code, owner))
+        time.sleep(0.2)
+    try:
+        yield
+    finally:
+        with write_transaction(db):
+            store.drop_lock(db, connector_code, os.getpid(), host())
+
+
+def attach_run(db: Database, connector_code: str, run_id: int) -> None:
+    with write_transaction(db):
+        store.set_lock_run(db, connector_code, os.getpid(), run_id)

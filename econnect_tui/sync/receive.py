@@ -1,0 +1,1310 @@
+"""The reception of an ETA software's files: collect → analyse → integrate → report.
+
+1. Collect. Each recognised file of the import folder (tiers before documents, by name) is
+   read once and its rows staged in one transaction with the file's SHA-256; then the file is
+   moved to `archive/AAAA/MM/` (or `erreurs/` when refused whole). A crash before the commit
+   leaves the file in place; after it, the next run finds the hash already staged and only
+   moves the file. The same bytes received twice integrate nothing twice.
+2. Analyse. From the staged rows: tiers and documents with their status (preview). Documents
+   are read by pages in numero order, so memory does not grow with the file.
+3. Integrate. Tiers first, then documents; each document in its own savepoint, with the record
+   of what became of it, so a document is integrated exactly once and one failure never stops
+   the others. Held-back documents stay staged and are offered again.
+4. Report. One history entry with one row per item.
+
+`preview()` runs steps 1 (staging without receiving: files stay where they are) and 2.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel
+from sqlite_utils import Database
+
+from ..db import write_transaction
+from ..errors import UserError
+from ..exchange.csvfile import CsvFileError, read_csv
+from ..exchange.facilitime import (
+    CONTACT_FIELDS,
+    DOCUMENT_LAYOUT,
+    REQUIRED_VALUES,
+    TIERS_FIELDS,
+    TIERS_LAYOUT,
+    FileKind,
+    TiersType,
+    check_document,
+    file_kind,
+    is_partial,
+    missing_values,
+    preview_label,
+    report_identifier,
+    tiers_record,
+)
+from ..models.amounts import line_amount_ht
+from ..models.connector import Connector, Mode
+from ..models.gc import Contact, Document, DocumentLine, Tiers, TiersKind
+from ..models.reports import ItemType, ReportRow, RunFile, RunKind, RunStatus, SyncRun
+from ..store import articles as articles_store
+from ..store import connectors as connectors_store
+from ..store import documents as documents_store
+from ..store import history, mappings, reference, staging
+from ..store import tiers as tiers_store
+from ..store.documents import KnownIds
+from ..store.reference import RefKind
+from . import locks
+from .runs import host, operator
+
+Progress = Callable[[str, int, int], None]
+BATCH_ROWS = 2000
+PAGE_DOCUMENTS = 500
+
+# Document statuses, as the UI shows them (facilitime-csv.md §2).
+NEW = "Nouveau document"
+UPDATE = "Mise à jour"
+SAME = "Déjà intégré"
+REFUSED = "Refusé : document déjà validé"
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+# Models of the preview and the result ---------------------------------------------------------
+
+
+class PendingFile(BaseModel):
+    name: str
+    kind: str  # documents, tiers, non reconnu
+    size: int = 0
+    status: str  # « à traiter », « déjà reçu », « refusé : … », « non reconnu », …
+    ok: bool = True
+
+
+class PendingArticle(BaseModel):
+    code: str  # the ETA software's code
+    label: str
+    documents: int
+    article_code: str | None = None  # its GC article when mapped
+    article_label: str | None = None
+
+    @property
+    def mapped(self) -> bool:
+        return self.article_code is not None
+
+    @property
+    def status(self) -> str:
+        if self.article_code is None:
+            return "Sans correspondance"
+        return f"{self.article_code} - {self.article_label or ''}".rstrip(" -")
+
+
+class PendingDocument(BaseModel):
+    numero: str
+    client_code: str | None
+    label: str
+    status: str
+    ok: bool  # will be (or is already) integrated
+    held: bool  # waits for a correspondence or a client
+    messages: list[str] = []
+    file_name: str
+    lines: int
+    gc_number: str | None = None
+
+    @property
+    def identifier(self) -> str:
+        return report_identifier(self.numero or "(sans numéro)", self.client_code)
+
+
+class PendingTiers(BaseModel):
+    file_name: str
+    line: int
+    identifier: str
+    status: str
+    ok: bool
+    messages: list[str] = []
+
+
+class Preview(BaseModel):
+    connector_code: str
+    files: list[PendingFile] = []
+    articles: list[PendingArticle] = []
+    documents: list[PendingDocument] = []
+    tiers: list[PendingTiers] = []
+
+    @property
+    def files_to_process(self) -> int:
+        return sum(1 for f in self.files if f.kind != "non reconnu")
+
+    @property
+    def unmapped(self) -> list[PendingArticle]:
+        return [a for a in self.articles if not a.mapped]
+
+
+class ReceptionResult(BaseModel):
+    run: SyncRun
+    exit_code: int
+
+
+class PendingStatus(BaseModel):
+    """What waits for a connector: read by the dashboard and the startup warning."""
+
+    connector_code: str
+    files_waiting: int
+    held_back_documents: int
+    held_back_tiers: int
+    folder_error: str | None = None
+
+    @property
+    def has_pending(self) -> bool:
+        return bool(self.files_waiting or self.held_back_documents or self.held_back_tiers)
+
+
+# The import folder ----------------------------------------------------------------------------
+
+
+@dataclass
+class FolderEntry:
+    name: str
+    path: Path
+    kind: FileKind
+    size: int
+
+
+@dataclass
+class FolderScan:
+    files: list[FolderEntry] = field(default_factory=list)
+    unrecognised: list[str] = field(default_factory=list)
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
+
+
+def display_name(name: str) -> str:
+    """A file name as a report shows it: control characters made visible."""
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in name)
+
+
+def import_folder(connector: Connector) -> Path:
+    if connector.mode is not Mode.CSV or not connector.import_path:
+        raise UserError(
+            f"Le connecteur {connector.code} communique par webservice : "
+            "il ne reçoit pas de fichiers CSV."
+        )
+    folder = Path(connector.import_path).expanduser()
+    if not folder.is_dir():
+        raise UserError(f"Le dossier d'import {folder} n'existe pas ou n'est pas un dossier.")
+    if not os.access(folder, os.R_OK | os.X_OK):
+        raise UserError(f"Le dossier d'import {folder} n'est pas lisible.")
+    return folder
+
+
+def scan_folder(folder: Path) -> FolderScan:
+    """The files waiting: tiers first, then documents, each by name. Symbolic links are never
+    followed (they could point outside the folder); partial files are left to finish."""
+    scan = FolderScan()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as exc:
+        raise UserError(
+            f"Le dossier d'import {folder} ne peut pas être lu : {exc.strerror}."
+        ) from exc
+    for entry in sorted(entries, key=lambda e: e.name):
+        name = entry.name
+        try:
+            if entry.is_symlink():
+                scan.ignored.append((name, "lien symbolique ignoré (jamais suivi)"))
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                continue  # archive/, erreurs/ and other folders
+            size = entry.stat(follow_symlinks=False).st_size
+        except OSError:
+            continue
+        if is_partial(name):
+            continue
+        kind = file_kind(name)
+        if kind is None:
+            scan.unrecognised.append(name)
+        else:
+            scan.files.append(FolderEntry(name, Path(entry.path), kind, size))
+    order = {FileKind.TIERS: 0, FileKind.DOCUMENTS: 1}
+    scan.files.sort(key=lambda f: (order[f.kind], f.name))
+    return scan
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """`name` in `folder`, with « -1 », « -2 »… before the extension when taken."""
+    target = folder / name
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    n = 1
+    while target.exists():
+        target = folder / (f"{stem}-{n}.{ext}" if dot else f"{stem}-{n}")
+        n += 1
+    return target
+
+
+def archive_destination(folder: Path, name: str, when: datetime, rejected: bool) -> Path:
+    sub = folder / "erreurs" if rejected else folder / "archive" / f"{when:%Y}" / f"{when:%m}"
+    sub.mkdir(parents=True, exist_ok=True)
+    return _free_name(sub, name)
+
+
+def _move(source: Path, target: Path) -> None:
+    """Moves a received file; a name taken meanwhile gets a suffix, never overwritten."""
+    if target.exists():
+        target = _free_name(target.parent, target.name)
+    os.rename(source, target)
+
+
+def _file_sha256(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+# Collect --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Collected:
+    """What collecting one file did."""
+
+    entry: FolderEntry
+    file_id: int | None = None
+    sha256: str | None = None
+    rows: int = 0
+    status: str = "à traiter"  # à traiter, déjà reçu, refusé, laissé en place
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    previous: staging.ReceivedFile | None = None
+
+
+def _stage(
+    db: Database,
+    connector_code: str,
+    entry: FolderEntry,
+    status: str,
+    run_id: int | None,
+    archive_path: str | None,
+) -> Collected:
+    """Reads a file and stages its rows in one transaction (or finds it already staged)."""
+    result = Collected(entry)
+    layout = TIERS_LAYOUT if entry.kind is FileKind.TIERS else DOCUMENT_LAYOUT
+    try:
+        reader = read_csv(entry.path, layout, filename=entry.name)
+    except CsvFileError as exc:
+        result.sha256, size = _file_sha256(entry.path)
+        result.error = str(exc)
+        result.previous = staging.find_file(db, connector_code, result.sha256)
+        result.status = "refusé"
+        entry.size = size
+        return result
+    result.sha256 = reader.sha256
+    result.warnings = list(reader.warnings)
+    previous = staging.find_file(db, connector_code, reader.sha256)
+    if previous is not None:
+        result.previous = previous
+        result.file_id = previous.id
+        result.rows = previous.rows
+        result.status = "à traiter" if previous.status == "apercu" else "déjà reçu"
+        if previous.status == "rejete":
+            result.status, result.error = "refusé", previous.error
+        return result
+    with write_transaction(db):
+        file_id = staging.create_file(
+            db,
+            connector_code,
+            entry.name,
+            entry.kind.value,
+            reader.sha256,
+            reader.size,
+            status,
+            warnings=result.warnings,
+            archive_path=archive_path,
+            run_id=run_id,
+        )
+        rows = _stage_rows(db, reader, file_id, entry)
+        if reader.errors:
+            # the file changed or could not be read to the end: not this time
+            raise _Unreadable("; ".join(reader.errors))
+        staging.set_file_rows(db, file_id, rows)
+        if entry.kind is FileKind.DOCUMENTS:
+            staging.add_versions(db, connector_code, file_id)
+    result.file_id = file_id
+    result.rows = rows
+    return result
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _stage_rows(db: Database, reader, file_id: int, entry: FolderEntry) -> int:
+    batch: list[tuple] = []
+    count = 0
+    documents = entry.kind is FileKind.DOCUMENTS
+    for row in reader:
+        count += 1
+        if documents:
+            errors = row.errors + missing_values(row, entry.name, REQUIRED_VALUES)
+            batch.append(staging.line_tuple(file_id, row.line, row.values, errors))
+        else:
+            record = tiers_record(row, entry.name)
+            batch.append(
+                (
+                    file_id,
+                    row.line,
+                    record.type.value if record.type else None,
+                    record.code,
+                    record.parent,
+                    json.dumps(record.values, ensure_ascii=False, default=str),
+                    "\n".join(record.errors) or None,
+                )
+            )
+        if len(batch) >= BATCH_ROWS:
+            _flush(db, batch, documents)
+            batch = []
+    _flush(db, batch, documents)
+    return count
+
+
+def _flush(db: Database, batch: list[tuple], documents: bool) -> None:
+    if batch:
+        if documents:
+            staging.insert_lines(db, batch)
+        else:
+            staging.insert_tiers(db, batch)
+
+
+def _forget_vanished_previews(db: Database, connector_code: str, present: set[str]) -> None:
+    for f in staging.preview_files(db, connector_code):
+        if f.sha256 not in present:
+            staging.forget_file(db, f.id)
+
+
+# Analyse: tiers -------------------------------------------------------------------------------
+
+
+@dataclass
+class TiersPlan:
+    row: staging.StagedTiers
+    status: str
+    ok: bool
+    messages: list[str]
+    action: str | None = None  # create, update, None
+    record: Tiers | Contact | None = None
+
+
+class _TiersContext:
+    """The GC's tiers as the plan goes: a client created by an earlier row exists for later
+    rows (a contact, a document)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.created: dict[tuple[TiersKind, str], Tiers] = {}
+
+    def find(self, kind: TiersKind, code: str) -> Tiers | None:
+        return self.created.get((kind, code)) or tiers_store.get_tiers(self.db, kind, code)
+
+    def parent_kind(self, code: str) -> TiersKind | None:
+        # A contact's parent: a client first, then a supplier.
+        for kind in (TiersKind.CLIENT, TiersKind.SUPPLIER):
+            if self.find(kind, code) is not None:
+                return kind
+        return None
+
+
+def _plan_tiers(ctx: _TiersContext, connector: Connector, row: staging.StagedTiers) -> TiersPlan:
+    if row.errors:
+        first = row.errors[0].split(": ", 1)[-1]
+        return TiersPlan(row, f"Erreur : {first}", False, row.errors)
+    kind = TiersType(row.type)
+    if kind is TiersType.CONTACT:
+        return _plan_contact(ctx, row)
+    tiers_kind = TiersKind.CLIENT if kind is TiersType.CLIENT else TiersKind.SUPPLIER
+    existing = ctx.find(tiers_kind, row.code)
+    if existing is None:
+        family = (
+            connector.receive.client_family
+            if tiers_kind is TiersKind.CLIENT
+            else connector.receive.supplier_family
+        )
+        data = {
+            "country": "France",
+            **row.fields,
+            "code": row.code,
+            "kind": tiers_kind,
+            "family_code": family,
+        }
+        try:
+            record = Tiers.model_validate(data)
+        except ValueError as exc:
+            return TiersPlan(row, f"Erreur : {_first_reason(exc)}", False, [str(exc)])
+        ctx.created[(tiers_kind, row.code)] = record
+        status = "Nouveau client" if tiers_kind is TiersKind.CLIENT else "Nouveau fournisseur"
+        return TiersPlan(row, status, True, [], "create", record)
+    changed = {k: v for k, v in row.fields.items() if getattr(existing, k, None) != v}
+    if not changed:
+        return TiersPlan(row, "Identique", True, [])
+    try:
+        record = Tiers.model_validate({**existing.model_dump(), **row.fields})
+    except ValueError as exc:
+        return TiersPlan(row, f"Erreur : {_first_reason(exc)}", False, [str(exc)])
+    ctx.created[(tiers_kind, row.code)] = record
+    return TiersPlan(row, "Mise à jour", True, [_changes(changed)], "update", record)
+
+
+def _plan_contact(ctx: _TiersContext, row: staging.StagedTiers) -> TiersPlan:
+    parent_kind = ctx.parent_kind(row.parent)
+    if parent_kind is None:
+        return TiersPlan(row, f"Erreur : Tiers parent inconnu : {row.parent}", False, [])
+    probe = Contact.model_construct(
+        parent_kind=parent_kind,
+        parent_code=row.parent,
+        code=row.code,
+        last_name=row.fields.get("last_name"),
+        first_name=row.fields.get("first_name"),
+    )
+    existing = tiers_store.find_contact(ctx.db, probe)
+    if existing is None:
+        try:
+            record = Contact.model_validate(
+                {
+                    **row.fields,
+                    "code": row.code,
+                    "parent_kind": parent_kind,
+                    "parent_code": row.parent,
+                }
+            )
+        except ValueError as exc:
+            return TiersPlan(row, f"Erreur : {_first_reason(exc)}", False, [str(exc)])
+        return TiersPlan(row, "Nouveau contact", True, [], "create", record)
+    changed = {k: v for k, v in row.fields.items() if getattr(existing, k, None) != v}
+    if not changed:
+        return TiersPlan(row, "Identique", True, [])
+    record = Contact.model_validate({**existing.model_dump(), **row.fields})
+    return TiersPlan(row, "Mise à jour", True, [_changes(changed)], "update", record)
+
+
+def _first_reason(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        from ..models.validators import french_reason
+
+        first = errors()[0]
+        return f"{first['loc'][0] if first['loc'] else ''} : {french_reason(first)}".strip(" :")
+    return str(exc)
+
+
+_COLUMN_OF_FIELD = {
+    **{field: column for column, field in TIERS_FIELDS.items()},
+    **{field: column for column, field in CONTACT_FIELDS.items()},
+}
+
+
+def _changes(changed: dict) -> str:
+    """« modifié : Telephone, Email », in the file's column names."""
+    return "modifié : " + ", ".join(sorted(_COLUMN_OF_FIELD.get(f, f) for f in changed))
+
+
+def _identifier(row: staging.StagedTiers) -> str:
+    if row.type == TiersType.CONTACT.value:
+        name = " ".join(
+            str(v) for v in (row.fields.get("first_name"), row.fields.get("last_name")) if v
+        )
+        return f"Contact {row.parent or '?'} / {row.code or name}"
+    return f"{row.type or 'Tiers'} {row.code or '?'}"
+
+
+def _apply_tiers(db: Database, plan: TiersPlan) -> None:
+    if isinstance(plan.record, Tiers):
+        tiers_store.save_tiers(db, plan.record)
+    elif isinstance(plan.record, Contact):
+        tiers_store.save_contact(db, plan.record)
+
+
+# Analyse: documents ---------------------------------------------------------------------------
+
+
+class _DocumentContext:
+    """What every document of a reception is checked against, loaded once."""
+
+    def __init__(self, db: Database, connector: Connector, extra_clients: set[str]):
+        self.db = db
+        self.connector = connector
+        self.mapping = mappings.external_to_article(db, connector.code)
+        self.articles = {a.code: a for a in articles_store.list_articles(db)}
+        self.article_ids = {code: a.id for code, a in self.articles.items()}
+        self.clients = tiers_store.tiers_ids(db, TiersKind.CLIENT)
+        self.extra_clients = extra_clients
+        self.units = reference.codes(db, RefKind.UNITS)
+
+    def refresh_clients(self) -> None:
+        self.clients = tiers_store.tiers_ids(self.db, TiersKind.CLIENT)
+
+    @property
+    def ids(self) -> KnownIds:
+        return KnownIds(clients=self.clients, articles=self.article_ids)
+
+
+@dataclass
+class DocumentPlan:
+    version: staging.Version
+    numero: str
+    client_code: str | None
+    label: str
+    status: str
+    ok: bool
+    held: bool
+    messages: list[str]
+    lines: int
+    outcome: str | None = None  # final outcome without writing: inchange, refuse, erreur
+    action: str | None = None  # create, update
+    document: Document | None = None
+    content_hash: str = ""
+    existing: documents_store.ExternalState | None = None
+    unmapped: list[str] = field(default_factory=list)
+
+    def pending(self) -> PendingDocument:
+        return PendingDocument(
+            numero=self.numero,
+            client_code=self.client_code,
+            label=self.label,
+            status=self.status,
+            ok=self.ok,
+            held=self.held,
+            messages=self.messages,
+            file_name=self.version.file_name,
+            lines=self.lines,
+            gc_number=self.existing.number if self.existing else None,
+        )
+
+
+def _plan_document(
+    ctx: _DocumentContext,
+    version: staging.Version,
+    rows: list[tuple],
+    existing: documents_store.ExternalState | None,
+) -> DocumentPlan:
+    first = rows[0][1]
+    numero = version.numero
+    client = first.get("CodeClient")
+    located = [(version.file_name, line, values) for line, values, _ in rows]
+    row_errors = [e for _, _, errors in rows for e in errors]
+
+    def plan(status, ok, held, messages, **kw) -> DocumentPlan:
+        computed = kw.pop("total", None)
+        return DocumentPlan(
+            version,
+            numero,
+            client,
+            preview_label({**first, "NumeroDocument": numero}, computed),
+            status,
+            ok,
+            held,
+            messages,
+            len(rows),
+            existing=existing,
+            **kw,
+        )
+
+    if row_errors:
+        return plan(
+            f"Erreur : {_reason(row_errors[0])}", False, False, row_errors, outcome="erreur"
+        )
+    vat_rates = {}
+    unmapped: list[str] = []
+    for _, values, _ in rows:
+        code = values["CodeArticle"]
+        article_code = ctx.mapping.get(code)
+        if article_code is None:
+            if code not in unmapped:
+                unmapped.append(code)
+        else:
+            vat_rates[code] = ctx.articles[article_code].vat_rate
+    check = check_document(located, vat_rates if not unmapped else None)
+    if check.errors:
+        return plan(
+            f"Erreur : {_reason(check.errors[0])}",
+            False,
+            False,
+            check.errors,
+            outcome="erreur",
+            total=check.total_ttc,
+        )
+    if unmapped:
+        return plan(
+            f"Article sans correspondance : {', '.join(unmapped)}",
+            False,
+            True,
+            [f"Article sans correspondance : {code}" for code in unmapped],
+            unmapped=unmapped,
+        )
+    if client not in ctx.clients and client not in ctx.extra_clients:
+        return plan(
+            f"Client inconnu : {client}",
+            False,
+            True,
+            [f"Client inconnu : {client}"],
+            total=check.total_ttc,
+        )
+    bad_units = sorted(
+        {v["Unite"] for _, v, _ in rows if v.get("Unite") and v["Unite"] not in ctx.units}
+    )
+    if bad_units:
+        where = next(
+            f"{version.file_name}:{line}: Unite: unité inconnue « {v['Unite']} »"
+            for line, v, _ in rows
+            if v.get("Unite") in bad_units
+        )
+        return plan(
+            f"Erreur : {_reason(where)}",
+            False,
+            False,
+            [where],
+            outcome="erreur",
+            total=check.total_ttc,
+        )
+    warnings = [f"Attention : {w}" for w in check.warnings]
+    if existing is not None:
+        if existing.content_hash == check.content_hash:
+            return plan(
+                SAME,
+                True,
+                False,
+                [f"Déjà intégré ({existing.number})"],
+                outcome="inchange",
+                total=check.total_ttc,
+                content_hash=check.content_hash,
+            )
+        if existing.status.value != "brouillon":
+            return plan(
+                REFUSED,
+                False,
+                False,
+                [f"Refusé : le document {existing.number} est {existing.status.label.lower()}"],
+                outcome="refuse",
+                total=check.total_ttc,
+            )
+    document = _build_document(ctx, numero, rows)
+    return plan(
+        UPDATE if existing else NEW,
+        True,
+        False,
+        warnings,
+        action="update" if existing else "create",
+        document=document,
+        content_hash=check.content_hash,
+        total=check.total_ttc,
+    )
+
+
+def _reason(located: str) -> str:
+    """« file:14: Quantite: « x » n'est pas un nombre » -> « Quantite ligne 14 : … »."""
+    parts = located.split(": ", 2)
+    if len(parts) == 3 and ":" in parts[0]:
+        line = parts[0].rsplit(":", 1)[-1]
+        return f"{parts[1]} ligne {line} : {parts[2]}"
+    return located
+
+
+def _as_date(value) -> date | None:
+    if value is None:
+        return None
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _build_document(ctx: _DocumentContext, numero: str, rows: list[tuple]) -> Document:
+    first = rows[0][1]
+    receive = ctx.connector.receive
+    lines = []
+    for position, (_, v, _) in enumerate(rows, start=1):
+        article = ctx.articles[ctx.mapping[v["CodeArticle"]]]
+        rate = v.get("TauxTVA")
+        lines.append(
+            DocumentLine.model_construct(
+                position=position,
+                article_code=article.code,
+                label=v["LibelleArticle"],
+                quantity=v["Quantite"],
+                unit_code=v.get("Unite") or article.unit_code,
+                unit_price=v["PrixUnitaireHT"],
+                discount_percent=v.get("RemisePourcent"),
+                vat_rate=article.vat_rate if rate is None else rate,
+                amount_ht=line_amount_ht(
+                    v["Quantite"], v["PrixUnitaireHT"], v.get("RemisePourcent")
+                ),
+                intervention_date=_as_date(v.get("DateIntervention")),
+                work_site=v.get("Chantier"),
+                surface=v.get("Surface"),
+                driver=v.get("Chauffeur"),
+                equipment=v.get("Materiel"),
+            )
+        )
+    return Document.model_construct(
+        id=None,
+        doc_type=receive.doc_type,
+        number="",
+        date=_as_date(first["DateDocument"]),
+        company_code=receive.company,
+        site_code=receive.site,
+        depot_code=receive.depot,
+        client_code=first["CodeClient"],
+        client_name=first.get("NomClient"),
+        payment_method=first.get("ModeReglement"),
+        reference=first.get("Reference"),
+        comment=first.get("Commentaire"),
+        status=documents_store.DocStatus.DRAFT,
+        connector_code=ctx.connector.code,
+        external_id=numero,
+        total_ht=Decimal(0),
+        total_vat=Decimal(0),
+        total_ttc=Decimal(0),
+        lines=lines,
+    )
+
+
+def _plans(
+    db: Database, ctx: _DocumentContext, *, include_preview: bool
+) -> Iterator[list[DocumentPlan]]:
+    """Plans of the waiting documents, page by page (numero order)."""
+    for versions in staging.iter_open_versions(
+        db, ctx.connector.code, include_preview=include_preview, page=PAGE_DOCUMENTS
+    ):
+        lines = staging.lines_of(db, versions)
+        states = documents_store.external_states(
+            db, ctx.connector.code, [v.numero for v in versions]
+        )
+        yield [
+            _plan_document(ctx, v, lines[(v.numero, v.file_id)], states.get(v.numero))
+            for v in versions
+            if (v.numero, v.file_id) in lines
+        ]
+
+
+def _pending_articles(db: Database, connector: Connector, include_preview: bool):
+    mapping = mappings.external_to_article(db, connector.code)
+    labels = {a.code: a.label for a in articles_store.list_articles(db)} if mapping else {}
+    out = []
+    for code, label, count in staging.pending_articles(
+        db, connector.code, include_preview=include_preview
+    ):
+        article = mapping.get(code)
+        out.append(
+            PendingArticle(
+                code=code,
+                label=label or "",
+                documents=count,
+                article_code=article,
+                article_label=labels.get(article) if article else None,
+            )
+        )
+    return out
+
+
+# Preview --------------------------------------------------------------------------------------
+
+
+def preview(db: Database, code: str, progress: Progress | None = None) -> Preview:
+    """What a reception would do. Stages new files (they stay in the import folder) and
+    writes no GC data; cheap to run again after a correspondence is made."""
+    progress = progress or _no_progress
+    connector = connectors_store.require_connector(db, code)
+    folder = import_folder(connector)
+    scan = scan_folder(folder)
+    result = Preview(connector_code=connector.code)
+    present: set[str] = set()
+    for i, entry in enumerate(scan.files, start=1):
+        progress("Lecture des fichiers", i - 1, len(scan.files))
+        try:
+            collected = _stage(db, connector.code, entry, "apercu", None, None)
+        except (OSError, _Unreadable) as exc:
+            result.files.append(
+                PendingFile(
+                    name=display_name(entry.name),
+                    kind=entry.kind.value,
+                    size=entry.size,
+                    status=f"illisible pour l'instant : {exc}",
+                    ok=False,
+                )
+            )
+            continue
+        if collected.sha256:
+            present.add(collected.sha256)
+        status = collected.status
+        if collected.error:
+            status = f"refusé : {collected.error}"
+        elif collected.status == "déjà reçu":
+            status = "déjà reçu : rien ne sera intégré deux fois"
+        result.files.append(
+            PendingFile(
+                name=display_name(entry.name),
+                kind=entry.kind.value,
+                size=entry.size,
+                status=status,
+                ok=collected.error is None,
+            )
+        )
+    _forget_vanished_previews(db, connector.code, present)
+    for name in scan.unrecognised:
+        result.files.append(
+            PendingFile(
+                name=display_name(name),
+                kind="non reconnu",
+                status="fichier non reconnu : laissé en place",
+                ok=False,
+            )
+        )
+    for name, why in scan.ignored:
+        result.files.append(
+            PendingFile(name=display_name(name), kind="non reconnu", status=why, ok=False)
+        )
+    progress("Analyse", 0, 1)
+    analysis = analyse(db, connector, include_preview=True)
+    result.articles, result.documents, result.tiers = (
+        analysis.articles,
+        analysis.documents,
+        analysis.tiers,
+    )
+    progress("Analyse", 1, 1)
+    return result
+
+
+class Analysis(BaseModel):
+    articles: list[PendingArticle] = []
+    documents: list[PendingDocument] = []
+    tiers: list[PendingTiers] = []
+
+
+def analyse(db: Database, connector: Connector, *, include_preview: bool = True) -> Analysis:
+    """The statuses of everything staged and waiting; writes nothing."""
+    tiers_ctx = _TiersContext(db)
+    tiers_plans = [
+        _plan_tiers(tiers_ctx, connector, row)
+        for row in staging.open_tiers(db, connector.code, include_preview=include_preview)
+    ]
+    new_clients = {code for (kind, code) in tiers_ctx.created if kind is TiersKind.CLIENT}
+    ctx = _DocumentContext(db, connector, new_clients)
+    documents = [
+        p.pending() for page in _plans(db, ctx, include_preview=include_preview) for p in page
+    ]
+    return Analysis(
+        articles=_pending_articles(db, connector, include_preview),
+        documents=documents,
+        tiers=[
+            PendingTiers(
+                file_name=p.row.file_name,
+                line=p.row.line,
+                identifier=_identifier(p.row),
+                status=p.status,
+                ok=p.ok,
+                messages=p.messages,
+            )
+            for p in tiers_plans
+        ],
+    )
+
+
+# Receive --------------------------------------------------------------------------------------
+
+
+class _Report:
+    def __init__(self) -> None:
+        self.rows: list[ReportRow] = []
+        self.files: list[RunFile] = []
+        self.counts: dict[str, int] = {}
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+    def add(self, file_name: str, type_: ItemType, identifier: str, ok: bool, message: str):
+        self.rows.append(
+            ReportRow(
+                file_name=display_name(file_name),
+                type=type_,
+                identifier=identifier,
+                ok=ok,
+                messages=message,
+            )
+        )
+
+
+def receive(
+    db: Database, code: str, progress: Progress | None = None, wait: float = 5.0
+) -> ReceptionResult:
+    """Receives: integrates what can be, holds back the rest, records the report."""
+    progress = progress or _no_progress
+    connector = connectors_store.require_connector(db, code)
+    folder = import_folder(connector)
+    with locks.reception_lock(db, connector.code, wait=wait):
+        run_id = history.start_run(
+            db, connector.code, RunKind.RECEPTION, operator(), host(), os.getpid()
+        )
+        locks.attach_run(db, connector.code, run_id)
+        report = _Report()
+        try:
+            _collect_all(db, connector, folder, run_id, report, progress)
+            staging.supersede_old_versions(db, connector.code)
+            _integrate_tiers(db, connector, run_id, report, progress)
+            _integrate_documents(db, connector, run_id, report, progress)
+            staging.purge_decided_lines(db, connector.code)
+        except BaseException as exc:
+            message = (
+                str(exc)
+                if isinstance(exc, UserError)
+                else (f"Réception interrompue : {type(exc).__name__}: {exc}")
+            )
+            history.add_files(db, run_id, report.files)
+            history.add_rows(db, run_id, report.rows)
+            history.finish_run(db, run_id, RunStatus.ERROR, message, report.counts)
+            raise
+        failed = sum(1 for r in report.rows if not r.ok)
+        status = RunStatus.WARNING if failed else RunStatus.OK
+        history.add_files(db, run_id, report.files)
+        history.add_rows(db, run_id, report.rows)
+        history.finish_run(db, run_id, status, _summary(report.counts, failed), report.counts)
+    return ReceptionResult(run=history.get_run(db, run_id), exit_code=3 if failed else 0)
+
+
+def _summary(counts: dict[str, int], failed: int) -> str:
+    parts = []
+    labels = (
+        ("documents_crees", "document(s) créé(s)"),
+        ("documents_mis_a_jour", "mis à jour"),
+        ("documents_deja_integres", "déjà intégré(s)"),
+        ("documents_en_attente", "en attente"),
+        ("documents_refuses", "refusé(s)"),
+        ("documents_en_erreur", "en erreur"),
+        ("tiers_crees", "tiers créé(s)"),
+        ("tiers_mis_a_jour", "tiers mis à jour"),
+        ("fichiers", "fichier(s) traité(s)"),
+    )
+    for key, label in labels:
+        if counts.get(key):
+            parts.append(f"{counts[key]} {label}")
+    text = ", ".join(parts) or "Aucune donnée à intégrer"
+    return text + (f" ; {failed} élément(s) à revoir." if failed else ".")
+
+
+def _collect_all(
+    db, connector: Connector, folder: Path, run_id: int, report: _Report, progress: Progress
+) -> None:
+    scan = scan_folder(folder)
+    present: set[str] = set()
+    now = datetime.now()
+    for i, entry in enumerate(scan.files):
+        progress("Lecture des fichiers", i, len(scan.files))
+        name = display_name(entry.name)
+        try:
+            target = archive_destination(folder, entry.name, now, rejected=False)
+            collected = _stage(db, connector.code, entry, "recu", run_id, str(target))
+        except (OSError, _Unreadable) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            report.add(
+                entry.name,
+                ItemType.FILE,
+                name,
+                False,
+                f"Fichier illisible, laissé en place : {reason}",
+            )
+            report.files.append(
+                RunFile(name=name, kind=entry.kind.value, size=entry.size, status="laissé en place")
+            )
+            continue
+        if collected.sha256:
+            present.add(collected.sha256)
+        _archive(db, connector, folder, entry, collected, run_id, report, now)
+    _forget_vanished_previews(db, connector.code, present)
+    for name in scan.unrecognised:
+        report.add(
+            name,
+            ItemType.FILE,
+            display_name(name),
+            False,
+            "Fichier non reconnu : laissé dans le dossier d'import",
+        )
+        report.files.append(
+            RunFile(name=display_name(name), kind="non reconnu", status="laissé en place")
+        )
+    for name, why in scan.ignored:
+        report.add(name, ItemType.FILE, display_name(name), False, why.capitalize())
+    progress("Lecture des fichiers", len(scan.files), len(scan.files))
+
+
+def _archive(
+    db,
+    connector: Connector,
+    folder: Path,
+    entry: FolderEntry,
+    collected: Collected,
+    run_id: int,
+    report: _Report,
+    now: datetime,
+) -> None:
+    name = display_name(entry.name)
+    rejected = collected.error is not None
+    target = archive_destination(folder, entry.name, now, rejected=rejected)
+    if rejected and collected.previous is None:
+        with write_transaction(db):
+            staging.create_file(
+                db,
+                connector.code,
+                entry.name,
+                entry.kind.value,
+                collected.sha256,
+                entry.size,
+                "rejete",
+                error=collected.error,
+                archive_path=str(target),
+                run_id=run_id,
+            )
+    elif collected.file_id is not None and collected.status == "à traiter":
+        staging.mark_received(db, collected.file_id, str(target), run_id)
+    try:
+        _move(entry.path, target)
+    except OSError as exc:
+        report.add(
+            entry.name,
+            ItemType.FILE,
+            name,
+            False,
+            f"Intégré mais non archivé ({exc.strerror}) : il le sera à la prochaine réception",
+        )
+        return
+    report.count("fichiers")
+    relative = str(target.relative_to(folder))
+    report.files.append(
+        RunFile(
+            name=name,
+            kind=entry.kind.value,
+            sha256=collected.sha256,
+            size=entry.size,
+            rows=collected.rows,
+            path=str(target),
+            status="erreurs"
+            if rejected
+            else ("déjà reçu" if collected.status == "déjà reçu" else "archivé"),
+        )
+    )
+    if rejected:
+        report.add(
+            entry.name,
+            ItemType.FILE,
+            name,
+            False,
+            f"Fichier refusé, déplacé dans {relative} : {collected.error}",
+        )
+    elif collected.status == "déjà reçu":
+        when = collected.previous.received_at if collected.previous else None
+        report.add(
+            entry.name,
+            ItemType.FILE,
+            name,
+            True,
+            f"Déjà reçu{_on(when)} : rien n'est intégré deux fois ; archivé dans {relative}",
+        )
+    elif collected.warnings:
+        report.add(entry.name, ItemType.FILE, name, True, "; ".join(collected.warnings))
+
+
+def _on(when: str | None) -> str:
+    if not when:
+        return ""
+    try:
+        return " le " + datetime.fromisoformat(when).astimezone().strftime("%d/%m/%Y à %H:%M")
+    except ValueError:
+        return ""
+
+
+def _integrate_tiers(
+    db, connector: Connector, run_id: int, report: _Report, progress: Progress
+) -> None:
+    rows = staging.open_tiers(db, connector.code, include_preview=False)
+    ctx = _TiersContext(db)
+    for i, row in enumerate(rows):
+        if i % 100 == 0:
+            progress("Tiers", i, len(rows))
+        plan = _plan_tiers(ctx, connector, row)
+        identifier = _identifier(row)
+        with write_transaction(db):
+            if not plan.ok:
+                staging.decide_tiers(db, row.id, "erreur", run_id, plan.status)
+                report.add(
+                    row.file_name,
+                    ItemType.TIERS,
+                    identifier,
+                    False,
+                    "; ".join([plan.status, *plan.messages[1:]]),
+                )
+                report.count("tiers_en_erreur")
+                continue
+            if plan.action is None:
+                staging.decide_tiers(db, row.id, "identique", run_id, plan.status)
+                report.add(row.file_name, ItemType.TIERS, identifier, True, plan.status)
+                continue
+            try:
+                with write_transaction(db):
+                    _apply_tiers(db, plan)
+                    staging.decide_tiers(db, row.id, "integre", run_id, plan.status)
+            except UserError as exc:
+                staging.decide_tiers(db, row.id, "erreur", run_id, str(exc))
+                report.add(row.file_name, ItemType.TIERS, identifier, False, f"Erreur : {exc}")
+                report.count("tiers_en_erreur")
+                continue
+        report.add(
+            row.file_name,
+            ItemType.TIERS,
+            identifier,
+            True,
+            "; ".join([plan.status, *plan.messages]),
+        )
+        report.count("tiers_crees" if plan.action == "create" else "tiers_mis_a_jour")
+    progress("Tiers", len(rows), len(rows))
+
+
+def _integrate_documents(
+    db, connector: Connector, run_id: int, report: _Report, progress: Progress
+) -> None:
+    # Tiers are integrated first: their new clients are in the GC now.
+    ctx = _DocumentContext(db, connector, set())
+    total = staging.held_back_documents(db, connector.code)
+    done = 0
+    unmapped: dict[str, int] = {}
+    for page in _plans(db, ctx, include_preview=False):
+        progress("Documents", done, total)
+        with write_transaction(db):
+            for plan in page:
+                _integrate_one(db, ctx, plan, run_id, report)
+                for code in plan.unmapped:
+                    unmapped[code] = unmapped.get(code, 0) + 1
+        done += len(page)
+    progress("Documents", total, total)
+    for code, count in sorted(unmapped.items()):
+        report.add(
+            "",
+            ItemType.ARTICLE,
+            code,
+            False,
+            f"Sans correspondance : {count} document(s) en attente",
+        )
+
+
+def _integrate_one(
+    db, ctx: _DocumentContext, plan: DocumentPlan, run_id: int, report: _Report
+) -> None:
+    identifier = report_identifier(plan.numero or "(sans numéro)", plan.client_code)
+    file_name = plan.version.file_name
+    connector_code = ctx.connector.code
+    if plan.held:
+        report.add(
+            file_name,
+            ItemType.DOCUMENT,
+            identifier,
+            False,
+            f"{plan.status} — en attente d'intégration",
+        )
+        report.count("documents_en_attente")
+        return
+    if plan.outcome is not None:
+        staging.decide_version(
+            db,
+            connector_code,
+            plan.version,
+            plan.outcome,
+            run_id=run_id,
+            message=plan.status,
+            document_id=plan.existing.id if plan.existing else None,
+        )
+        if plan.outcome == "inchange":
+            report.add(file_name, ItemType.DOCUMENT, identifier, True, "; ".join(plan.messages))
+            report.count("documents_deja_integres")
+        else:
+            report.add(
+                file_name,
+                ItemType.DOCUMENT,
+                identifier,
+                False,
+                _refusal_message(plan),
+            )
+            report.count("documents_refuses" if plan.outcome == "refuse" else "documents_en_erreur")
+        return
+    try:
+        with write_transaction(db):
+            if plan.action == "create":
+                saved = documents_store.create_document(
+                    db, plan.document, plan.content_hash, ctx.ids
+                )
+            else:
+                saved = documents_store.replace_document(
+                    db, plan.existing.id, plan.document, plan.content_hash, ctx.ids
+                )
+            staging.decide_version(
+                db,
+                connector_code,
+                plan.version,
+                "integre",
+                document_id=saved.id,
+                run_id=run_id,
+                message=plan.status,
+            )
+    except (UserError, ValueError, sqlite3.IntegrityError) as exc:
+        staging.decide_version(
+            db, connector_code, plan.version, "erreur", run_id=run_id, message=str(exc)
+        )
+        report.add(file_name, ItemType.DOCUMENT, identifier, False, f"Erreur : {exc}")
+        report.count("documents_en_erreur")
+        return
+    what = "créé" if plan.action == "create" else "mis à jour"
+    message = "; ".join([f"Synchronisé : {saved.number} {what}", *plan.messages])
+    report.add(file_name, ItemType.DOCUMENT, identifier, True, message)
+    report.count("documents_crees" if plan.action == "create" else "documents_mis_a_jour")
+
+
+def _refusal_message(plan: DocumentPlan) -> str:
+    """A refused document: why; an erroneous one: its first error (the status) and the others."""
+    if plan.outcome == "refuse":
+        return "; ".join(plan.messages)
+    return "; ".join(
+        dict.fromkeys([plan.status, *(f"Erreur : {_reason(m)}" for m in plan.messages[1:])])
+    )
+
+
+# Pending data and discard ---------------------------------------------------------------------
+
+
+def pending_status(db: Database, code: str) -> PendingStatus:
+    """Files waiting in the import folder and items held back, for one connector."""
+    connector = connectors_store.require_connector(db, code)
+    files = 0
+    error = None
+    try:
+        folder = import_folder(connector)
+        files = len(scan_folder(folder).files)
+    except UserError as exc:
+        error = str(exc)
+    return PendingStatus(
+        connector_code=connector.code,
+        files_waiting=files,
+        held_back_documents=staging.held_back_documents(db, connector.code),
+        held_back_tiers=staging.held_back_tiers(db, connector.code),
+        folder_error=error,
+    )
+
+
+def discard(db: Database, code: str, numeros: list[str] | None, user: str | None = None) -> int:
+    """Drops held-back documents (all, or those numbers) after the operator confirmed: they
+    are no longer offered. Returns how many."""
+    connector = connectors_store.require_connector(db, code)
+    return staging.discard_versions(db, connector.code, numeros, user or operator())
