@@ -95,9 +95,20 @@ def apply_migrations(db: Database) -> None:
 def write_transaction(db: Database) -> Iterator[Database]:
     """One unit of work. Takes the write lock at once (BEGIN IMMEDIATE) so a transaction never
     fails half-way on a lock upgrade; nested calls become savepoints."""
-    if db.conn.in_transaction:
-        with db.atomic():
+    conn = db.conn
+    if conn.in_transaction:
+        # One fixed name: SQLite pairs ROLLBACK TO/RELEASE with the innermost savepoint of
+        # that name, so nesting works and a document costs two short statements.
+        conn.execute("SAVEPOINT econnect")
+        try:
             yield db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO econnect")
+                conn.execute("RELEASE econnect")
+            raise
+        else:
+            conn.execute("RELEASE econnect")
         return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
@@ -398,6 +409,7 @@ CREATE TABLE received_files (
     status TEXT NOT NULL CHECK (status IN ('apercu', 'recu', 'rejete')),
     error TEXT,
     warnings TEXT NOT NULL DEFAULT '[]',
+    line_errors TEXT NOT NULL DEFAULT '[]',
     archive_path TEXT,
     staged_at TEXT NOT NULL,
     received_at TEXT,
@@ -409,27 +421,10 @@ CREATE TABLE staged_lines (
     file_id INTEGER NOT NULL REFERENCES received_files(id) ON DELETE CASCADE,
     line INTEGER NOT NULL,
     numero TEXT NOT NULL,
-    date_document TEXT,
-    code_client TEXT,
-    nom_client TEXT,
-    mode_reglement TEXT,
-    reference TEXT,
-    commentaire TEXT,
     numero_ligne INTEGER,
     code_article TEXT,
     libelle TEXT,
-    quantite TEXT,
-    unite TEXT,
-    prix TEXT,
-    remise TEXT,
-    taux_tva TEXT,
-    montant_ht TEXT,
-    total_ttc TEXT,
-    date_intervention TEXT,
-    chantier TEXT,
-    surface TEXT,
-    chauffeur TEXT,
-    materiel TEXT,
+    data TEXT NOT NULL,
     errors TEXT
 );
 CREATE INDEX staged_lines_version ON staged_lines(file_id, numero);

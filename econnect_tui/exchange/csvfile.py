@@ -512,6 +512,9 @@ class CsvReader:
         self.layout = layout
         self.warnings = []
         self.errors = []
+        # True when reading stopped on an I/O error or the file changed meanwhile: the rows
+        # read do not describe the file, try again later. Other `errors` are about its content.
+        self.interrupted = False
         self._sniff()
         csv.field_size_limit(FIELD_SIZE_LIMIT)
         try:
@@ -696,6 +699,7 @@ class CsvReader:
         fname = self.filename
         file_errors = self.errors
         file_errors.clear()
+        self.interrupted = False
         csv.field_size_limit(FIELD_SIZE_LIMIT)
         width = self._width
         template: dict[str, object] = dict.fromkeys(self.layout.names)
@@ -725,6 +729,7 @@ class CsvReader:
                     _, prev, _ = self._read_header(reader, state)
                 except CsvFileError as exc:  # the file changed since the constructor read it
                     file_errors.append(f"{exc} (le fichier a changé pendant la lecture)")
+                    self.interrupted = True
                     return
                 state.nul = False
                 while True:
@@ -777,11 +782,13 @@ class CsvReader:
                         yield CsvRow(line, template.copy(), [message])
         except OSError as exc:
             file_errors.append(f"{fname}:{prev + 1}: lecture interrompue : {_os_error_reason(exc)}")
+            self.interrupted = True
             return
         if hashing is not None and (
             hashing.size != self.size or hashing.hash.hexdigest() != self.sha256
         ):
             file_errors.append(f"{fname}: le fichier a été modifié pendant la lecture")
+            self.interrupted = True
 
     def _special_row(self, row: list[str], line: int, state: _State) -> list[str] | None:
         """Errors of a row read at EOF or holding NUL bytes; None for the EOF sentinel row."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from ..models.amounts import document_totals, line_amount_ht
 from ..models.validators import check_email, check_siret
@@ -147,14 +148,62 @@ class DocumentCheck:
     content_hash: str = ""
 
 
+@lru_cache(maxsize=16384)
+def canonical_decimal(value: Decimal) -> str:
+    """One text per number: « 95,00 » and « 95 » are the same value, stored and hashed as 95."""
+    text = format(value.normalize(), "f")
+    return "0" if text == "-0" else text
+
+
 def _canonical(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value else str(value)
+        return canonical_decimal(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
+
+
+_NAMES = DOCUMENT_LAYOUT.names
+_DECIMALS = tuple(i for i, c in enumerate(DOCUMENT_LAYOUT.columns) if c.kind is K.DECIMAL)
+_DATES = tuple(i for i, c in enumerate(DOCUMENT_LAYOUT.columns) if c.kind is K.DATE)
+
+
+def canonical_row(values: dict) -> list:
+    """A parsed row as canonical values in layout order: text as read, numbers normalised, dates
+    ISO, NumeroLigne an int, None when empty. What staging stores and the content hash reads."""
+    get = values.get
+    row = [get(name) for name in _NAMES]
+    for i in _DECIMALS:
+        if row[i] is not None:
+            row[i] = canonical_decimal(row[i])
+    for i in _DATES:
+        if row[i] is not None:
+            row[i] = row[i].isoformat()
+    return row
+
+
+FIELD_SEPARATOR = "\x1f"
+
+
+def serialize_row(canonical: list) -> str:
+    """Canonical values as one text (unit separator between fields, '' for None: a text value
+    is never empty). What staging stores and the content hash reads."""
+    return FIELD_SEPARATOR.join("" if v is None else str(v) for v in canonical)
+
+
+def deserialize_row(text: str) -> list:
+    return [v or None for v in text.split(FIELD_SEPARATOR)]
+
+
+def content_hash(serialized_rows) -> str:
+    """SHA-256 of a document's serialized rows, in line order: equal content, equal hash."""
+    digest = hashlib.sha256()
+    for row in serialized_rows:
+        digest.update(row.encode())
+        digest.update(b"\x1e")
+    return digest.hexdigest()
 
 
 def line_amount(values: dict) -> Decimal:
@@ -164,11 +213,14 @@ def line_amount(values: dict) -> Decimal:
 
 
 def check_document(
-    rows: list[tuple[str, int, dict]], vat_rates: dict[str, Decimal] | None = None
+    rows: list[tuple[str, int, dict]],
+    vat_rates: dict[str, Decimal] | None = None,
+    serialized_rows: list[str] | None = None,
 ) -> DocumentCheck:
     """Checks the rows of one document: `rows` are (file name, line, values) in line order, the
     values already parsed. `vat_rates` gives each line's rate when TauxTVA is empty (the GC
-    article's rate); without it the TTC total is not checked."""
+    article's rate); without it the TTC total is not checked. `serialized_rows` (as staged)
+    spare recomputing them for the content hash."""
     result = DocumentCheck()
     _, first_line, first = rows[0]
     for name in HEADER_COLUMNS:
@@ -201,13 +253,9 @@ def check_document(
             result.warnings.append(
                 f"total TTC reçu {_money(given_total)} €, calculé {_money(totals.total_ttc)} €"
             )
-    digest = hashlib.sha256()
-    for _, _, values in rows:
-        digest.update(
-            "\x1f".join(_canonical(values.get(c.name)) for c in DOCUMENT_LAYOUT.columns).encode()
-        )
-        digest.update(b"\x1e")
-    result.content_hash = digest.hexdigest()
+    if serialized_rows is None:
+        serialized_rows = [serialize_row(canonical_row(values)) for _, _, values in rows]
+    result.content_hash = content_hash(serialized_rows)
     return result
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from pydantic import BaseModel
+from typing import NamedTuple
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -29,13 +29,14 @@ def line_amount_ht(
     return round_cents(gross)
 
 
-class VatBase(BaseModel):
+# Tuples, not pydantic models: a reception computes them for thousands of documents.
+class VatBase(NamedTuple):
     rate: Decimal
     base_ht: Decimal
     vat: Decimal
 
 
-class Totals(BaseModel):
+class Totals(NamedTuple):
     total_ht: Decimal
     total_vat: Decimal
     total_ttc: Decimal
@@ -49,14 +50,11 @@ def document_totals(lines: Iterable[tuple[Decimal, Decimal]]) -> Totals:
         key = rate.normalize() if rate else ZERO
         bases[key] = bases.get(key, ZERO) + amount_ht
     by_rate = [
-        VatBase(rate=rate, base_ht=base, vat=round_cents(base * rate / HUNDRED))
+        VatBase(rate, base, round_cents(base * rate / HUNDRED))
         for rate, base in sorted(bases.items())
     ]
     total_ht = sum((b.base_ht for b in by_rate), ZERO)
     total_vat = sum((b.vat for b in by_rate), ZERO)
     return Totals(
-        total_ht=round_cents(total_ht),
-        total_vat=round_cents(total_vat),
-        total_ttc=round_cents(total_ht + total_vat),
-        by_rate=by_rate,
+        round_cents(total_ht), round_cents(total_vat), round_cents(total_ht + total_vat), by_rate
     )

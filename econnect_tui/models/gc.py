@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -188,6 +189,26 @@ class DocumentLine(Model):
     surface: Decimal | None = None
     driver: str | None = None
     equipment: str | None = None
+
+
+class LineValues(NamedTuple):
+    """A document line as a reception builds thousands of them: same fields as DocumentLine,
+    a tuple's cost (the store reads either by attribute)."""
+
+    position: int
+    article_code: str
+    label: str
+    quantity: Decimal
+    unit_code: str | None
+    unit_price: Decimal
+    discount_percent: Decimal | None
+    vat_rate: Decimal
+    amount_ht: Decimal
+    intervention_date: date | None
+    work_site: str | None
+    surface: Decimal | None
+    driver: str | None
+    equipment: str | None
 
 
 class Document(Model):

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..errors import NotFound, UserError
-from ..models.amounts import document_totals
+from ..models.amounts import Totals, document_totals
 from ..models.gc import DocStatus, DocType, Document, DocumentLine, TiersKind
 
 _DOC_COLS = (
@@ -220,40 +220,8 @@ def create_document(
     db: Database, doc: Document, content_hash: str | None = None, ids: KnownIds | None = None
 ) -> Document:
     """Insert a document and its lines; allocates its number; totals computed from the lines."""
-    totals = document_totals((ln.amount_ht, ln.vat_rate) for ln in doc.lines)
-    now = _now()
     with write_transaction(db):
-        client_id = _client_id(db, doc.client_code, ids)
-        number = next_number(db, doc.doc_type)
-        cur = db.execute(
-            "INSERT INTO documents (doc_type, number, date, company_code, site_code, depot_code,"
-            " client_id, payment_method, reference, comment, status, connector_code,"
-            " external_id, total_ht, total_vat, total_ttc, content_hash, created_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                doc.doc_type.value,
-                number,
-                doc.date.isoformat(),
-                doc.company_code,
-                doc.site_code,
-                doc.depot_code,
-                client_id,
-                doc.payment_method,
-                doc.reference,
-                doc.comment,
-                doc.status.value,
-                doc.connector_code,
-                doc.external_id,
-                totals.total_ht,
-                totals.total_vat,
-                totals.total_ttc,
-                content_hash,
-                now,
-                now,
-            ],
-        )
-        document_id = cur.lastrowid
-        _insert_lines(db, document_id, doc.lines, ids)
+        document_id, number, totals = insert_document(db, doc, content_hash, ids)
     return doc.model_copy(
         update={
             "id": document_id,
@@ -263,6 +231,47 @@ def create_document(
             "total_ttc": totals.total_ttc,
         }
     )
+
+
+def insert_document(
+    db: Database, doc: Document, content_hash: str | None = None, ids: KnownIds | None = None
+) -> tuple[int, str, Totals]:
+    """The writes of a new document, inside the caller's transaction (a reception wraps each
+    document in its own savepoint); returns (id, number, totals)."""
+    totals = document_totals((ln.amount_ht, ln.vat_rate) for ln in doc.lines)
+    now = _now()
+    client_id = _client_id(db, doc.client_code, ids)
+    number = next_number(db, doc.doc_type)
+    cur = db.execute(
+        "INSERT INTO documents (doc_type, number, date, company_code, site_code, depot_code,"
+        " client_id, payment_method, reference, comment, status, connector_code,"
+        " external_id, total_ht, total_vat, total_ttc, content_hash, created_at, updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            doc.doc_type.value,
+            number,
+            doc.date.isoformat(),
+            doc.company_code,
+            doc.site_code,
+            doc.depot_code,
+            client_id,
+            doc.payment_method,
+            doc.reference,
+            doc.comment,
+            doc.status.value,
+            doc.connector_code,
+            doc.external_id,
+            totals.total_ht,
+            totals.total_vat,
+            totals.total_ttc,
+            content_hash,
+            now,
+            now,
+        ],
+    )
+    document_id = cur.lastrowid
+    _insert_lines(db, document_id, doc.lines, ids)
+    return document_id, number, totals
 
 
 def replace_document(

@@ -18,60 +18,34 @@ from decimal import Decimal
 from sqlite_utils import Database
 
 from ..db import write_transaction
+from ..exchange.csvfile import ColumnKind
+from ..exchange.facilitime import DOCUMENT_LAYOUT, FIELD_SEPARATOR, serialize_row
 from .history import now
 
-# Layout column -> staged_lines column, and how the value is stored.
-LINE_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("NumeroDocument", "numero", "text"),
-    ("DateDocument", "date_document", "date"),
-    ("CodeClient", "code_client", "text"),
-    ("NomClient", "nom_client", "text"),
-    ("ModeReglement", "mode_reglement", "text"),
-    ("Reference", "reference", "text"),
-    ("Commentaire", "commentaire", "text"),
-    ("NumeroLigne", "numero_ligne", "int"),
-    ("CodeArticle", "code_article", "text"),
-    ("LibelleArticle", "libelle", "text"),
-    ("Quantite", "quantite", "decimal"),
-    ("Unite", "unite", "text"),
-    ("PrixUnitaireHT", "prix", "decimal"),
-    ("RemisePourcent", "remise", "decimal"),
-    ("TauxTVA", "taux_tva", "decimal"),
-    ("MontantHT", "montant_ht", "decimal"),
-    ("TotalTTC", "total_ttc", "decimal"),
-    ("DateIntervention", "date_intervention", "date"),
-    ("Chantier", "chantier", "text"),
-    ("Surface", "surface", "decimal"),
-    ("Chauffeur", "chauffeur", "text"),
-    ("Materiel", "materiel", "text"),
-)
-_LINE_SQL_COLUMNS = ", ".join(col for _, col, _ in LINE_COLUMNS)
+# The staged row is its canonical values serialized (exchange.facilitime.serialize_row) plus
+# the few fields SQL needs (grouping, ordering, the pending articles): 8 values to bind per row
+# instead of 25, and the text the content hash reads as is.
 _INSERT_LINES = (
-    f"INSERT INTO staged_lines (file_id, line, {_LINE_SQL_COLUMNS}, errors)"
-    f" VALUES (?, ?, {', '.join('?' for _ in LINE_COLUMNS)}, ?)"
+    "INSERT INTO staged_lines"
+    " (file_id, line, numero, numero_ligne, code_article, libelle, data, errors)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
+# Positions in the canonical row (DOCUMENT_LAYOUT order).
+_NUMERO, _NUMERO_LIGNE, _CODE_ARTICLE, _LIBELLE = 0, 7, 8, 9
 
 
-def _store_value(value):
-    if value is None or isinstance(value, (str, int)):
-        return value
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return str(value)
-
-
-def line_tuple(file_id: int, line: int, values: dict, errors: list[str]) -> tuple:
-    """A parsed row as the tuple `insert_lines` takes (numero '' when the file gave none)."""
-    out = [file_id, line]
-    for name, _, _ in LINE_COLUMNS:
-        value = values.get(name)
-        if name == "NumeroDocument" and value is None:
-            value = ""
-        out.append(_store_value(value))
-    out.append("\n".join(errors) if errors else None)
-    return tuple(out)
+def line_tuple(file_id: int, line: int, canonical: list, errors: list[str]) -> tuple:
+    """A row as `insert_lines` takes it (numero '' when the file gave none)."""
+    return (
+        file_id,
+        line,
+        canonical[_NUMERO] or "",
+        canonical[_NUMERO_LIGNE],
+        canonical[_CODE_ARTICLE],
+        canonical[_LIBELLE],
+        serialize_row(canonical),
+        "\n".join(errors) if errors else None,
+    )
 
 
 def _read_date(text: str | None):
@@ -80,13 +54,15 @@ def _read_date(text: str | None):
     return datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
 
 
-_READERS = {
-    "text": lambda v: v,
-    "int": lambda v: v,
-    "decimal": lambda v: None if v is None else Decimal(v),
-    "date": _read_date,
-}
-_LINE_READERS = tuple((name, _READERS[kind]) for name, _, kind in LINE_COLUMNS)
+_LINE_READERS = tuple(
+    (
+        column.name,
+        {ColumnKind.DECIMAL: Decimal, ColumnKind.DATE: _read_date, ColumnKind.INTEGER: int}.get(
+            column.kind
+        ),
+    )
+    for column in DOCUMENT_LAYOUT.columns
+)
 
 
 # Files ----------------------------------------------------------------------------------------
@@ -104,20 +80,22 @@ class ReceivedFile:
     status: str  # apercu (staged by a preview, file still waiting), recu, rejete
     error: str | None
     warnings: list[str]
+    line_errors: list[str]
     archive_path: str | None
     staged_at: str
     received_at: str | None
 
 
 _FILE_COLS = (
-    "id, connector_code, name, kind, sha256, size, rows, status, error, warnings, archive_path,"
-    " staged_at, received_at"
+    "id, connector_code, name, kind, sha256, size, rows, status, error, warnings, line_errors,"
+    " archive_path, staged_at, received_at"
 )
 
 
 def _file(row) -> ReceivedFile:
     values = list(row)
     values[9] = json.loads(values[9] or "[]")
+    values[10] = json.loads(values[10] or "[]")
     return ReceivedFile(*values)
 
 
@@ -166,8 +144,11 @@ def create_file(
     return cur.lastrowid
 
 
-def set_file_rows(db: Database, file_id: int, rows: int) -> None:
-    db.execute("UPDATE received_files SET rows = ? WHERE id = ?", [rows, file_id])
+def set_file_rows(db: Database, file_id: int, rows: int, line_errors: list[str]) -> None:
+    db.execute(
+        "UPDATE received_files SET rows = ?, line_errors = ? WHERE id = ?",
+        [rows, json.dumps(line_errors, ensure_ascii=False), file_id],
+    )
 
 
 def mark_received(db: Database, file_id: int, archive_path: str, run_id: int | None) -> None:
@@ -273,23 +254,37 @@ def iter_open_versions(
 
 
 def lines_of(db: Database, versions: list[Version]) -> dict[tuple[str, int], list[tuple]]:
-    """(numero, file_id) -> [(line, values dict, errors)] in line order."""
+    """(numero, file_id) -> [(line, values dict, errors, serialized row)] in line order."""
     out: dict[tuple[str, int], list[tuple]] = {}
     if not versions:
         return out
     keys = json.dumps([[v.numero, v.file_id] for v in versions])
-    cur = db.execute(
-        f"SELECT l.file_id, l.line, {_LINE_SQL_COLUMNS}, l.errors FROM staged_lines l"
+    cur = db.conn.execute(
+        "SELECT l.file_id, l.line, l.numero, l.data, l.errors FROM staged_lines l"
         " JOIN json_each(?) k ON l.file_id = json_extract(k.value, '$[1]')"
         " AND l.numero = json_extract(k.value, '$[0]')"
         " ORDER BY l.numero, l.numero_ligne IS NULL, l.numero_ligne, l.line",
         [keys],
     )
     readers = _LINE_READERS
-    for row in cur:
-        values = {name: read(raw) for (name, read), raw in zip(readers, row[2:-1])}
-        errors = row[-1].split("\n") if row[-1] else []
-        out.setdefault((values["NumeroDocument"], row[0]), []).append((row[1], values, errors))
+    cache: dict = {}  # prices, quantities, dates repeat: convert each text once
+    for file_id, line, numero, data, errors in cur:
+        values = {}
+        for (name, convert), raw in zip(readers, data.split(FIELD_SEPARATOR)):
+            if not raw:
+                values[name] = None
+            elif convert is None:
+                values[name] = raw
+            else:
+                key = (convert, raw)
+                value = cache.get(key)
+                if value is None:
+                    value = cache[key] = convert(raw)
+                values[name] = value
+        values["NumeroDocument"] = numero
+        out.setdefault((numero, file_id), []).append(
+            (line, values, errors.split("\n") if errors else [], data)
+        )
     return out
 
 
@@ -318,6 +313,38 @@ def decide_version(
             connector_code,
             version.numero,
             version.file_id,
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What became of a document version (written with the document, in its transaction)."""
+
+    version: Version
+    outcome: str
+    document_id: int | None
+    run_id: int | None
+    message: str | None
+
+
+def decide_versions(db: Database, connector_code: str, decisions: list[Decision]) -> None:
+    stamp = now()
+    db.conn.executemany(
+        "UPDATE document_versions SET outcome = ?, document_id = ?, decided_at = ?, run_id = ?,"
+        " message = ? WHERE connector_code = ? AND numero = ? AND file_id = ?",
+        [
+            (
+                d.outcome,
+                d.document_id,
+                stamp,
+                d.run_id,
+                d.message,
+                connector_code,
+                d.version.numero,
+                d.version.file_id,
+            )
+            for d in decisions
         ],
     )
 

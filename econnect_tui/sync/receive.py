@@ -41,6 +41,7 @@ from ..exchange.facilitime import (
     TIERS_LAYOUT,
     FileKind,
     TiersType,
+    canonical_row,
     check_document,
     file_kind,
     is_partial,
@@ -51,7 +52,7 @@ from ..exchange.facilitime import (
 )
 from ..models.amounts import line_amount_ht
 from ..models.connector import Connector, Mode
-from ..models.gc import Contact, Document, DocumentLine, Tiers, TiersKind
+from ..models.gc import Contact, Document, LineValues, Tiers, TiersKind
 from ..models.reports import ItemType, ReportRow, RunFile, RunKind, RunStatus, SyncRun
 from ..store import articles as articles_store
 from ..store import connectors as connectors_store
@@ -60,7 +61,7 @@ from ..store import history, mappings, reference, staging
 from ..store import tiers as tiers_store
 from ..store.documents import KnownIds
 from ..store.reference import RefKind
-from . import locks
+from . import faults, locks
 from .runs import host, operator
 
 Progress = Callable[[str, int, int], None]
@@ -288,6 +289,7 @@ class Collected:
     status: str = "à traiter"  # à traiter, déjà reçu, refusé, laissé en place
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    line_errors: list[str] = field(default_factory=list)  # rows belonging to no document
     previous: staging.ReceivedFile | None = None
 
 
@@ -318,6 +320,8 @@ def _stage(
         result.previous = previous
         result.file_id = previous.id
         result.rows = previous.rows
+        result.warnings = previous.warnings
+        result.line_errors = previous.line_errors
         result.status = "à traiter" if previous.status == "apercu" else "déjà reçu"
         if previous.status == "rejete":
             result.status, result.error = "refusé", previous.error
@@ -336,10 +340,11 @@ def _stage(
             run_id=run_id,
         )
         rows = _stage_rows(db, reader, file_id, entry)
-        if reader.errors:
+        if reader.interrupted:
             # the file changed or could not be read to the end: not this time
             raise _Unreadable("; ".join(reader.errors))
-        staging.set_file_rows(db, file_id, rows)
+        result.line_errors = list(reader.errors)
+        staging.set_file_rows(db, file_id, rows, result.line_errors)
         if entry.kind is FileKind.DOCUMENTS:
             staging.add_versions(db, connector_code, file_id)
     result.file_id = file_id
@@ -359,7 +364,7 @@ def _stage_rows(db: Database, reader, file_id: int, entry: FolderEntry) -> int:
         count += 1
         if documents:
             errors = row.errors + missing_values(row, entry.name, REQUIRED_VALUES)
-            batch.append(staging.line_tuple(file_id, row.line, row.values, errors))
+            batch.append(staging.line_tuple(file_id, row.line, canonical_row(row.values), errors))
         else:
             record = tiers_record(row, entry.name)
             batch.append(
@@ -601,8 +606,8 @@ def _plan_document(
     first = rows[0][1]
     numero = version.numero
     client = first.get("CodeClient")
-    located = [(version.file_name, line, values) for line, values, _ in rows]
-    row_errors = [e for _, _, errors in rows for e in errors]
+    located = [(version.file_name, line, values) for line, values, _, _ in rows]
+    row_errors = [e for _, _, errors, _ in rows for e in errors]
 
     def plan(status, ok, held, messages, **kw) -> DocumentPlan:
         computed = kw.pop("total", None)
@@ -626,7 +631,7 @@ def _plan_document(
         )
     vat_rates = {}
     unmapped: list[str] = []
-    for _, values, _ in rows:
+    for _, values, _, _ in rows:
         code = values["CodeArticle"]
         article_code = ctx.mapping.get(code)
         if article_code is None:
@@ -634,7 +639,7 @@ def _plan_document(
                 unmapped.append(code)
         else:
             vat_rates[code] = ctx.articles[article_code].vat_rate
-    check = check_document(located, vat_rates if not unmapped else None)
+    check = check_document(located, vat_rates if not unmapped else None, [r[3] for r in rows])
     if check.errors:
         return plan(
             f"Erreur : {_reason(check.errors[0])}",
@@ -661,12 +666,12 @@ def _plan_document(
             total=check.total_ttc,
         )
     bad_units = sorted(
-        {v["Unite"] for _, v, _ in rows if v.get("Unite") and v["Unite"] not in ctx.units}
+        {v["Unite"] for _, v, _, _ in rows if v.get("Unite") and v["Unite"] not in ctx.units}
     )
     if bad_units:
         where = next(
             f"{version.file_name}:{line}: Unite: unité inconnue « {v['Unite']} »"
-            for line, v, _ in rows
+            for line, v, _, _ in rows
             if v.get("Unite") in bad_units
         )
         return plan(
@@ -730,27 +735,25 @@ def _build_document(ctx: _DocumentContext, numero: str, rows: list[tuple]) -> Do
     first = rows[0][1]
     receive = ctx.connector.receive
     lines = []
-    for position, (_, v, _) in enumerate(rows, start=1):
+    for position, (_, v, _, _) in enumerate(rows, start=1):
         article = ctx.articles[ctx.mapping[v["CodeArticle"]]]
         rate = v.get("TauxTVA")
         lines.append(
-            DocumentLine.model_construct(
-                position=position,
-                article_code=article.code,
-                label=v["LibelleArticle"],
-                quantity=v["Quantite"],
-                unit_code=v.get("Unite") or article.unit_code,
-                unit_price=v["PrixUnitaireHT"],
-                discount_percent=v.get("RemisePourcent"),
-                vat_rate=article.vat_rate if rate is None else rate,
-                amount_ht=line_amount_ht(
-                    v["Quantite"], v["PrixUnitaireHT"], v.get("RemisePourcent")
-                ),
-                intervention_date=_as_date(v.get("DateIntervention")),
-                work_site=v.get("Chantier"),
-                surface=v.get("Surface"),
-                driver=v.get("Chauffeur"),
-                equipment=v.get("Materiel"),
+            LineValues(
+                position,
+                article.code,
+                v["LibelleArticle"],
+                v["Quantite"],
+                v.get("Unite") or article.unit_code,
+                v["PrixUnitaireHT"],
+                v.get("RemisePourcent"),
+                article.vat_rate if rate is None else rate,
+                line_amount_ht(v["Quantite"], v["PrixUnitaireHT"], v.get("RemisePourcent")),
+                _as_date(v.get("DateIntervention")),
+                v.get("Chantier"),
+                v.get("Surface"),
+                v.get("Chauffeur"),
+                v.get("Materiel"),
             )
         )
     return Document.model_construct(
@@ -848,13 +851,15 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
             status = f"refusé : {collected.error}"
         elif collected.status == "déjà reçu":
             status = "déjà reçu : rien ne sera intégré deux fois"
+        if collected.line_errors and not collected.error:
+            status = f"{status} ; lignes ignorées : {'; '.join(collected.line_errors)}"
         result.files.append(
             PendingFile(
                 name=display_name(entry.name),
                 kind=entry.kind.value,
                 size=entry.size,
                 status=status,
-                ok=collected.error is None,
+                ok=collected.error is None and not collected.line_errors,
             )
         )
     _forget_vanished_previews(db, connector.code, present)
@@ -931,7 +936,7 @@ class _Report:
 
     def add(self, file_name: str, type_: ItemType, identifier: str, ok: bool, message: str):
         self.rows.append(
-            ReportRow(
+            ReportRow.model_construct(
                 file_name=display_name(file_name),
                 type=type_,
                 identifier=identifier,
@@ -970,6 +975,7 @@ def receive(
             history.add_rows(db, run_id, report.rows)
             history.finish_run(db, run_id, RunStatus.ERROR, message, report.counts)
             raise
+        faults.checkpoint("report")
         failed = sum(1 for r in report.rows if not r.ok)
         status = RunStatus.WARNING if failed else RunStatus.OK
         history.add_files(db, run_id, report.files)
@@ -1025,7 +1031,9 @@ def _collect_all(
             continue
         if collected.sha256:
             present.add(collected.sha256)
+        faults.checkpoint("staged")
         _archive(db, connector, folder, entry, collected, run_id, report, now)
+        faults.checkpoint("archived")
     _forget_vanished_previews(db, connector.code, present)
     for name in scan.unrecognised:
         report.add(
@@ -1115,6 +1123,14 @@ def _archive(
             True,
             f"Déjà reçu{_on(when)} : rien n'est intégré deux fois ; archivé dans {relative}",
         )
+    elif collected.line_errors:
+        report.add(
+            entry.name,
+            ItemType.FILE,
+            name,
+            False,
+            "; ".join(["Lignes ignorées", *collected.line_errors, *collected.warnings]),
+        )
     elif collected.warnings:
         report.add(entry.name, ItemType.FILE, name, True, "; ".join(collected.warnings))
 
@@ -1163,6 +1179,7 @@ def _integrate_tiers(
                 report.add(row.file_name, ItemType.TIERS, identifier, False, f"Erreur : {exc}")
                 report.count("tiers_en_erreur")
                 continue
+        faults.checkpoint("tiers")
         report.add(
             row.file_name,
             ItemType.TIERS,
@@ -1184,12 +1201,20 @@ def _integrate_documents(
     unmapped: dict[str, int] = {}
     for page in _plans(db, ctx, include_preview=False):
         progress("Documents", done, total)
+        # One transaction per page, one savepoint per document: the record of what became of
+        # each version is written in the same transaction as the document itself.
         with write_transaction(db):
+            decisions: list[staging.Decision] = []
             for plan in page:
-                _integrate_one(db, ctx, plan, run_id, report)
+                decision = _integrate_one(db, ctx, plan, run_id, report)
+                if decision is not None:
+                    decisions.append(decision)
+                faults.checkpoint("document")
                 for code in plan.unmapped:
                     unmapped[code] = unmapped.get(code, 0) + 1
+            staging.decide_versions(db, connector.code, decisions)
         done += len(page)
+        faults.checkpoint("page")
     progress("Documents", total, total)
     for code, count in sorted(unmapped.items()):
         report.add(
@@ -1203,10 +1228,10 @@ def _integrate_documents(
 
 def _integrate_one(
     db, ctx: _DocumentContext, plan: DocumentPlan, run_id: int, report: _Report
-) -> None:
+) -> staging.Decision | None:
+    """Integrates one document (in a savepoint); returns what to record for its version."""
     identifier = report_identifier(plan.numero or "(sans numéro)", plan.client_code)
     file_name = plan.version.file_name
-    connector_code = ctx.connector.code
     if plan.held:
         report.add(
             file_name,
@@ -1216,60 +1241,36 @@ def _integrate_one(
             f"{plan.status} — en attente d'intégration",
         )
         report.count("documents_en_attente")
-        return
+        return None
     if plan.outcome is not None:
-        staging.decide_version(
-            db,
-            connector_code,
-            plan.version,
-            plan.outcome,
-            run_id=run_id,
-            message=plan.status,
-            document_id=plan.existing.id if plan.existing else None,
-        )
         if plan.outcome == "inchange":
             report.add(file_name, ItemType.DOCUMENT, identifier, True, "; ".join(plan.messages))
             report.count("documents_deja_integres")
         else:
-            report.add(
-                file_name,
-                ItemType.DOCUMENT,
-                identifier,
-                False,
-                _refusal_message(plan),
-            )
+            report.add(file_name, ItemType.DOCUMENT, identifier, False, _refusal_message(plan))
             report.count("documents_refuses" if plan.outcome == "refuse" else "documents_en_erreur")
-        return
+        existing_id = plan.existing.id if plan.existing else None
+        return staging.Decision(plan.version, plan.outcome, existing_id, run_id, plan.status)
     try:
         with write_transaction(db):
             if plan.action == "create":
-                saved = documents_store.create_document(
+                document_id, number, _ = documents_store.insert_document(
                     db, plan.document, plan.content_hash, ctx.ids
                 )
             else:
-                saved = documents_store.replace_document(
-                    db, plan.existing.id, plan.document, plan.content_hash, ctx.ids
+                document_id, number = plan.existing.id, plan.existing.number
+                documents_store.replace_document(
+                    db, document_id, plan.document, plan.content_hash, ctx.ids
                 )
-            staging.decide_version(
-                db,
-                connector_code,
-                plan.version,
-                "integre",
-                document_id=saved.id,
-                run_id=run_id,
-                message=plan.status,
-            )
     except (UserError, ValueError, sqlite3.IntegrityError) as exc:
-        staging.decide_version(
-            db, connector_code, plan.version, "erreur", run_id=run_id, message=str(exc)
-        )
         report.add(file_name, ItemType.DOCUMENT, identifier, False, f"Erreur : {exc}")
         report.count("documents_en_erreur")
-        return
+        return staging.Decision(plan.version, "erreur", None, run_id, str(exc))
     what = "créé" if plan.action == "create" else "mis à jour"
-    message = "; ".join([f"Synchronisé : {saved.number} {what}", *plan.messages])
+    message = "; ".join([f"Synchronisé : {number} {what}", *plan.messages])
     report.add(file_name, ItemType.DOCUMENT, identifier, True, message)
     report.count("documents_crees" if plan.action == "create" else "documents_mis_a_jour")
+    return staging.Decision(plan.version, "integre", document_id, run_id, plan.status)
 
 
 def _refusal_message(plan: DocumentPlan) -> str:

@@ -1,0 +1,106 @@
+"""Arbitrary bytes and arbitrary row orders through the whole reception."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from econnect_tui.sync import receive as reception
+from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows
+
+_counter = itertools.count()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    content=st.one_of(
+        st.binary(max_size=3000),
+        st.lists(
+            st.lists(
+                st.sampled_from(
+                    [
+                        "D1",
+                        "0701",
+                        "FT-LAB",
+                        "2",
+                        "95",
+                        "",
+                        "3,5",
+                        '"',
+                        ";",
+                        "\n",
+                        "\x00",
+                        "é",
+                        "31/02/2026",
+                        "18/11/2026",
+                    ]
+                ),
+                max_size=16,
+            ).map(";".join),
+            max_size=8,
+        ).map(lambda rows: (";".join(DOC_HEADER) + "\n" + "\n".join(rows)).encode("utf-8")),
+    )
+)
+def test_any_bytes_are_received_or_refused_never_crash_never_lost(tmp_path_factory, content):
+    s = _setup(tmp_path_factory)
+    name = f"ImportDocuments_{next(_counter):05d}.csv"
+    s.drop(name, content)
+    result = reception.receive(s.db, "FACILI")  # never raises
+    assert result.exit_code in (0, 3)
+    assert name not in s.waiting()
+    assert name in s.archived() or name in s.rejected()
+    # every document integrated is whole: lines match the content hash's rows
+    bad = s.db.execute(
+        "SELECT count(*) FROM documents d WHERE NOT EXISTS"
+        " (SELECT 1 FROM document_lines l WHERE l.document_id = d.id)"
+    ).fetchone()[0]
+    assert bad == 0
+
+
+_SETUPS: dict[str, Setup] = {}
+
+
+def _setup(factory) -> Setup:
+    if "s" not in _SETUPS:
+        _SETUPS["s"] = Setup(factory.mktemp("hyp"))
+    return _SETUPS["s"]
+
+
+def _documents():
+    rows = []
+    for i in range(6):
+        lines = tuple(
+            ("FT-LAB" if j % 2 else "FT-DEPL", f"L{j}", str(j + 1), "10.5")
+            for j in range(1 + i % 3)
+        )
+        rows += doc_rows(f"D{i}", client="0701" if i % 2 else "0702", lines=lines)
+    return rows
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(order=st.permutations(range(len(_documents()))))
+def test_row_order_changes_nothing(tmp_path_factory, order):
+    rows = _documents()
+    s = Setup(tmp_path_factory.mktemp("order"))
+    s.documents("ImportDocuments_1.csv", [rows[i] for i in order])
+    assert reception.receive(s.db, "FACILI").exit_code == 0
+    got = s.db.execute(
+        "SELECT d.external_id, d.total_ttc, group_concat(l.position || ':' || l.label, ',')"
+        " FROM documents d JOIN document_lines l ON l.document_id = d.id"
+        " GROUP BY d.id ORDER BY d.external_id"
+    ).fetchall()
+    expected = Setup(tmp_path_factory.mktemp("ref"))
+    expected.documents("ImportDocuments_1.csv", rows)
+    reception.receive(expected.db, "FACILI")
+    want = expected.db.execute(
+        "SELECT d.external_id, d.total_ttc, group_concat(l.position || ':' || l.label, ',')"
+        " FROM documents d JOIN document_lines l ON l.document_id = d.id"
+        " GROUP BY d.id ORDER BY d.external_id"
+    ).fetchall()
+    assert got == want

@@ -1,0 +1,144 @@
+"""Real processes: kill -9 in the middle of a reception, two receptions at once, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+from econnect_tui.db import open_db
+from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows
+from tests.helpers import run_cli
+
+
+def _files(s: Setup, documents: int = 30) -> None:
+    tiers = [["Client", f"09{i:02d}", "", "", f"Client {i}", "", "", "", ""] for i in range(5)]
+    s.tiers("ImportTiers_1.csv", tiers)
+    rows = []
+    for i in range(documents):
+        client = f"09{i % 5:02d}" if i % 3 == 0 else "0701"
+        rows += doc_rows(
+            f"D{i:03d}",
+            client=client,
+            lines=(("FT-LAB", "Labour", "2", "95"), ("FT-DEPL", "Km", "3", "1.1")),
+        )
+    half = 2 * (documents // 2)  # each document has 2 rows: split between documents
+    s.drop("ImportDocuments_1.csv", csv_text(DOC_HEADER, rows[:half]))
+    s.drop("ImportDocuments_2.csv", csv_text(DOC_HEADER, rows[half:]))
+
+
+def _receive(s: Setup, env: dict | None = None) -> subprocess.CompletedProcess:
+    return run_cli("receive", "FACILI", db=s.path, env=env)
+
+
+def _check_exactly_once(s: Setup, documents: int = 30) -> None:
+    db = open_db(s.path)
+    counts = db.execute(
+        "SELECT external_id, count(*) FROM documents GROUP BY external_id"
+    ).fetchall()
+    assert len(counts) == documents
+    assert all(n == 1 for _, n in counts)
+    lines = db.execute(
+        "SELECT d.external_id, count(l.id) FROM documents d"
+        " LEFT JOIN document_lines l ON l.document_id = d.id GROUP BY d.id"
+    ).fetchall()
+    assert all(n == 2 for _, n in lines), "a half-written document"
+    assert s.waiting() == []
+    assert s.archived() == ["ImportDocuments_1.csv", "ImportDocuments_2.csv", "ImportTiers_1.csv"]
+    clients = db.execute("SELECT count(*) FROM tiers WHERE code LIKE '09%'").fetchone()[0]
+    assert clients == 5
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "staged:1",
+        "archived:1",
+        "staged:2",
+        "tiers:3",
+        "document:1",
+        "document:17",
+        "page:1",
+        "report:1",
+    ],
+)
+def test_kill_9_then_rerun_integrates_every_document_exactly_once(tmp_path, fault):
+    s = Setup(tmp_path)
+    _files(s)
+    killed = _receive(s, env={"ECONNECT_FAULT": fault})
+    assert killed.returncode == -9, killed.stderr
+    rerun = _receive(s)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "Traceback" not in rerun.stderr
+    _check_exactly_once(s)
+    history = json.loads(run_cli("history", "FACILI", "--json", db=s.path).stdout)
+    assert history[0]["status"] == "ok"
+    assert history[1]["status"] == "erreur"  # the killed run, marked interrupted
+    assert "interrompue" in history[1]["message"]
+
+
+def test_second_process_waits_then_says_who_holds_the_lock(tmp_path):
+    s = Setup(tmp_path)
+    _files(s, documents=3)
+    env = {"ECONNECT_PAUSE": "staged:8"}
+    first = subprocess.Popen(
+        [sys.executable, "-m", "econnect_tui", "--db", str(s.path), "receive", "FACILI"],
+        env={**__import__("os").environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            db = open_db(s.path)
+            if db.execute("SELECT count(*) FROM reception_locks").fetchone()[0]:
+                break
+            time.sleep(0.1)
+        start = time.monotonic()
+        second = _receive(s)
+        waited = time.monotonic() - start
+        assert second.returncode == 1
+        assert f"Une réception est déjà en cours pour FACILI (pid {first.pid}" in second.stderr
+        assert second.stderr.count("\n") == 1 and "Traceback" not in second.stderr
+        assert waited >= 4  # it waited a few seconds before giving up
+    finally:
+        out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    _check_exactly_once(s, documents=3)
+
+
+def test_cli_preview_receive_status_history(tmp_path):
+    s = Setup(tmp_path)
+    s.documents("ImportDocuments_1.csv", doc_rows("D1") + doc_rows("D2", client="0999"))
+    preview = run_cli("receive", "FACILI", "--preview", "--json", db=s.path)
+    assert preview.returncode == 3
+    data = json.loads(preview.stdout)
+    assert data["files_to_process"] == 1
+    assert [d["status"] for d in data["documents"]] == ["Nouveau document", "Client inconnu : 0999"]
+    status = json.loads(run_cli("status", "--json", db=s.path).stdout)
+    assert status[0]["fichiers_en_attente"] == 1 and status[0]["derniere_reception"] is None
+    text = run_cli("status", db=s.path).stdout
+    assert "Aucune réception réalisée" in text and "1 fichier(s) en attente" in text
+
+    result = run_cli("receive", "FACILI", db=s.path)
+    assert result.returncode == 3
+    assert "Nom du fichier | Type | Identifiant | Etat | Messages" in result.stdout
+    assert "D1 / 0701 | ✓ | Synchronisé" in result.stdout
+    assert "D2 / 0999 | ✗ | Client inconnu : 0999" in result.stdout
+
+    status = json.loads(run_cli("status", "--json", db=s.path).stdout)
+    assert status[0]["documents_retenus"] == 1 and status[0]["etat"] == "attention"
+    runs = json.loads(run_cli("history", "FACILI", "--json", db=s.path).stdout)
+    assert len(runs) == 1
+    one = json.loads(
+        run_cli("history", "FACILI", "--run", str(runs[0]["id"]), "--json", db=s.path).stdout
+    )
+    assert [r["identifier"] for r in one["rows"]] == ["D1 / 0701", "D2 / 0999"]
+    missing = run_cli("history", "FACILI", "--run", "999", db=s.path)
+    assert missing.returncode == 1 and "Aucune synchronisation n° 999" in missing.stderr
+    unknown = run_cli("receive", "NOPE", db=s.path)
+    assert unknown.returncode == 1 and "« NOPE » n'existe pas" in unknown.stderr
