@@ -27,13 +27,46 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 HEADER = [
-    "NumeroDocument", "DateDocument", "CodeClient", "NomClient", "ModeReglement", "Reference",
-    "Commentaire", "NumeroLigne", "CodeArticle", "LibelleArticle", "Quantite", "Unite",
-    "PrixUnitaireHT", "RemisePourcent", "TauxTVA", "MontantHT", "TotalTTC", "DateIntervention",
-    "Chantier", "Surface", "Chauffeur", "Materiel",
+    "NumeroDocument",
+    "DateDocument",
+    "CodeClient",
+    "NomClient",
+    "ModeReglement",
+    "Reference",
+    "Commentaire",
+    "NumeroLigne",
+    "CodeArticle",
+    "LibelleArticle",
+    "Quantite",
+    "Unite",
+    "PrixUnitaireHT",
+    "RemisePourcent",
+    "TauxTVA",
+    "MontantHT",
+    "TotalTTC",
+    "DateIntervention",
+    "Chantier",
+    "Surface",
+    "Chauffeur",
+    "Materiel",
 ]
-ARTICLES = ["LAB", "DECH", "HERS", "SEMCER", "PULVE", "EPFUM", "MOISBLE", "FAUCH", "ANDAIN",
-            "BALRON", "TRANSB", "CHAUF", "DEPL", "GNR", "FICELLE"]
+ARTICLES = [
+    "LAB",
+    "DECH",
+    "HERS",
+    "SEMCER",
+    "PULVE",
+    "EPFUM",
+    "MOISBLE",
+    "FAUCH",
+    "ANDAIN",
+    "BALRON",
+    "TRANSB",
+    "CHAUF",
+    "DEPL",
+    "GNR",
+    "FICELLE",
+]
 LINES_PER_DOCUMENT = 10
 
 
@@ -54,14 +87,32 @@ def write_file(path: Path, lines: int) -> None:
                 rows.append([code, qty, price, amount, i + 1])
             ttc = (total * Decimal("1.2")).quantize(Decimal("0.01"), ROUND_HALF_UP)
             for code, qty, price, amount, n in rows:
-                w.writerow([
-                    f"F{d:07d}_D{d % 9999:06d}", f"{1 + d % 28:02d}/11/2026",
-                    f"{701 + d % 50:04d}", "EARL du Moulin", "Chèques", "", "", n, f"FT-{code}",
-                    f"Prestation {code}", str(qty).replace(".", ","), "",
-                    str(price).replace(".", ","), "", "20", str(amount).replace(".", ","),
-                    str(ttc).replace(".", ","), f"{1 + d % 28:02d}/11/2026", "La Garenne",
-                    "", "Marc", "Tracteur 1",
-                ])
+                w.writerow(
+                    [
+                        f"F{d:07d}_D{d % 9999:06d}",
+                        f"{1 + d % 28:02d}/11/2026",
+                        f"{701 + d % 50:04d}",
+                        "EARL du Moulin",
+                        "Chèques",
+                        "",
+                        "",
+                        n,
+                        f"FT-{code}",
+                        f"Prestation {code}",
+                        str(qty).replace(".", ","),
+                        "",
+                        str(price).replace(".", ","),
+                        "",
+                        "20",
+                        str(amount).replace(".", ","),
+                        str(ttc).replace(".", ","),
+                        f"{1 + d % 28:02d}/11/2026",
+                        "La Garenne",
+                        "",
+                        "Marc",
+                        "Tracteur 1",
+                    ]
+                )
 
 
 def setup(folder: Path):
@@ -131,7 +182,9 @@ def child(lines: int, mode: str) -> dict:
 def run_child(lines: int, mode: str) -> dict:
     result = subprocess.run(
         [sys.executable, __file__, "--child", str(lines), mode],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -153,22 +206,32 @@ def main() -> None:
     floor_s = statistics.median(r["floor"] for r in runs)
     receive_s = statistics.median(r["receive"] for r in runs)
     preview_s = statistics.median(p["preview"] for p in previews)
-    print(f"Reception of {args.lines:,} lines ({args.lines // LINES_PER_DOCUMENT:,} documents), "
-          f"median of {args.repeat}")
+    print(
+        f"Reception of {args.lines:,} lines ({args.lines // LINES_PER_DOCUMENT:,} documents), "
+        f"median of {args.repeat}"
+    )
     print("| what | time | ratio |")
     print("|---|---:|---:|")
     print(f"| floor: csv.reader + executemany | {floor_s:.2f} s | 1.0 |")
-    print(f"| receive (collect + analyse + integrate + report) | {receive_s:.2f} s | "
-          f"× {statistics.median(ratios):.2f} (target ≤ 4) |")
-    print(f"| preview of the staged lines (analyse) | {preview_s:.2f} s | "
-          f"× {preview_s / receive_s:.2f} of the reception (target ≤ 0.5) |")
+    print(
+        f"| receive (collect + analyse + integrate + report) | {receive_s:.2f} s | "
+        f"× {statistics.median(ratios):.2f} (target ≤ 4) |"
+    )
+    print(
+        f"| preview of the staged lines (analyse) | {preview_s:.2f} s | "
+        f"× {preview_s / receive_s:.2f} of the reception (target ≤ 0.5) |"
+    )
     small_peak = statistics.median(r["peak_rss_mb"] for r in runs)
     print(f"| peak memory, {args.lines:,} lines | {small_peak:.0f} MB | 1.0 |")
     if big:
-        print(f"| peak memory, {args.big:,} lines | {big['peak_rss_mb']:.0f} MB | "
-              f"× {big['peak_rss_mb'] / small_peak:.2f} (target ≤ 1.5) |")
-        print(f"| receive {args.big:,} lines | {big['receive']:.1f} s | "
-              f"× {big['receive'] / big['floor']:.2f} of its floor |")
+        print(
+            f"| peak memory, {args.big:,} lines | {big['peak_rss_mb']:.0f} MB | "
+            f"× {big['peak_rss_mb'] / small_peak:.2f} (target ≤ 1.5) |"
+        )
+        print(
+            f"| receive {args.big:,} lines | {big['receive']:.1f} s | "
+            f"× {big['receive'] / big['floor']:.2f} of its floor |"
+        )
 
 
 if __name__ == "__main__":

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 from sqlite_utils import Database
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.screen import Screen
 
 from .tui.commands import EconnectCommands, PaletteCommand
 from .tui.screens.articles import ArticlesScreen
 from .tui.screens.documents import DocumentsScreen
 from .tui.screens.help import HelpScreen
 from .tui.screens.home import HomeScreen
+from .tui.screens.mapping import open_mapping
 from .tui.screens.settings import SettingsScreen
 from .tui.screens.sync import SyncScreen
 from .tui.screens.tiers import TiersScreen
 from .tui.widgets.modebar import MODES as MODE_KEYS
+
+FOOTER_KEY_NAMES = {"escape": "Échap", "delete": "Suppr", "insert": "Inser"}
 
 
 class EconnectApp(App):
@@ -34,9 +40,11 @@ class EconnectApp(App):
     }
     DEFAULT_MODE = "accueil"
     COMMANDS = App.COMMANDS | {EconnectCommands}
-    COMMAND_PALETTE_BINDING = "ctrl+p,f10"
     BINDINGS = [
         Binding("f1", "help", "Aide", key_display="F1", priority=True),
+        # Our own palette binding: Textual's COMMAND_PALETTE_BINDING takes one key only (a
+        # "ctrl+p,f10" there binds neither). F10 survives links that lose Ctrl.
+        Binding("ctrl+p,f10", "command_palette", "Commandes", show=False, priority=True),
         *(
             # Not priority: a grid's own F2 (edit the cell) wins where it has focus.
             Binding(key, f"switch_mode('{mode}')", label, show=False)
@@ -49,22 +57,69 @@ class EconnectApp(App):
         super().__init__()
         self.db = db
         self.db_path = db_path
+        # Over SSH every animated frame is bytes on the wire: operators get instant changes.
+        self.animation_level = "none"
+
+    def notify(self, message, *, markup: bool = False, **kwargs) -> None:  # type: ignore[override]
+        """Notifications carry codes and names typed by people: never read them as markup
+        (widgets and screens pass markup=True by default; it is ignored here on purpose)."""
+        super().notify(message, markup=False, **kwargs)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """The footer's key names, in French (« Échap », not « esc ») and F keys in capitals."""
+        if binding.key_display:
+            return binding.key_display
+        if binding.key in FOOTER_KEY_NAMES:
+            return FOOTER_KEY_NAMES[binding.key]
+        if binding.key[:1] == "f" and binding.key[1:].isdigit():
+            return binding.key.upper()
+        return super().get_key_display(binding)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        seen: dict[str, str] = {}
-        for key, active in self.screen.active_bindings.items():
+        screen = self.screen
+        # One line per binding (its keys together), the focused widget's and the screen's first,
+        # only bindings this application declares (not Textual's English ones: Input, scrolling).
+        own: dict[tuple[str, str], str] = {}
+        app_keys: dict[tuple[str, str], str] = {}
+        for active in screen.active_bindings.values():
             binding = active.binding
-            if binding.description and active.enabled and key not in seen:
-                seen[key] = binding.description
-        keys = sorted(seen.items(), key=lambda kv: (not kv[0].startswith("f"), kv[0]))
-        keys += [
-            ("ctrl+p", "Palette de commandes (aussi F10)"),
-            ("ctrl+q", "Quitter"),
-        ]
-        title = self.screen.sub_title or self.screen.title or self.title
-        self.push_screen(HelpScreen(str(title), keys))
+            ident = (binding.action, binding.description)
+            declared = _declared_bindings(type(active.node))
+            if active.enabled and ident in declared and not _is_obvious(binding.action):
+                (app_keys if active.node is self else own).setdefault(ident, declared[ident].key)
+        # The screen's keys that a focused widget shadows (Ctrl+PageDown in an Input) still work
+        # when the widget has nothing to do with them: list them too.
+        for ident, binding in _declared_bindings(type(screen)).items():
+            if (
+                ident not in own
+                and "(" not in binding.action
+                and not _is_obvious(binding.action)
+                and screen.check_action(binding.action, ())
+            ):
+                own[ident] = binding.key
+        lines = [(keys, description) for (_, description), keys in own.items()]
+        if not any("tab" in keys.split(",") for keys in own.values()):
+            lines.append(("tab,shift+tab", "Champ ou zone suivant / précédent"))
+        lines.append(("f2…f7", "Changer d'espace (barre du bas)"))
+        lines += [(keys, description) for (_, description), keys in app_keys.items()]
+        title = screen.sub_title or screen.title or self.title
+        self.push_screen(HelpScreen(str(title), lines))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder="Rechercher une commande…", id="--command-palette")
+            )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette commands, in French and only those an operator needs."""
+        yield SystemCommand("Aide", "Les touches de l'écran en cours (F1)", self.action_help)
+        yield SystemCommand(
+            "Thème", "Changer les couleurs de l'application", self.action_change_theme
+        )
+        yield SystemCommand("Quitter", "Quitter l'application (Ctrl+Q)", self.action_quit)
 
     def palette_commands(self) -> Iterator[PaletteCommand]:
         for mode, key, label in MODE_KEYS:
@@ -73,6 +128,11 @@ class EconnectApp(App):
                 f"Ouvre l'espace {label} ({key.upper()})",
                 lambda mode=mode: self.switch_mode(mode),
             )
+        yield PaletteCommand(
+            "Correspondance des articles",
+            "Mettre à jour la correspondance des articles (codes article externes)",
+            lambda: open_mapping(self),
+        )
         screen_commands = getattr(self.working_screen, "palette_commands", None)
         if screen_commands:
             yield from screen_commands()
@@ -84,6 +144,31 @@ class EconnectApp(App):
             if not isinstance(screen, (CommandPalette, HelpScreen)):
                 return screen
         return self.screen
+
+
+@cache
+def _declared_bindings(cls: type) -> dict[tuple[str, str], Binding]:
+    """The bindings the econnect classes in `cls`'s MRO declare, by (action, description),
+    the keys of several bindings with the same action and description joined (« enter,f2 »)."""
+    found: dict[tuple[str, str], Binding] = {}
+    for klass in cls.__mro__:
+        if not klass.__module__.startswith("econnect_tui"):
+            continue
+        for binding in klass.__dict__.get("BINDINGS", ()):
+            if not isinstance(binding, Binding):
+                binding = Binding(*binding)
+            if not binding.description:
+                continue
+            ident = (binding.action, binding.description)
+            if ident in found:
+                binding = replace(found[ident], key=f"{found[ident].key},{binding.key}")
+            found[ident] = binding
+    return found
+
+
+def _is_obvious(action: str) -> bool:
+    """Arrow keys and the F2–F7 modes (one line of their own) are left out of the help."""
+    return action.startswith(("cursor_", "switch_mode"))
 
 
 def run_app(db: Database, db_path: Path | None = None) -> None:

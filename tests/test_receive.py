@@ -314,7 +314,7 @@ def test_archive_name_clash_gets_a_suffix(s):
     [
         (b"", "fichier vide"),
         (b"\r\n\r\n", "fichier vide"),
-        ("NumeroDocument;DateDocument\r\nD1;01/01/2026\r\n".encode(), "colonne"),
+        (b"NumeroDocument;DateDocument\r\nD1;01/01/2026\r\n", "colonne"),
         (bytes(range(256)) * 40, "colonne"),
     ],
 )

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from econnect_tui.sync import receive as reception
-from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows
+from tests.eta import DOC_HEADER, Setup, doc_rows
 
 _counter = itertools.count()
 

@@ -106,7 +106,7 @@ def test_second_process_waits_then_says_who_holds_the_lock(tmp_path):
         assert second.stderr.count("\n") == 1 and "Traceback" not in second.stderr
         assert waited >= 4  # it waited a few seconds before giving up
     finally:
-        out, err = first.communicate(timeout=60)
+        _, err = first.communicate(timeout=60)
     assert first.returncode == 0, err
     _check_exactly_once(s, documents=3)
 

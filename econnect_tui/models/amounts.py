@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-
 from typing import NamedTuple
 
 CENT = Decimal("0.01")

@@ -7,6 +7,7 @@ an empty code removes the correspondence.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from sqlite_utils import Database
@@ -192,3 +193,74 @@ def set_many(db: Database, connector_code: str, pairs: Iterable[tuple[str, str]]
             if set_mapping(db, connector_code, article_code, external_code, user) is not None:
                 changed += 1
     return changed
+
+
+def apply_batch(
+    db: Database, connector_code: str, pairs: Iterable[tuple[str, str | None]], user: str
+) -> list[MappingChange]:
+    """Several (article, external code) pairs applied together, as one transaction with one
+    change record per article that changes (an empty code removes the correspondence).
+
+    Unlike `set_many`, the pairs are checked against the state once they are all applied, not
+    one by one: a batch may move a code from article A to article B when it also gives A another
+    code, or swap two codes. The caller checks the batch first (`sync.mapping.import_file` lists
+    every bad line); the UNIQUE constraint still refuses an inconsistent end state (nothing is
+    written then). An article given twice keeps the last pair. Returns the changes, in order."""
+    wanted: dict[str, str] = {}
+    for article_code, external_code in pairs:
+        code = clean_code(external_code)
+        if code:
+            check_external_code(code)
+        wanted[article_code] = code
+    with write_transaction(db):
+        if (
+            db.execute("SELECT 1 FROM connectors WHERE code = ?", [connector_code]).fetchone()
+            is None
+        ):
+            raise NotFound(f"Le connecteur « {connector_code} » n'existe pas.")
+        current = {
+            code: (article_id, external)
+            for code, article_id, external in db.execute(
+                "SELECT a.code, a.id, m.external_code FROM articles a"
+                " JOIN json_each(?) k ON k.value = a.code"
+                " LEFT JOIN article_mappings m ON m.article_id = a.id AND m.connector_code = ?",
+                [json.dumps(list(wanted)), connector_code],
+            )
+        }
+        changed: list[tuple[str, int, str | None, str]] = []
+        for article_code, code in wanted.items():
+            if article_code not in current:
+                raise NotFound(f"L'article « {article_code} » n'existe pas.")
+            article_id, old = current[article_code]
+            if (old or "") != code:
+                changed.append((article_code, article_id, old, code))
+        if not changed:
+            return []
+        # Remove first, then insert: a code moving between two changed articles never meets
+        # itself half-way.
+        db.conn.executemany(
+            "DELETE FROM article_mappings WHERE connector_code = ? AND article_id = ?",
+            [(connector_code, article_id) for _, article_id, _, _ in changed],
+        )
+        db.conn.executemany(
+            "INSERT INTO article_mappings (connector_code, article_id, external_code)"
+            " VALUES (?, ?, ?)",
+            [(connector_code, article_id, code) for _, article_id, _, code in changed if code],
+        )
+        first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM mapping_changes").fetchone()[0]
+        when = now()
+        db.conn.executemany(
+            "INSERT INTO mapping_changes"
+            " (id, connector_code, article_code, old_code, new_code, changed_by, changed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (first + i, connector_code, article_code, old, code or None, user, when)
+                for i, (article_code, _, old, code) in enumerate(changed)
+            ],
+        )
+        rows = db.execute(
+            "SELECT id, connector_code, article_code, old_code, new_code, changed_by, changed_at,"
+            " undone FROM mapping_changes WHERE id >= ? ORDER BY id",
+            [first],
+        ).fetchall()
+    return [_change(r) for r in rows]

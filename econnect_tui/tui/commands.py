@@ -8,6 +8,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ..text import fold
+
 
 @dataclass(frozen=True)
 class PaletteCommand:
@@ -28,8 +30,11 @@ class EconnectCommands(Provider):
             yield DiscoveryHit(cmd.title, partial(cmd.run), help=cmd.help)
 
     async def search(self, query: str) -> Hits:
+        # Accent-insensitive: « aller a parametres » finds « Aller à Paramètres ».
+        folded = self.matcher(fold(query))
         matcher = self.matcher(query)
         for cmd in self._commands():
-            score = matcher.match(cmd.title)
+            score = folded.match(fold(cmd.title))
             if score > 0:
-                yield Hit(score, matcher.highlight(cmd.title), partial(cmd.run), help=cmd.help)
+                title = matcher.highlight(cmd.title) if matcher.match(cmd.title) else cmd.title
+                yield Hit(score, title, partial(cmd.run), help=cmd.help)

@@ -17,6 +17,7 @@ from ...models.validators import field_errors
 from ...store import articles as store
 from ...store import reference
 from ...store.reference import RefKind
+from ..widgets.correspondences import CorrespondencesTab
 from ..widgets.form import FieldSpec, Form
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
 from .base import EconnectScreen
@@ -64,7 +65,7 @@ class ArticlesScreen(EconnectScreen):
     BINDINGS = [Binding("n,insert", "new", "Nouvel article", key_display="N")]
 
     def compose_body(self) -> ComposeResult:
-        yield GridPanel(id="articles")
+        yield GridPanel(id="articles", unit=("article", "articles"))
 
     @property
     def grid(self) -> DataGrid:
@@ -120,7 +121,7 @@ class ArticleCardScreen(EconnectScreen):
         # Not Suppr: on an editable cell Suppr clears the cell, as in a spreadsheet.
         Binding("f8", "remove_line", "Retirer la ligne", key_display="F8"),
     ]
-    TABS = ("general", "tarifs", "stocks")
+    TABS = ("general", "tarifs", "stocks", "correspondances")
 
     def __init__(self, code: str | None) -> None:
         super().__init__()
@@ -150,6 +151,9 @@ class ArticleCardScreen(EconnectScreen):
                     classes="hint",
                 )
                 yield DataGrid(id="stocks-grid", commit_hook=self.commit_stock)
+            if not self.new:  # saved at once, not with Ctrl+S: the article must exist
+                with TabPane("Publication › Correspondances", id="correspondances"):
+                    yield CorrespondencesTab(self.code, self.db)
 
     def general_fields(self) -> list[FieldSpec]:
         db = self.db
@@ -203,6 +207,8 @@ class ArticleCardScreen(EconnectScreen):
         # N adds a line, Suppr removes one: keys the screen keeps even on an editable cell.
         for grid in (prices, stocks):
             grid.reserved_keys = grid.reserved_keys | {"n"}
+            # The cursor starts on the value to edit: typing a number replaces it at once.
+            grid.move_cursor(column=len(grid.columns) - 1)
         self.show_prices()
         self.show_stocks()
         self.query_one(Form).focus_first()
@@ -236,6 +242,11 @@ class ArticleCardScreen(EconnectScreen):
         )
 
     # -- editing prices and stocks (kept here until Ctrl+S)
+
+    def on_data_grid_row_activated(self, event: DataGrid.RowActivated) -> None:
+        # Enter on the read-only part of a line edits its value, as the hint above says.
+        event.stop()
+        event.grid.action_edit()
 
     def commit_price(self, key, column: str, text: str) -> str | None:
         try:
@@ -377,8 +388,19 @@ class ArticleCardScreen(EconnectScreen):
 
     def _move_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
-        index = (self.TABS.index(tabs.active) + step) % len(self.TABS)
-        tabs.active = self.TABS[index]
+        names = self.TABS[:3] if self.new else self.TABS
+        index = (names.index(tabs.active) + step) % len(names)
+        self.show_tab(names[index])
+
+    def show_tab(self, tab: str) -> None:
+        """Activate a tab and focus its content (focus would stay on the hidden tab)."""
+        self.query_one(TabbedContent).active = tab
+        if tab == "general":
+            self.query_one(Form).focus_first()
+        elif tab == "correspondances":
+            self.query_one(CorrespondencesTab).grid.focus()
+        else:
+            self.query_one("#prices-grid" if tab == "tarifs" else "#stocks-grid").focus()
 
     # -- save and close
 
@@ -386,7 +408,7 @@ class ArticleCardScreen(EconnectScreen):
         form = self.query_one(Form)
         values = form.values()
         if values is None:
-            self.query_one(TabbedContent).active = "general"
+            self.show_tab("general")
             self.notify_error("Corrigez les champs signalés de l'onglet Général.")
             return
         try:
@@ -397,7 +419,7 @@ class ArticleCardScreen(EconnectScreen):
             store.save_article_card(self.db, article, prices, stocks, new=self.new)
         except ValidationError as exc:
             form.set_errors(field_errors(exc))
-            self.query_one(TabbedContent).active = "general"
+            self.show_tab("general")
             self.notify_error("Corrigez les champs signalés de l'onglet Général.")
             return
         except UserError as exc:

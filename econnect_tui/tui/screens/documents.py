@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,18 +21,26 @@ from .base import EconnectScreen
 from .confirm import ConfirmScreen
 
 LIST_COLUMNS = (
+    # No Type column: the number's prefix tells it (BL, CD), so that at 80 columns the client
+    # keeps some room and a Facilitime origin (« F259035_D260008 ») shows whole.
     GridColumn("number", "Numéro", width=8),
-    GridColumn("type", "Type", width=8),
     GridColumn("date", "Date", width=10),
     GridColumn("client", "Client"),
     GridColumn("status", "Statut", width=9),
-    GridColumn("ttc", "Total TTC", width=11, align="right"),
-    GridColumn("origin", "Origine", width=16),
+    GridColumn("ttc", "Total TTC", width=10, align="right"),
+    GridColumn("origin", "Origine", width=15),
 )
 
 
 def money(value) -> str:
     return f"{value:,.2f}".replace(",", "\u00a0").replace(".", ",")
+
+
+def price_text(value: Decimal) -> str:
+    """A unit price with at least two decimals (7,50), more when it has them (1,3200)."""
+    if -value.as_tuple().exponent < 2:  # type: ignore[operator]
+        value = value.quantize(Decimal("0.01"))
+    return format(value, "f").replace(".", ",")
 
 
 def document_row(d: Document) -> GridRow:
@@ -39,7 +49,6 @@ def document_row(d: Document) -> GridRow:
         d.id,
         (
             d.number,
-            "Commande" if d.doc_type.value == "commande" else "BL",
             f"{d.date:%d/%m/%Y}",
             f"{d.client_code} {d.client_name or ''}",
             d.status.label,
@@ -54,7 +63,7 @@ class DocumentsScreen(EconnectScreen):
     MODE = "documents"
 
     def compose_body(self) -> ComposeResult:
-        yield GridPanel(id="documents")
+        yield GridPanel(id="documents", unit=("document", "documents"))
 
     @property
     def grid(self) -> DataGrid:
@@ -83,7 +92,7 @@ class DocumentScreen(EconnectScreen):
 
     MODE = "documents"
     BINDINGS = [
-        Binding("v", "validate", "Valider"),
+        Binding("v", "validate", "Valider", key_display="V"),
         Binding("escape", "close", "Fermer"),
     ]
 
@@ -104,11 +113,11 @@ class DocumentScreen(EconnectScreen):
             (
                 GridColumn("article", "Article", width=10),
                 GridColumn("label", "Libellé"),
-                GridColumn("qty", "Qté", width=8, align="right"),
+                GridColumn("qty", "Qté", width=7, align="right"),
                 GridColumn("unit", "Unité", width=5),
                 GridColumn("price", "P.U. HT", width=9, align="right"),
                 GridColumn("discount", "Rem.%", width=5, align="right"),
-                GridColumn("amount", "Montant HT", width=11, align="right"),
+                GridColumn("amount", "Montant HT", width=10, align="right"),
             )
         )
         grid.empty_text = "Aucune ligne."
@@ -117,7 +126,7 @@ class DocumentScreen(EconnectScreen):
 
     def show(self) -> None:
         doc = self.document = store.get_document(self.db, self.document_id)
-        self.sub_title = f"Documents › {doc.doc_type.label} {doc.number}"
+        self.sub_title = f"Documents › {doc.number}"  # the type is in the header below
         header = Table.grid(padding=(0, 1))
         header.add_column(style="dim")
         header.add_column()
@@ -147,7 +156,7 @@ class DocumentScreen(EconnectScreen):
                         ln.label,
                         decimal_text(ln.quantity),
                         ln.unit_code or "",
-                        decimal_text(ln.unit_price),
+                        price_text(ln.unit_price),
                         decimal_text(ln.discount_percent),
                         money(ln.amount_ht),
                     ),
@@ -169,6 +178,26 @@ class DocumentScreen(EconnectScreen):
         table.add_row("Total TVA", money(doc.total_vat))
         table.add_row(Text("Total TTC", style="bold"), Text(money(doc.total_ttc), style="bold"))
         self.query_one("#doc-totals", Static).update(table)
+
+    def on_data_grid_row_activated(self, event: DataGrid.RowActivated) -> None:
+        """Enter on a line: what the ETA said about the work (not shown in the columns)."""
+        event.stop()
+        line = next((ln for ln in self.document.lines if ln.position == event.key), None)
+        if line is None:
+            return
+        details = [
+            (
+                "Date d'intervention",
+                line.intervention_date and f"{line.intervention_date:%d/%m/%Y}",
+            ),
+            ("Chantier", line.work_site),
+            ("Surface", line.surface is not None and decimal_text(line.surface)),
+            ("Chauffeur", line.driver),
+            ("Matériel", line.equipment),
+            ("TVA", f"{decimal_text(line.vat_rate)} %"),
+        ]
+        text = "\n".join(f"{name} : {value}" for name, value in details if value)
+        self.notify(text, title=f"Ligne {line.position} — {line.label}", timeout=8, markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "validate":

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 
 from .base import EconnectModal
@@ -28,10 +28,16 @@ KEY_NAMES = {
     "slash": "/",
     "space": "Espace",
     "question_mark": "?",
+    "insert": "Inser",
 }
 
 
 def key_label(key: str) -> str:
+    """« ctrl+s,f9 » -> « Ctrl+S / F9 »; « f2…f7 » -> « F2…F7 »."""
+    if "," in key:
+        return " / ".join(key_label(k) for k in key.split(","))
+    if "…" in key:
+        return "…".join(key_label(k) for k in key.split("…"))
     parts = key.split("+")
     out = []
     for part in parts:
@@ -57,11 +63,11 @@ class HelpScreen(EconnectModal):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > Vertical {
-        width: 64; max-height: 20; height: auto;
+        width: 66; max-height: 22; height: auto;
         border: round $primary; background: $surface; padding: 0 1;
     }
     HelpScreen #help-title { text-style: bold; margin-bottom: 1; }
-    HelpScreen VerticalScroll { height: auto; max-height: 16; }
+    HelpScreen VerticalScroll { height: auto; max-height: 18; }
     """
 
     def __init__(self, title: str, keys: list[tuple[str, str]]) -> None:
@@ -73,13 +79,14 @@ class HelpScreen(EconnectModal):
         with Vertical():
             yield Static(f"Aide — {self.help_title}", id="help-title")
             with VerticalScroll():
-                text = Text()
+                # Content, not rich Text: its styles may use the theme's variables ($accent).
                 width = max((len(key_label(k)) for k, _ in self.keys), default=4)
+                parts: list[str | tuple[str, str]] = []
                 for key, description in self.keys:
-                    text.append(f"{key_label(key):>{width}}", style="bold $accent")
-                    text.append(f"  {description}\n")
-                text.append("\nÉchap ou F1 pour fermer.", style="dim")
-                yield Static(text)
+                    parts.append((f"{key_label(key):>{width}}", "bold $accent"))
+                    parts.append(f"  {description}\n")
+                parts.append(("\nÉchap ou F1 pour fermer.", "dim"))
+                yield Static(Content.assemble(*parts))
 
     def action_dismiss(self) -> None:
         self.dismiss()

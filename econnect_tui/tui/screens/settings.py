@@ -246,7 +246,8 @@ class SettingsScreen(EconnectScreen):
     """The list of what can be set up; Enter opens one."""
 
     MODE = "parametres"
-    BINDINGS = [Binding("enter", "open", "Ouvrir", show=True)]
+    # Priority: the OptionList's own Enter would hide « Ouvrir » from the footer.
+    BINDINGS = [Binding("enter", "open", "Ouvrir", priority=True)]
 
     def compose_body(self) -> ComposeResult:
         yield OptionList(
@@ -284,7 +285,8 @@ class TableEditorScreen(EconnectScreen):
     MODE = "parametres"
     BINDINGS = [
         Binding("n,insert", "new", "Nouveau", key_display="N"),
-        Binding("e", "edit", "Modifier", key_display="Entrée"),
+        # Enter on a row (the grid's « Ouvrir ») edits it; E is an alias kept off the footer.
+        Binding("e", "edit", "Modifier", show=False),
         Binding("delete", "delete", "Supprimer", key_display="Suppr"),
         Binding("escape", "back", "Retour"),
     ]
@@ -346,9 +348,7 @@ class TableEditorScreen(EconnectScreen):
                 self.reload(select=saved_key)
                 self.notify(f"« {saved_key} » enregistré.")
 
-        title = f"{'Nouveau : ' if new else ''}{self.editor.title}"
-        if not new:
-            title += f" › {self.editor.key_of(record)}"
+        title = f"{self.editor.title} › " + ("création" if new else self.editor.key_of(record))
         self.app.push_screen(RecordFormScreen(title, fields, values, save), done)
 
     def action_delete(self) -> None:

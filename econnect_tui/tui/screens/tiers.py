@@ -23,9 +23,9 @@ from .confirm import ConfirmScreen
 from .record_form import RecordFormScreen
 
 LIST_COLUMNS = (
-    GridColumn("code", "Code", width=10),
+    GridColumn("code", "Code", width=8),
     GridColumn("name", "Nom"),
-    GridColumn("city", "Ville", width=18),
+    GridColumn("city", "Ville", width=16),
     GridColumn("family", "Famille", width=8),
     GridColumn("phone", "Téléphone", width=14),
 )
@@ -44,8 +44,8 @@ def tiers_row(t: Tiers) -> GridRow:
 class TiersScreen(EconnectScreen):
     MODE = "tiers"
     BINDINGS = [
-        Binding("c", "show('client')", "Clients"),
-        Binding("f", "show('fournisseur')", "Fournisseurs"),
+        Binding("c", "show('client')", "Clients", key_display="C"),
+        Binding("f", "show('fournisseur')", "Fournisseurs", key_display="F"),
         Binding("n,insert", "new", "Nouveau", key_display="N"),
     ]
 
@@ -71,6 +71,11 @@ class TiersScreen(EconnectScreen):
         self.grid.empty_text = (
             "Aucun client." if self.kind is TiersKind.CLIENT else "Aucun fournisseur."
         ) + " N pour en créer un."
+        self.query_one(GridPanel).unit = (
+            ("client", "clients")
+            if self.kind is TiersKind.CLIENT
+            else ("fournisseur", "fournisseurs")
+        )
         self.reload()
 
     def reload(self) -> None:
@@ -160,8 +165,9 @@ class TiersCardScreen(EconnectScreen):
         Binding("escape", "close", "Fermer"),
         Binding("ctrl+pagedown,ctrl+right", "next_tab", "Onglet suivant", show=False),
         Binding("ctrl+pageup,ctrl+left", "previous_tab", "Onglet précédent", show=False),
-        Binding("n,insert", "new_contact", "Nouveau contact", key_display="N"),
-        Binding("delete", "delete_contact", "Supprimer le contact", key_display="Suppr"),
+        # Short labels: the footer must keep F1 Aide visible at 80 columns.
+        Binding("n,insert", "new_contact", "Nouveau", key_display="N"),
+        Binding("delete", "delete_contact", "Supprimer", key_display="Suppr"),
     ]
 
     def __init__(self, kind: TiersKind, code: str | None) -> None:
@@ -275,6 +281,11 @@ class TiersCardScreen(EconnectScreen):
     def _toggle_tab(self) -> None:
         tabs = self.query_one(TabbedContent)
         tabs.active = "contacts" if tabs.active == "general" else "general"
+        # Focus the new tab's content: it would stay on the hidden one.
+        if tabs.active == "general":
+            self.query_one(Form).focus_first()
+        else:
+            self.query_one("#contacts-grid", DataGrid).focus()
 
     def action_save(self) -> None:
         form = self.query_one(Form)

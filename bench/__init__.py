@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (python -m bench) runs each one; figures go in bench/README.md."""

@@ -1,0 +1,50 @@
+"""`econnect mapping export CODE [FILE]` / `econnect mapping import CODE FILE`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..sync import mapping as service
+from ..sync.runs import operator
+from . import Context
+from ._output import print_json, say
+
+
+@click.group()
+def mapping() -> None:
+    """Correspondances des articles (CSV CodeArticle;CodeArticleExterne)."""
+
+
+@mapping.command("export")
+@click.argument("code")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def export(obj: Context, code: str, file: Path | None) -> None:
+    """Écrit les correspondances d'un connecteur en CSV, dans FILE ou sur la sortie standard."""
+    count = service.export_file(obj.db(), code, file)
+    if file is not None:
+        say(f"{count} correspondance(s) écrite(s) dans {file}.")
+
+
+@mapping.command("import")
+@click.argument("code")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Résumé en JSON sur la sortie standard.")
+@click.pass_obj
+def import_(obj: Context, code: str, file: Path, as_json: bool) -> None:
+    """Ajoute ou modifie les correspondances données par un fichier CSV (un code vide retire
+    celle de l'article ; les articles absents du fichier ne changent pas). Tout est vérifié
+    d'abord : une seule ligne fausse et rien n'est importé."""
+    summary = service.import_file(obj.db(), code, file, operator())
+    for warning in summary.warnings:
+        say(warning)
+    if as_json:
+        print_json(summary)
+    else:
+        say(
+            f"{file.name} : {summary.rows} ligne(s) lue(s), {summary.added} ajoutée(s), "
+            f"{summary.changed} modifiée(s), {summary.removed} retirée(s), "
+            f"{summary.unchanged} inchangée(s) ({summary.connector})."
+        )

@@ -1,0 +1,371 @@
+"""Article correspondences (seed 2.2): the service behind the bulk screen « Mettre à jour la
+correspondance des articles », the article card's « Publication › Correspondances » tab, the
+reception's pending articles and `econnect mapping export|import`.
+
+Thin over `store.mappings`, which holds the rules (one code per article and one article per code
+on a connector, trimmed, case-sensitive, an empty code removes, every change recorded for undo).
+This module adds what combines the store with files and with fuzzy matching:
+
+* `suggestions` / `suggest_external_codes`: rapidfuzz `WRatio` on folded text (accents and case
+  ignored), best first. A suggestion is only ever shown: the operator accepts it with a key.
+* `pending_external_codes`: the external codes waiting in reception staging that no article holds.
+* `grid_rows`: the bulk screen's rows (articles available for export, or those of a filter).
+* `import_file` / `export_file`: the CSV `CodeArticle;CodeArticleExterne`.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import NamedTuple, TextIO
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz, process, utils
+from sqlite_utils import Database
+
+from ..errors import UserError, ValidationFailed
+from ..exchange.csvfile import CsvFileError, format_cell, read_csv, write_csv_atomic
+from ..exchange.mappingfile import MAPPING_HEADER, MAPPING_LAYOUT
+from ..models.gc import ArticleFilter
+from ..models.mapping import MappingChange
+from ..store import connectors as connectors_store
+from ..store import filters as filters_store
+from ..store import mappings as store
+from ..store import staging
+from ..store.articles import filter_where
+from ..text import fold, fold_all
+
+__all__ = [
+    "ArticleMatcher",
+    "ArticleSuggestion",
+    "ImportSummary",
+    "MappingRow",
+    "PendingCode",
+    "ShowMode",
+    "export_file",
+    "grid_rows",
+    "import_file",
+    "pending_external_codes",
+    "require_connector_code",
+    "set_code",
+    "suggest_external_codes",
+    "suggestions",
+]
+
+
+def require_connector_code(db: Database, code: str) -> str:
+    """The stored code of an existing connector (`facili` -> `FACILI`); NotFound otherwise."""
+    return connectors_store.require_connector(db, code).code
+
+
+def set_code(
+    db: Database, connector: str, article_code: str, external_code: str | None, user: str
+) -> MappingChange | None:
+    """Maps an article to an external code on a connector, saved at once with its change record
+    (`store.mappings.set_mapping`: trimmed, case-sensitive, empty removes, a code held by another
+    article refused with « Le code X est déjà utilisé par l'article A sur C »). None when nothing
+    changed."""
+    return store.set_mapping(
+        db, require_connector_code(db, connector), article_code, external_code, user
+    )
+
+
+# Suggestions ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSuggestion:
+    """A GC article close to an external code, with the code it holds now on the connector."""
+
+    article_code: str
+    label: str
+    score: float  # 0-100, rapidfuzz WRatio
+    external_code: str | None  # its current correspondence on the connector, if any
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCode:
+    """An external article code waiting in reception staging (« Données en attente »)."""
+
+    code: str
+    label: str
+    documents: int
+    score: float = 0.0  # when ranked for an article
+
+
+def _key(text: str) -> str:
+    """The text fuzzy matching compares: folded, punctuation to spaces (`FT-LAB` ~ `ft lab`)."""
+    return utils.default_process(fold(text))
+
+
+class ArticleMatcher:
+    """The GC articles prepared once for fuzzy matching, to suggest articles for many external
+    codes (the reception lists every pending code): preparing 50,000 articles costs ~0.1 s,
+    each `suggest` then ~50 ms."""
+
+    def __init__(self, db: Database, connector_code: str) -> None:
+        codes: list[str] = []
+        texts: list[str] = []
+        self.labels: dict[str, str] = {}
+        for code, label in db.execute("SELECT code, label FROM articles"):
+            codes.append(code)
+            texts.append(f"{code} {label}")
+            self.labels[code] = label
+        self.choices = dict(zip(codes, map(utils.default_process, fold_all(texts))))
+        self.held = store.article_to_external(db, connector_code)
+
+    def suggest(
+        self, external_code: str, label: str | None, limit: int = 5
+    ) -> list[ArticleSuggestion]:
+        """The articles closest to an external code and its label, best first (ties by code)."""
+        query = _key(f"{external_code} {label or ''}")
+        if not query:
+            return []
+        found = process.extract(
+            query, self.choices, scorer=fuzz.WRatio, processor=None, limit=limit
+        )
+        ranked = sorted(found, key=lambda hit: (-hit[1], hit[2]))
+        return [
+            ArticleSuggestion(code, self.labels[code], round(score, 1), self.held.get(code))
+            for _, score, code in ranked
+        ]
+
+
+def suggestions(
+    db: Database, connector_code: str, external_code: str, label: str | None, limit: int = 5
+) -> list[ArticleSuggestion]:
+    """GC articles whose code or label is close to an external code and its label, best first.
+
+    Never applied: the caller shows them and the operator chooses. For many codes in a row,
+    build one `ArticleMatcher` and call its `suggest`."""
+    return ArticleMatcher(db, connector_code).suggest(external_code, label, limit)
+
+
+def pending_external_codes(db: Database, connector_code: str) -> list[PendingCode]:
+    """External codes of the documents waiting in reception staging (received or previewed)
+    that no article holds yet on the connector, by code."""
+    mapped = store.external_to_article(db, connector_code)
+    return [
+        PendingCode(code, label or "", documents)
+        for code, label, documents in staging.pending_articles(
+            db, connector_code, include_preview=True
+        )
+        if code not in mapped
+    ]
+
+
+def suggest_external_codes(
+    db: Database, connector_code: str, article_code: str, limit: int | None = None
+) -> list[PendingCode]:
+    """The pending external codes (`pending_external_codes`) ranked for one GC article, best
+    first; every pending code is listed unless `limit` is given."""
+    pending = pending_external_codes(db, connector_code)
+    if not pending:
+        return []
+    row = db.execute("SELECT label FROM articles WHERE code = ?", [article_code]).fetchone()
+    query = _key(f"{article_code} {row[0] if row else ''}")
+    choices = {index: _key(f"{p.code} {p.label}") for index, p in enumerate(pending)}
+    found = process.extract(
+        query, choices, scorer=fuzz.WRatio, processor=None, limit=limit or len(pending)
+    )
+    ranked = sorted(found, key=lambda hit: (-hit[1], pending[hit[2]].code))
+    return [
+        PendingCode(pending[i].code, pending[i].label, pending[i].documents, round(score, 1))
+        for _, score, i in ranked
+    ]
+
+
+# The bulk screen's rows -----------------------------------------------------------------------
+
+
+class ShowMode(StrEnum):
+    """Which articles « Mettre à jour la correspondance des articles » shows."""
+
+    EXPORT = "disponibles-export"
+    FILTER = "filtre"
+
+    @property
+    def label(self) -> str:
+        if self is ShowMode.EXPORT:
+            return "Afficher les articles disponibles à l'export"
+        return "Afficher les articles correspondants au filtre"
+
+
+class MappingRow(NamedTuple):
+    """A named tuple: 50,000 of them are built straight from the cursor."""
+
+    article_code: str
+    label: str
+    external_code: str  # "" when the article has no correspondence on the connector
+
+
+def grid_rows(
+    db: Database, connector_code: str, mode: ShowMode | str, filter_name: str | None = None
+) -> list[MappingRow]:
+    """The articles the mode selects (all of a filter's criteria must hold), by code, with their
+    correspondence on the connector."""
+    mode = ShowMode(mode)
+    if mode is ShowMode.EXPORT:
+        selection = ArticleFilter.model_construct(name="", families=[], export_available=True)
+    else:
+        if not filter_name:
+            raise UserError("Choisissez un filtre d'articles.")
+        selection = filters_store.get_article_filter(db, filter_name)
+    where, params = filter_where(selection, "a")
+    cur = db.execute(
+        "SELECT a.code, a.label, coalesce(m.external_code, '') FROM articles a"
+        " LEFT JOIN article_mappings m ON m.article_id = a.id AND m.connector_code = ?"
+        f" WHERE {where} ORDER BY a.code",
+        [connector_code, *params],
+    )
+    return list(map(MappingRow._make, cur))
+
+
+# The CSV file ---------------------------------------------------------------------------------
+
+
+class ImportSummary(BaseModel):
+    connector: str
+    file: str
+    rows: int
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+    warnings: list[str] = []
+
+
+_NEUTRALISED = ("'=", "'+", "'-", "'@")
+
+
+def _read_code(value: object) -> str:
+    """A cell as written by `export_file`: a code the writer neutralised for spreadsheets
+    (`'-X`, `'=X`) gets its own text back, so an export imports back unchanged."""
+    text = str(value or "").strip()
+    if text.startswith(_NEUTRALISED):
+        text = text[1:]
+    return text
+
+
+def import_file(db: Database, connector: str, path: Path, user: str) -> ImportSummary:
+    """Adds and changes the correspondences a file gives; never removes one it does not mention
+    (an article given with an empty code loses its correspondence).
+
+    The whole file is refused, nothing written, when a line is wrong: an unknown article, an
+    article given twice, a code too long, a code given to two articles of the file, or a code
+    another article keeps once the file is applied (a file may move a code from A to B when it
+    also gives A another code). Every bad line is listed as `file:line: column: reason`."""
+    code = require_connector_code(db, connector)
+    path = Path(path)
+    try:
+        reader = read_csv(path, MAPPING_LAYOUT, filename=path.name)
+    except CsvFileError as exc:
+        raise ValidationFailed(f"{exc} ; rien n'a été importé.") from exc
+    except OSError as exc:
+        raise UserError(f"Impossible de lire le fichier {path} : {exc.strerror or exc}.") from exc
+    fname = reader.filename
+    errors: list[tuple[int, str]] = []
+
+    def error(line: int, column: str, reason: str) -> None:
+        errors.append((line, f"{fname}:{line}: {column}: {reason}"))
+
+    known = {c for (c,) in db.execute("SELECT code FROM articles")}
+    pairs: dict[str, tuple[int, str]] = {}  # article -> (line, code)
+    given: dict[str, tuple[int, str]] = {}  # code -> (line, article)
+    rows = 0
+    for row in reader:
+        rows += 1
+        errors.extend((row.line, message) for message in row.errors)
+        article = str(row.values.get("CodeArticle") or "").strip()
+        external = _read_code(row.values.get("CodeArticleExterne"))
+        if not article:
+            error(row.line, "CodeArticle", "valeur obligatoire")
+            continue
+        if article not in known:
+            error(row.line, "CodeArticle", f"article inconnu « {article} »")
+            continue
+        if article in pairs:
+            error(
+                row.line, "CodeArticle", f"« {article} » en double (déjà ligne {pairs[article][0]})"
+            )
+            continue
+        pairs[article] = (row.line, external)
+        if not external:
+            continue
+        try:
+            store.check_external_code(external)
+        except UserError as exc:
+            reason = str(exc).rstrip(".")
+            error(row.line, "CodeArticleExterne", reason[:1].lower() + reason[1:])
+            continue
+        if external in given:
+            line, other = given[external]
+            error(
+                row.line,
+                "CodeArticleExterne",
+                f"le code {external} est déjà donné à l'article {other} (ligne {line})",
+            )
+            continue
+        given[external] = (row.line, article)
+    errors.extend((0, message) for message in reader.errors)
+    # The end state: a code stays with an article the file does not mention (or mentions with
+    # the same code) only if no other article of the file takes it.
+    held = store.external_to_article(db, code)
+    for external, (line, article) in given.items():
+        owner = held.get(external)
+        if owner is None or owner == article:
+            continue
+        if owner in pairs and pairs[owner][1] != external:
+            continue  # the file gives the owner another code (or none): the code moves
+        error(
+            line,
+            "CodeArticleExterne",
+            f"le code {external} est déjà utilisé par l'article {owner} sur {code}",
+        )
+    if errors:
+        n = len(errors)
+        raise ValidationFailed(
+            f"{fname} refusé : {n} erreur{'s' if n > 1 else ''}, rien n'a été importé.",
+            [message for _, message in sorted(errors, key=lambda e: e[0])],
+        )
+    changes = store.apply_batch(
+        db, code, ((article, external) for article, (_, external) in pairs.items()), user
+    )
+    added = sum(1 for c in changes if c.old_code is None)
+    removed = sum(1 for c in changes if c.new_code is None)
+    return ImportSummary(
+        connector=code,
+        file=str(path),
+        rows=rows,
+        added=added,
+        changed=len(changes) - added - removed,
+        removed=removed,
+        unchanged=len(pairs) - len(changes),
+        warnings=list(reader.warnings),
+    )
+
+
+def _export_rows(db: Database, code: str) -> Iterator[tuple[str, str]]:
+    for mapping in store.list_mappings(db, code):
+        yield mapping.article_code, mapping.external_code
+
+
+def export_file(db: Database, connector: str, path: Path | None, out: TextIO | None = None) -> int:
+    """Writes the connector's correspondences, by article code, as `CodeArticle;
+    CodeArticleExterne`: to `path` through the shared atomic writer (UTF-8 with BOM), or, without
+    a path, to `out` (standard output by default, no BOM). Returns the number of lines."""
+    code = require_connector_code(db, connector)
+    if path is not None:
+        return write_csv_atomic(Path(path), MAPPING_HEADER, _export_rows(db, code))
+    stream = out if out is not None else sys.stdout
+    writer = csv.writer(stream, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(MAPPING_HEADER)
+    count = 0
+    for row in _export_rows(db, code):
+        writer.writerow([format_cell(value) for value in row])
+        count += 1
+    return count

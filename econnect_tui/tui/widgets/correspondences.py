@@ -1,0 +1,261 @@
+"""The article card's « Publication › Correspondances » tab (seed 2.2.1): the article's external
+code on each connector, editable in place and saved at once (not with the card's Ctrl+S), with
+the same rules and messages as the bulk screen (« Le code FT-LAB est déjà utilisé par l'article
+LAB sur FACILI »).
+
+Keys: Enter or typing edits the code, Enter saves, Escape cancels; `s` lists the external codes
+waiting in reception on the connector of the line, ranked for this article (Enter maps one);
+`u` undoes this article's last change of the session.
+
+Self-contained: mount `CorrespondencesTab(article_code, db)` in a TabPane.
+
+The module also holds what this tab and the bulk screen (`screens/mapping.py`) share: the
+session kept in the app instance (`mapping_session`: last connector and choice, the changes to
+undo), `save_code`, `undo_last` and the suggestion modal of the pending external codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from ...errors import UserError
+from ...models.mapping import MappingChange
+from ...store import connectors as connectors_store
+from ...store import mappings as store
+from ...sync import mapping as service
+from ...sync.mapping import ShowMode
+from ...sync.runs import operator
+from ..screens.suggestions import SuggestionItem, SuggestionScreen
+from .grid import DataGrid, GridColumn, GridRow
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# What the app instance remembers (the bulk screen and this tab) ----------------------------------
+
+
+@dataclass
+class MappingSession:
+    """The correspondence screens' memory for one app instance."""
+
+    connector: str | None = None
+    mode: ShowMode = ShowMode.EXPORT
+    filter_name: str | None = None
+    changes: list[MappingChange] = field(default_factory=list)
+    """Changes made in this session, oldest first; `u` undoes them from the end."""
+
+    def record(self, change: MappingChange | None) -> None:
+        if change is not None:
+            self.changes.append(change)
+
+    def pop_last(self, connector: str | None = None, article: str | None = None):
+        """Removes and returns the newest change of `connector` (or of `article`), or None."""
+        for index in range(len(self.changes) - 1, -1, -1):
+            change = self.changes[index]
+            if (connector is None or change.connector_code == connector) and (
+                article is None or change.article_code == article
+            ):
+                return self.changes.pop(index)
+        return None
+
+
+def mapping_session(app: App) -> MappingSession:
+    session = getattr(app, "_econnect_mapping_session", None)
+    if session is None:
+        session = MappingSession()
+        app._econnect_mapping_session = session  # type: ignore[attr-defined]
+    return session
+
+
+# Saving, undoing, suggesting: shared by this tab and the bulk screen ------------------------------
+
+
+def save_code(
+    app: App, db: Database, connector: str, article: str, code: str | None
+) -> tuple[MappingChange | None, str | None]:
+    """Saves one correspondence; returns (the change or None, the French refusal or None)."""
+    try:
+        change = service.set_code(db, connector, article, code, operator())
+    except UserError as exc:
+        return None, str(exc)
+    mapping_session(app).record(change)
+    return change, None
+
+
+def undo_text(change: MappingChange) -> str:
+    """« Annulé : FT-LAB remis sur LAB (FACILI). » — what an undo just did."""
+    restored = change.old_code
+    if restored:
+        return f"Annulé : {restored} remis sur {change.article_code} ({change.connector_code})."
+    return (
+        f"Annulé : {change.article_code} de nouveau sans correspondance "
+        f"sur {change.connector_code} ({change.new_code} retiré)."
+    )
+
+
+def undo_last(
+    app: App, db: Database, *, connector: str | None = None, article: str | None = None
+) -> MappingChange | None:
+    """Undoes the session's newest change (of `connector` or of `article`); notifies what was
+    undone, or why not. Returns the undone change (None when nothing was)."""
+    session = mapping_session(app)
+    change = session.pop_last(connector=connector, article=article)
+    if change is None:
+        app.notify("Aucune modification à annuler.", severity="warning")
+        return None
+    try:
+        store.undo_change(db, change, operator())
+    except UserError as exc:
+        app.notify(str(exc), title="Annulation impossible", severity="error", timeout=8)
+        return None
+    app.notify(undo_text(change), title="Annulation")
+    return change
+
+
+def suggestion_screen(db: Database, connector: str, article: str) -> SuggestionScreen | None:
+    """The modal of the external codes waiting in reception on `connector`, ranked for `article`;
+    None when no code waits."""
+    pending = service.suggest_external_codes(db, connector, article)
+    if not pending:
+        return None
+    row = db.execute("SELECT label FROM articles WHERE code = ?", [article]).fetchone()
+    items = [
+        SuggestionItem(
+            p.code,
+            p.code,
+            p.label,
+            f"{p.documents} document{'s' if p.documents > 1 else ''}",
+        )
+        for p in pending
+    ]
+    return SuggestionScreen(
+        f"Codes en attente de réception sur {connector}",
+        f"Pour l'article {article} — {row[0] if row else ''}",
+        items,
+    )
+
+
+def no_suggestion_text(connector: str) -> str:
+    return f"Aucun code article externe sans correspondance n'attend en réception sur {connector}."
+
+
+# The tab ----------------------------------------------------------------------------------------
+
+COLUMNS = (
+    GridColumn("connector", "Connecteur", width=12),
+    GridColumn("liaison", "Liaison", width=10),
+    GridColumn("external", "Code article externe", editable=True, min_width=20),
+)
+
+
+class CorrespondencesTab(Vertical):
+    """One line per connector: Connecteur | Liaison | Code article externe (editable)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "suggest", "Suggestions", key_display="S"),
+        Binding("u", "undo", "Annuler la modif.", key_display="U"),
+    ]
+    DEFAULT_CSS = """
+    CorrespondencesTab { height: 1fr; }
+    CorrespondencesTab > .hint { height: auto; color: $text-muted; padding: 0 1; }
+    CorrespondencesTab > DataGrid { height: 1fr; }
+    """
+
+    def __init__(
+        self,
+        article_code: str,
+        db: Database,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.article_code = article_code
+        self.db = db
+        self.grid = DataGrid(
+            COLUMNS,
+            empty_text="Aucun connecteur : créez-en un dans Paramètres › E-connecteur.",
+            commit_hook=self.commit,
+            id="correspondences-grid",
+        )
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "Entrée : saisir le code (enregistré aussitôt) · S : suggestions · U : annuler",
+            classes="hint",
+        )
+        yield self.grid
+
+    def on_mount(self) -> None:
+        self.grid.reserved_keys = self.grid.reserved_keys | {"s", "u"}
+        self.grid.move_cursor(column=self.grid.column_index("external"))
+        self.reload()
+
+    def reload(self) -> None:
+        codes = store.mappings_of_article(self.db, self.article_code)
+        self.grid.set_rows(
+            self._row(c.code, c.liaison.label, codes.get(c.code, ""))
+            for c in connectors_store.list_connectors(self.db)
+        )
+
+    @staticmethod
+    def _row(connector: str, liaison: str, code: str) -> GridRow:
+        return GridRow(connector, (connector, liaison, code), style="" if code else "missing")
+
+    def _show(self, connector: str, code: str) -> None:
+        row = self.grid.get_row_by_key(connector)
+        if row is not None:
+            self.grid.replace_row(connector, self._row(connector, str(row.cells[1]), code))
+
+    def commit(self, key, column: str, text: str) -> str | None:
+        change, error = save_code(self.app, self.db, str(key), self.article_code, text)
+        if error:
+            return error
+        if change is not None:
+            self._show(str(key), change.new_code or "")
+        return None
+
+    def on_data_grid_row_activated(self, event: DataGrid.RowActivated) -> None:
+        # Enter on the connector's name edits its code.
+        event.stop()
+        self.grid.action_edit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "suggest":
+            return self.grid.row_count > 0
+        return True
+
+    def action_undo(self) -> None:
+        change = undo_last(self.app, self.db, article=self.article_code)
+        if change is not None:
+            self._show(change.connector_code, change.old_code or "")
+            self.grid.select_key(change.connector_code)
+
+    def action_suggest(self) -> None:
+        connector = self.grid.cursor_key
+        if connector is None:
+            return
+        connector = str(connector)
+        modal = suggestion_screen(self.db, connector, self.article_code)
+        if modal is None:
+            self.notify(no_suggestion_text(connector), severity="warning")
+            return
+
+        def chosen(code: str | None) -> None:
+            if not code:
+                return
+            change, error = save_code(self.app, self.db, connector, self.article_code, code)
+            if error:
+                self.notify(error, title="Erreur", severity="error", timeout=8)
+            elif change is not None:
+                self._show(connector, code)
+                self.notify(f"{self.article_code} ↔ {code} enregistré.")
+
+        self.app.push_screen(modal, chosen)

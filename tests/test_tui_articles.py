@@ -1,0 +1,164 @@
+"""Articles: the list and its `/` filter, the card (Général, Tarifs, Stocks), new article."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from econnect_tui.store import articles
+from econnect_tui.tui.screens.articles import ArticleCardScreen, ArticlesScreen
+from econnect_tui.tui.screens.confirm import ConfirmScreen
+from econnect_tui.tui.screens.record_form import RecordFormScreen
+from econnect_tui.tui.widgets.grid import DataGrid
+from tests.tui_helpers import SIZE, field_error, make_app, notifications, type_text
+
+
+def visible_keys(grid: DataGrid) -> list:
+    return [grid.get_row(i).key for i in range(grid.row_count)]
+
+
+async def open_card(pilot, code: str) -> ArticleCardScreen:
+    """F4 then the card of `code`, pushed the way Enter on its row does."""
+    app = pilot.app
+    await pilot.press("f4")
+    screen = app.screen
+    assert isinstance(screen, ArticlesScreen)
+    screen.grid.select_key(code)
+    await pilot.press("enter")
+    assert isinstance(app.screen, ArticleCardScreen)
+    return app.screen
+
+
+async def test_filter_open_edit_label_price_and_stock_then_save(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4", "slash", *"epandage")
+        grid = app.screen.query_one(DataGrid)
+        assert visible_keys(grid) == ["EPFUM", "EPLIS"]  # « Épandage », accent-insensitive
+        await pilot.press("enter")  # back to the list, the filter kept
+        assert app.focused is grid and grid.row_count == 2
+        await pilot.press("enter")
+        card = app.screen
+        assert isinstance(card, ArticleCardScreen) and card.code == "EPFUM"
+
+        # Général: the code is read-only, the focus is on the label.
+        await pilot.press("end")
+        await type_text(pilot, " bio")
+        # Tarifs: Ctrl+PageDown, the cursor is on the price of the first line (ADH).
+        await pilot.press("ctrl+pagedown")
+        assert card.active_tab == "tarifs"
+        prices_grid = card.query_one("#prices-grid", DataGrid)
+        assert app.focused is prices_grid
+        await pilot.press("enter", "ctrl+u", *"7,1", "enter")
+        assert prices_grid.get_row(0).cells[2] == "7,1"
+        # Stocks: N opens the form; the depot is a Select driven by the keyboard.
+        await pilot.press("ctrl+pagedown", "n")
+        assert isinstance(app.screen, RecordFormScreen)
+        await pilot.press("enter", "down", "enter")  # open the list, DEP1 -> DEP2, choose
+        await pilot.press("tab", "1", "enter")  # Enter on the last field saves the form
+        assert isinstance(app.screen, ArticleCardScreen)
+        assert card.query_one("#stocks-grid", DataGrid).row_count == 1
+
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ArticlesScreen)
+        assert grid.get_row_by_key("EPFUM").cells[1] == "Épandage de fumier bio"
+
+    assert articles.get_article(app.db, "EPFUM").label == "Épandage de fumier bio"
+    prices = {p.price_category_code: p.price for p in articles.prices_of(app.db, "EPFUM")}
+    assert prices == {"ADH": D("7.1"), "TARIF1": D("6.80")}
+    stocks = articles.stocks_of(app.db, "EPFUM")
+    assert [(s.depot_code, s.quantity) for s in stocks] == [("DEP2", D("1"))]
+
+
+async def test_escape_with_changes_asks_and_defaults_to_cancel(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        card = await open_card(pilot, "LAB")
+        await pilot.press("end", "X", "escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # the focused button is « Annuler »
+        assert app.screen is card
+        await pilot.press("escape", "right", "enter")  # this time « Fermer »
+        assert isinstance(app.screen, ArticlesScreen)
+    assert articles.get_article(app.db, "LAB").label == "Labour"
+
+
+async def test_new_article_refuses_missing_fields_then_saves(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4", "n")
+        card = app.screen
+        assert isinstance(card, ArticleCardScreen) and card.new
+        await pilot.press("ctrl+s")
+        assert app.screen is card
+        assert field_error(app, "code") == "valeur obligatoire"
+        assert field_error(app, "label") == "valeur obligatoire"
+        assert field_error(app, "vat_rate") == ""  # 20 % by default
+        # A code that exists is refused too, in French.
+        await type_text(pilot, "LAB")
+        await pilot.press("tab")
+        await type_text(pilot, "Binage")
+        await pilot.press("ctrl+s")
+        assert app.screen is card
+        assert any("LAB" in message for message in notifications(app)), notifications(app)
+        await pilot.press("shift+tab", "ctrl+u")
+        await type_text(pilot, "NEW")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ArticlesScreen)
+        assert app.screen.grid.cursor_key == "NEW"
+    article = articles.get_article(app.db, "NEW")
+    assert article.label == "Binage" and article.vat_rate == D(20) and article.active
+    assert articles.get_article(app.db, "LAB").label == "Labour"
+
+
+# ----------------------------------------------------------------------------- snapshots
+
+
+def card(code: str | None, *keys: str):
+    async def run_before(pilot) -> None:
+        await pilot.press("f4")
+        pilot.app.push_screen(ArticleCardScreen(code))
+        await pilot.pause()
+        if keys:
+            await pilot.press(*keys)
+
+    return run_before
+
+
+def test_snapshot_articles_list(snap_compare, tmp_path) -> None:
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, press=["f4"])
+
+
+def test_snapshot_articles_filtered(snap_compare, tmp_path) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.press("f4", "slash")
+        await type_text(pilot, "epandage")
+        await pilot.press("enter")
+
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_article_card_general(snap_compare, tmp_path) -> None:
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=card("GNR"))
+
+
+def test_snapshot_article_card_prices(snap_compare, tmp_path) -> None:
+    assert snap_compare(
+        make_app(tmp_path), terminal_size=SIZE, run_before=card("GNR", "ctrl+pagedown")
+    )
+
+
+def test_snapshot_article_card_stocks(snap_compare, tmp_path) -> None:
+    assert snap_compare(
+        make_app(tmp_path), terminal_size=SIZE, run_before=card("GNR", "ctrl+pageup")
+    )
+
+
+def test_snapshot_new_article_with_errors(snap_compare, tmp_path) -> None:
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=card(None, "ctrl+s"))
+
+
+def test_snapshot_add_stock_form(snap_compare, tmp_path) -> None:
+    """The record form over the card (Select for the depot)."""
+    assert snap_compare(
+        make_app(tmp_path), terminal_size=SIZE, run_before=card("EPFUM", "ctrl+pageup", "n")
+    )

@@ -1,0 +1,84 @@
+"""Documents: the list, the detail (lines, totals by VAT rate) and validation."""
+
+from __future__ import annotations
+
+from econnect_tui.models.gc import DocStatus
+from econnect_tui.store import documents
+from econnect_tui.tui.screens.confirm import ConfirmScreen
+from econnect_tui.tui.screens.documents import DocumentScreen, DocumentsScreen
+from econnect_tui.tui.widgets.grid import DataGrid
+from tests.tui_helpers import SIZE, add_document, make_app, notifications, screen_text
+
+
+async def test_open_a_document_and_validate_it(tmp_path) -> None:
+    app = make_app(tmp_path)
+    doc = add_document(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        listing = app.screen
+        assert isinstance(listing, DocumentsScreen)
+        assert listing.grid.row_count == 1
+        row = listing.grid.get_row(0)
+        assert row.cells[0] == doc.number and row.cells[3] == "Brouillon"
+        assert row.cells[4] == "713,96"
+
+        await pilot.press("enter")
+        detail = app.screen
+        assert isinstance(detail, DocumentScreen)
+        lines = detail.query_one("#doc-lines", DataGrid)
+        assert [lines.get_row(i).cells[0] for i in range(lines.row_count)] == ["LAB", "SEMBLE"]
+        text = screen_text(app)
+        assert "TVA 20 % sur 237,50 : 47,50" in text
+        assert "TVA 5,5 % sur 406,60 : 22,36" in text
+        assert "v" in detail.active_bindings
+        # Enter on a line shows what the ETA said about the work.
+        await pilot.press("enter")
+        assert notifications(app)[-1] == (
+            "Date d'intervention : 15/01/2026\nChantier : Parcelle des Mares\n"
+            "Chauffeur : Paul\nTVA : 20 %"
+        )
+
+        # V asks first; the default answer (Enter on « Annuler ») changes nothing.
+        await pilot.press("v")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
+        assert app.screen is detail
+        assert documents.get_document(app.db, doc.id).status is DocStatus.DRAFT
+
+        await pilot.press("v", "right", "enter")
+        assert app.screen is detail
+        assert documents.get_document(app.db, doc.id).status is DocStatus.VALIDATED
+        # Once validated, V is no longer offered (nor shown in the footer).
+        assert "v" not in detail.active_bindings
+        await pilot.press("v")
+        assert app.screen is detail
+
+        await pilot.press("escape")
+        assert app.screen is listing
+        assert listing.grid.get_row(0).cells[3] == "Validé"
+
+
+# ----------------------------------------------------------------------------- snapshots
+
+
+def test_snapshot_documents_empty(snap_compare, tmp_path) -> None:
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, press=["f6"])
+
+
+def test_snapshot_documents_list(snap_compare, tmp_path) -> None:
+    app = make_app(tmp_path)
+    add_document(app)
+    assert snap_compare(app, terminal_size=SIZE, press=["f6"])
+
+
+def test_snapshot_document_detail(snap_compare, tmp_path) -> None:
+    app = make_app(tmp_path)
+    add_document(app)
+    assert snap_compare(app, terminal_size=SIZE, press=["f6", "enter"])
+
+
+def test_snapshot_validate_confirm(snap_compare, tmp_path) -> None:
+    """The confirm dialog (over the document), « Annuler » focused."""
+    app = make_app(tmp_path)
+    add_document(app)
+    assert snap_compare(app, terminal_size=SIZE, press=["f6", "enter", "v"])

@@ -1,0 +1,291 @@
+"""« Mettre à jour la correspondance des articles » and the article card's Correspondances tab,
+driven with the keyboard only on the demo database (FACILI, SEMMAIS without correspondence,
+SEMIS-MAIS waiting in reception)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Footer, Select
+
+from econnect_tui.app import EconnectApp
+from econnect_tui.db import open_db
+from econnect_tui.models.gc import ArticleFilter
+from econnect_tui.store import filters as filters_store
+from econnect_tui.store import mappings as store
+from econnect_tui.sync import mapping as service
+from econnect_tui.sync.connectors import save_connector
+from econnect_tui.sync.demo import demo_connector, load_demo
+from econnect_tui.sync.mapping import ShowMode
+from econnect_tui.sync.receive import preview
+from econnect_tui.tui.screens.mapping import MappingScreen, open_mapping
+from econnect_tui.tui.screens.suggestions import SuggestionScreen
+from econnect_tui.tui.widgets.cell_editor import CellEditor
+from econnect_tui.tui.widgets.correspondences import CorrespondencesTab, mapping_session
+from econnect_tui.tui.widgets.grid import DataGrid
+from tests.tui_helpers import SIZE, notifications
+
+C = "FACILI"
+DUPLICATE = "Le code FT-LAB est déjà utilisé par l'article LAB sur FACILI"
+
+
+def demo(tmp_path: Path, *, second_connector: bool = False):
+    db = open_db(tmp_path / "econnect.db")
+    load_demo(db, tmp_path)
+    preview(db, C)  # SEMIS-MAIS now waits in reception staging
+    if second_connector:
+        other = demo_connector(tmp_path / "eta2").model_copy(update={"code": "ETA2"})
+        save_connector(db, other, new=True, create_folders=True)
+    return db
+
+
+def make_app(tmp_path: Path, **kw) -> EconnectApp:
+    return EconnectApp(demo(tmp_path, **kw), tmp_path / "econnect.db")
+
+
+def codes(app) -> dict[str, str]:
+    return store.article_to_external(app.db, C)
+
+
+def visible_keys(grid: DataGrid) -> list:
+    return [grid.get_row(i).key for i in range(grid.row_count)]
+
+
+async def opened(pilot) -> MappingScreen:
+    open_mapping(pilot.app)
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, MappingScreen)
+    return screen
+
+
+def status(screen: MappingScreen) -> str:
+    return screen.panel.status_text()
+
+
+async def test_type_ten_codes_down_the_grid(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        grid = screen.grid
+        assert app.focused is grid and screen.sub_title.endswith("FACILI")
+        assert grid.cursor_column_key == "external"
+        assert status(screen) == "30 articles · 1 article sans correspondance"
+        first_ten = visible_keys(grid)[:10]
+        for n in range(10):
+            await pilot.press("Z", str(n), "enter")  # typing starts the edit, Enter saves
+        assert grid.cursor_row == 10
+    saved = codes(app)
+    assert [saved[a] for a in first_ten] == [f"Z{n}" for n in range(10)]
+
+
+async def test_slash_filter_then_undo_twice(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("slash", *"moisson", "enter")
+        grid = screen.grid
+        assert visible_keys(grid) == ["MOISBLE", "MOISCOLZA", "MOISMAIS"]
+        assert app.focused is grid
+        await pilot.press("enter", "ctrl+u", *"M-BLE", "enter")  # Enter edits the current code
+        await pilot.press("delete", "enter")  # Suppr empties the code: no correspondence
+        assert codes(app)["MOISBLE"] == "M-BLE" and "MOISCOLZA" not in codes(app)
+        assert status(screen) == "3 / 30 articles · 2 articles sans correspondance"
+        assert grid.get_row_by_key("MOISCOLZA").style == "missing"
+
+        await pilot.press("u")
+        assert codes(app)["MOISCOLZA"] == "FT-MOISCOLZA"
+        assert grid.get_row_by_key("MOISCOLZA").cells[2] == "FT-MOISCOLZA"
+        assert notifications(app)[-1] == "Annulé : FT-MOISCOLZA remis sur MOISCOLZA (FACILI)."
+        await pilot.press("u")
+        assert codes(app)["MOISBLE"] == "FT-MOISBLE"
+        assert status(screen) == "3 / 30 articles · 1 article sans correspondance"
+        await pilot.press("u")
+        assert notifications(app)[-1] == "Aucune modification à annuler."
+
+
+async def test_duplicate_keeps_the_editor_open_with_the_sentence(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        screen.grid.select_key("SEMMAIS")
+        await pilot.press(*"FT-LAB", "enter")
+        editor = app.screen
+        assert isinstance(editor, CellEditor)
+        assert editor.error == DUPLICATE and editor.input.value == "FT-LAB"
+        await pilot.press("escape")
+        assert app.screen is screen and app.focused is screen.grid
+    assert "SEMMAIS" not in codes(app) and codes(app)["LAB"] == "FT-LAB"
+
+
+async def test_suggestion_accepted_with_one_key(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        screen.grid.select_key("SEMMAIS")
+        await pilot.press("s")
+        assert isinstance(app.screen, SuggestionScreen)
+        assert app.screen.items[0].code == "SEMIS-MAIS"
+        await pilot.press("enter")
+        assert app.screen is screen
+        assert screen.grid.get_row_by_key("SEMMAIS").cells[2] == "SEMIS-MAIS"
+        assert status(screen) == "30 articles · aucun article sans correspondance"
+        # Nothing waits any more: S says so instead of opening an empty list.
+        await pilot.press("s")
+        assert app.screen is screen
+        assert "n'attend en réception sur FACILI" in notifications(app)[-1]
+        await pilot.press("escape")  # leaving the screen loses nothing
+        assert not isinstance(app.screen, MappingScreen)
+    assert codes(app)["SEMMAIS"] == "SEMIS-MAIS"
+
+
+async def test_filter_choice_and_connector_remembered(tmp_path) -> None:
+    app = make_app(tmp_path, second_connector=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        # Two connectors: the screen asks which one first.
+        connector = screen.query_one("#mapping-connector", Select)
+        assert connector.display and app.focused is connector
+        assert screen.connector == "ETA2"  # the first one, by code
+        assert status(screen) == "30 articles · 30 articles sans correspondance"
+        await pilot.press("enter", "down", "enter")  # ETA2 -> FACILI: the list follows
+        assert screen.connector == "FACILI"
+        assert status(screen) == "30 articles · 1 article sans correspondance"
+        # « … correspondants au filtre » with Enter, without a filter: the list is asked for.
+        await pilot.press("tab", "down", "enter")
+        assert app.focused is screen.query_one("#mapping-filter", Select)
+        await pilot.press("enter", "down", "enter")  # « Prestations de récolte »
+        assert app.focused is screen.grid
+        assert screen.shown_mode is ShowMode.FILTER
+        assert "MOISBLE" in visible_keys(screen.grid) and "LAB" not in visible_keys(screen.grid)
+        await pilot.press("escape")
+        screen = await opened(pilot)  # back later: same connector, same choice, on the grid
+        assert screen.connector == "FACILI" and screen.shown_filter == "Prestations de récolte"
+        assert app.focused is screen.grid
+        await pilot.press("o")
+        assert app.focused is screen.query_one("#mapping-connector", Select)
+
+
+async def test_codes_changed_elsewhere_show_when_coming_back(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("f4")  # to Articles, where the card's tab (or a script) maps SEMMAIS
+        service.set_code(app.db, C, "SEMMAIS", "SEMIS-MAIS", "bob")
+        await pilot.press("f3")
+        assert app.screen is screen
+        assert screen.grid.get_row_by_key("SEMMAIS").cells[2] == "SEMIS-MAIS"
+        assert status(screen) == "30 articles · aucun article sans correspondance"
+        screen.grid.select_key("LAB")
+        await pilot.press("left", "left", "enter")  # Enter on the article: edits its code
+        assert isinstance(app.screen, CellEditor)
+
+
+async def test_palette_opens_the_screen(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f10", *"correspondance des", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MappingScreen)
+        assert app.current_mode == "synchro"
+
+
+# The article card's tab -------------------------------------------------------------------------
+
+
+class CardApp(App):
+    """The tab alone, as the article card mounts it."""
+
+    def __init__(self, db, article: str = "SEMMAIS") -> None:
+        super().__init__()
+        self.db = db
+        self.article = article
+
+    def compose(self) -> ComposeResult:
+        yield CorrespondencesTab(self.article, self.db)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataGrid).focus()
+
+
+async def test_card_tab_edit_duplicate_suggestion_undo(tmp_path) -> None:
+    db = demo(tmp_path, second_connector=True)
+    app = CardApp(db)
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.query_one(DataGrid)
+        assert visible_keys(grid) == ["ETA2", "FACILI"]
+        assert grid.cursor_column_key == "external"
+        await pilot.press(*"S-MAIS", "enter")  # ETA2, saved at once
+        assert store.mappings_of_article(db, "SEMMAIS") == {"ETA2": "S-MAIS"}
+        assert grid.cursor_key == "FACILI"
+        await pilot.press(*"FT-LAB", "enter")
+        assert isinstance(app.screen, CellEditor) and app.screen.error == DUPLICATE
+        await pilot.press("escape", "s")
+        assert isinstance(app.screen, SuggestionScreen)
+        await pilot.press("enter")
+        assert store.mappings_of_article(db, "SEMMAIS") == {"ETA2": "S-MAIS", C: "SEMIS-MAIS"}
+        await pilot.press("u")
+        assert store.mappings_of_article(db, "SEMMAIS") == {"ETA2": "S-MAIS"}
+        assert grid.get_row_by_key(C).style == "missing"
+    assert len(mapping_session(app).changes) == 1
+
+
+# Snapshots (80x24) ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def snap_app(tmp_path):
+    return make_app(tmp_path)
+
+
+async def _open(pilot) -> None:
+    open_mapping(pilot.app)
+    await pilot.pause()
+
+
+def test_snapshot_mapping_filled(snap_compare, snap_app) -> None:
+    assert snap_compare(snap_app, terminal_size=SIZE, run_before=_open)
+
+
+def test_snapshot_mapping_empty_filter(snap_compare, snap_app) -> None:
+    filters_store.save_article_filter(
+        snap_app.db, ArticleFilter(name="Articles ZZ", code_prefix="ZZ")
+    )
+    session = mapping_session(snap_app)
+    session.mode, session.filter_name = ShowMode.FILTER, "Articles ZZ"
+    assert snap_compare(snap_app, terminal_size=SIZE, run_before=_open)
+
+
+def test_snapshot_mapping_editing(snap_compare, snap_app) -> None:
+    async def run_before(pilot) -> None:
+        await _open(pilot)
+        pilot.app.screen.grid.select_key("SEMMAIS")
+        await pilot.press(*"SEMIS-M")
+
+    assert snap_compare(snap_app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_mapping_duplicate_error(snap_compare, snap_app) -> None:
+    async def run_before(pilot) -> None:
+        await _open(pilot)
+        pilot.app.screen.grid.select_key("SEMMAIS")
+        await pilot.press(*"FT-LAB", "enter")
+
+    assert snap_compare(snap_app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_mapping_suggestions(snap_compare, snap_app) -> None:
+    async def run_before(pilot) -> None:
+        await _open(pilot)
+        pilot.app.screen.grid.select_key("SEMMAIS")
+        await pilot.press("s")
+
+    assert snap_compare(snap_app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_card_tab(snap_compare, tmp_path) -> None:
+    app = CardApp(demo(tmp_path, second_connector=True), article="LAB")
+    assert snap_compare(app, terminal_size=SIZE)

@@ -1,0 +1,86 @@
+"""The shell: F2–F7 modes, F1 help, Ctrl+P/F10 palette; snapshots of home, synchro and help."""
+
+from __future__ import annotations
+
+from textual.command import CommandList, CommandPalette
+
+from econnect_tui.tui.screens.help import HelpScreen
+from tests.tui_helpers import SIZE, make_app, screen_text, type_text
+
+
+async def test_function_keys_switch_modes(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.current_mode == "accueil"
+        for key, mode in (
+            ("f3", "synchro"),
+            ("f4", "articles"),
+            ("f5", "tiers"),
+            ("f6", "documents"),
+            ("f7", "parametres"),
+            ("f2", "accueil"),
+        ):
+            await pilot.press(key)
+            assert app.current_mode == mode, key
+
+
+async def test_f1_lists_the_keys_of_the_screen_and_escape_closes(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "Aide — Articles" in text
+        assert "Nouvel article" in text  # the screen's N
+        assert "Filtrer" in text  # the grid panel's /
+        assert "Ouvrir" in text  # the grid's Enter
+        assert "Ctrl+P / F10  Commandes" in text
+        assert "Copy selected text" not in text  # Textual's own English bindings stay out
+        await pilot.press("f1")  # F1 again does not stack a second help
+        assert len([s for s in app.screen_stack if isinstance(s, HelpScreen)]) == 1
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        assert app.current_mode == "articles"
+
+
+async def test_palette_runs_a_typed_command(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await type_text(pilot, "Aller à Tiers")
+        for _ in range(40):  # the palette searches in a worker
+            if app.screen.query_one(CommandList).option_count:
+                break
+            await pilot.pause(0.05)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current_mode == "tiers"
+        # F10 opens it too (Ctrl+ keys get lost over some SSH links), with the commands of the
+        # screen below it.
+        await pilot.press("f4", "f10")
+        assert isinstance(app.screen, CommandPalette)
+        titles = [c.title for c in app.palette_commands()]
+        assert "Nouvel article" in titles
+        assert "Aller à Documents" in titles
+        # Textual's own commands, in French.
+        system = [c.title for c in app.get_system_commands(app.screen)]
+        assert system == ["Aide", "Thème", "Quitter"]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CommandPalette)
+
+
+# ----------------------------------------------------------------------------- snapshots
+
+
+def test_snapshot_home(snap_compare, tmp_path) -> None:
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE)
+
+
+def test_snapshot_sync_empty(snap_compare, tmp_path) -> None:
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, press=["f3"])
+
+
+def test_snapshot_help(snap_compare, tmp_path) -> None:
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, press=["f4", "f1"])

@@ -1,0 +1,103 @@
+"""Builders for the TUI tests: the real app on a demo database, a sample document, screen text."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+from pathlib import Path
+
+from textual import events
+from textual.app import App
+from textual.widgets import Input, Static
+
+from econnect_tui.app import EconnectApp
+from econnect_tui.models.gc import DocType, Document, DocumentLine
+from econnect_tui.store import documents
+from tests.helpers import demo_db
+
+SIZE = (80, 24)
+
+
+def make_app(tmp_path: Path) -> EconnectApp:
+    """The real application on a fresh copy of the sample GC data, without animations (the tab
+    underline's animation makes each tab switch wait ~0.3 s in the harness)."""
+    app = EconnectApp(demo_db(tmp_path), tmp_path / "econnect.db")
+    app.animation_level = "none"
+    return app
+
+
+def sample_document() -> Document:
+    """A delivery note for client 0701 with two VAT rates (fixed data, so stable snapshots)."""
+    lines = [
+        DocumentLine(
+            position=1,
+            article_code="LAB",
+            label="Labour",
+            quantity=D("2.5"),
+            unit_code="HA",
+            unit_price=D("95"),
+            vat_rate=D("20"),
+            amount_ht=D("237.50"),
+            intervention_date=date(2026, 1, 15),
+            work_site="Parcelle des Mares",
+            driver="Paul",
+        ),
+        DocumentLine(
+            position=2,
+            article_code="SEMBLE",
+            label="Semences blé certifiées",
+            quantity=D("10"),
+            unit_code="U",
+            unit_price=D("42.80"),
+            discount_percent=D("5"),
+            vat_rate=D("5.5"),
+            amount_ht=D("406.60"),
+        ),
+    ]
+    return Document(
+        doc_type=DocType.DELIVERY,
+        number="",
+        date=date(2026, 1, 18),
+        company_code="ETA1",
+        site_code="CHARTRES",
+        depot_code="DEP1",
+        client_code="0701",
+        payment_method="Chèques",
+        connector_code="FACILI",
+        external_id="F1",
+        lines=lines,
+    )
+
+
+def add_document(app: EconnectApp) -> Document:
+    return documents.create_document(app.db, sample_document())
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type `text` into the focused Input as a terminal paste does: one event instead of one
+    key press per character (each press costs ~60 ms of harness time). Replaces a selection."""
+    focused = pilot.app.focused
+    assert isinstance(focused, Input), focused
+    focused.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+def screen_text(app: App) -> str:
+    """Every Static and Input text of the current screen, one per line (for `in` checks)."""
+    parts = []
+    for widget in app.screen.query("Static, Input"):
+        if isinstance(widget, Input):
+            parts.append(widget.value)
+        elif isinstance(widget, Static):
+            parts.append(str(widget.render()))
+    return "\n".join(parts)
+
+
+def field_error(app: App, name: str) -> str:
+    """The French error shown under a form field ('' when none is shown)."""
+    error = app.screen.query_one(f"#field-{name} .field-error", Static)
+    return str(error.render()) if error.display else ""
+
+
+def notifications(app: App) -> list[str]:
+    return [n.message for n in app._notifications]
