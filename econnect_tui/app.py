@@ -20,7 +20,7 @@ from .tui.screens.help import HelpScreen
 from .tui.screens.home import HomeScreen
 from .tui.screens.mapping import open_mapping
 from .tui.screens.settings import SettingsScreen
-from .tui.screens.sync import SyncScreen
+from .tui.screens.sync import SyncScreen, check_pending_at_opening, sync_palette_commands
 from .tui.screens.tiers import TiersScreen
 from .tui.widgets.modebar import MODES as MODE_KEYS
 
@@ -53,12 +53,22 @@ class EconnectApp(App):
         Binding("ctrl+q", "quit", "Quitter", show=False, priority=True),
     ]
 
-    def __init__(self, db: Database, db_path: Path | None = None) -> None:
+    def __init__(
+        self, db: Database, db_path: Path | None = None, *, startup_checks: bool = False
+    ) -> None:
+        """`startup_checks`: look for data waiting for the connectors set to « A l'ouverture de
+        l'application » and warn (seed 2.1.2). `run_app` turns it on; tests turn it on when
+        they test it (otherwise the warning would cover the screen they drive)."""
         super().__init__()
         self.db = db
         self.db_path = db_path
+        self.startup_checks = startup_checks
         # Over SSH every animated frame is bytes on the wire: operators get instant changes.
         self.animation_level = "none"
+
+    def on_mount(self) -> None:
+        if self.startup_checks:
+            check_pending_at_opening(self)
 
     def notify(self, message, *, markup: bool = False, **kwargs) -> None:  # type: ignore[override]
         """Notifications carry codes and names typed by people: never read them as markup
@@ -133,6 +143,7 @@ class EconnectApp(App):
             "Mettre à jour la correspondance des articles (codes article externes)",
             lambda: open_mapping(self),
         )
+        yield from sync_palette_commands(self)
         screen_commands = getattr(self.working_screen, "palette_commands", None)
         if screen_commands:
             yield from screen_commands()
@@ -172,4 +183,4 @@ def _is_obvious(action: str) -> bool:
 
 
 def run_app(db: Database, db_path: Path | None = None) -> None:
-    EconnectApp(db, db_path).run()
+    EconnectApp(db, db_path, startup_checks=True).run()

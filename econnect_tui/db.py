@@ -72,6 +72,8 @@ def describe(exc: sqlite3.Error) -> str:
         return "elle est en lecture seule"
     if "disk" in text and "full" in text:
         return "le disque est plein"
+    if "disk i/o" in text or "i/o error" in text:
+        return "écriture impossible sur le disque (disque plein ou support en erreur)"
     if "unable to open" in text:
         return "le fichier ne peut pas être ouvert"
     return str(exc)

@@ -24,3 +24,47 @@ def snapshot(snapshot, monkeypatch):
     # snap_compare looks the extension up by module name at call time: swap it for ours.
     monkeypatch.setattr(pytest_textual_snapshot, "SVGImageExtension", RootSVGImageExtension)
     return snapshot
+
+
+# The reliability suite (`make check`) records each fault it injects here; the table is printed
+# at the end of the run: what was done, what was expected, what was found.
+_LEDGER: list[dict] = []
+
+
+@pytest.fixture
+def ledger():
+    def record(fault: str, runs: int, expected: int, found: int, files_lost: int, **extra):
+        _LEDGER.append(
+            {
+                "fault": fault,
+                "runs": runs,
+                "expected": expected,
+                "found": found,
+                "files_lost": files_lost,
+                **extra,
+            }
+        )
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _LEDGER:
+        return
+    tr = terminalreporter
+    tr.section("Fiabilité : fautes injectées")
+    width = max(len(row["fault"]) for row in _LEDGER)
+    tr.write_line(
+        f"{'faute injectée':<{width}}  exécutions  documents attendus/trouvés  fichiers perdus"
+    )
+    for row in _LEDGER:
+        tr.write_line(
+            f"{row['fault']:<{width}}  {row['runs']:>10}  {row['expected']:>12} / "
+            f"{row['found']:<12}  {row['files_lost']:>15}"
+        )
+    total_lost = sum(row["files_lost"] for row in _LEDGER)
+    mismatched = sum(row["expected"] != row["found"] for row in _LEDGER)
+    tr.write_line(
+        f"{len(_LEDGER)} fautes, {sum(r['runs'] for r in _LEDGER)} exécutions, "
+        f"{mismatched} écart(s) de documents, {total_lost} fichier(s) perdu(s)"
+    )

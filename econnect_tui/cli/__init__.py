@@ -106,7 +106,7 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
 
 
 def _register() -> None:
-    from . import connector, documents, gc, mapping, send, setup, sync
+    from . import connector, documents, gc, maintenance, mapping, send, setup, sync
 
     cli.add_command(setup.init)
     cli.add_command(connector.connector)
@@ -116,6 +116,8 @@ def _register() -> None:
     cli.add_command(gc.gc)
     cli.add_command(documents.documents)
     cli.add_command(send.send)
+    cli.add_command(maintenance.backup)
+    cli.add_command(maintenance.check)
     cli.add_command(mapping.mapping)
 
 

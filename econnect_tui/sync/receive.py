@@ -253,6 +253,8 @@ def _free_name(folder: Path, name: str) -> Path:
 
 
 def archive_destination(folder: Path, name: str, when: datetime, rejected: bool) -> Path:
+    if not folder.is_dir():  # removed meanwhile: never recreate it
+        raise FileNotFoundError(2, "le dossier d'import a disparu", str(folder))
     sub = folder / "erreurs" if rejected else folder / "archive" / f"{when:%Y}" / f"{when:%m}"
     sub.mkdir(parents=True, exist_ok=True)
     return _free_name(sub, name)
@@ -322,7 +324,13 @@ def _stage(
         result.rows = previous.rows
         result.warnings = previous.warnings
         result.line_errors = previous.line_errors
-        result.status = "à traiter" if previous.status == "apercu" else "déjà reçu"
+        if previous.status == "apercu":
+            result.status = "à traiter"
+        elif previous.archive_path and not Path(previous.archive_path).exists():
+            # staged by a reception that stopped before moving it: finish the job
+            result.status = "à archiver"
+        else:
+            result.status = "déjà reçu"
         if previous.status == "rejete":
             result.status, result.error = "refusé", previous.error
         return result
@@ -1078,7 +1086,7 @@ def _archive(
                 archive_path=str(target),
                 run_id=run_id,
             )
-    elif collected.file_id is not None and collected.status == "à traiter":
+    elif collected.file_id is not None and collected.status in ("à traiter", "à archiver"):
         staging.mark_received(db, collected.file_id, str(target), run_id)
     try:
         _move(entry.path, target)

@@ -1,0 +1,104 @@
+"""`econnect backup` and `econnect check`: operations an administrator schedules."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from pydantic import BaseModel
+from sqlite_utils import Database
+
+from ..errors import UserError
+from ..store import maintenance as store
+from . import locks
+
+
+class CheckItem(BaseModel):
+    name: str  # French
+    ok: bool
+    details: list[str] = []
+
+
+class CheckReport(BaseModel):
+    items: list[CheckItem]
+
+    @property
+    def ok(self) -> bool:
+        return all(item.ok for item in self.items)
+
+
+def check(db: Database) -> CheckReport:
+    """SQLite's integrity and foreign-key checks, then the sanity of the reception data."""
+    items = [
+        CheckItem(
+            name="Intégrité de la base (PRAGMA integrity_check)",
+            ok=not (errors := store.integrity_errors(db)),
+            details=errors,
+        ),
+        CheckItem(
+            name="Références entre tables (PRAGMA foreign_key_check)",
+            ok=not (errors := store.foreign_key_errors(db)),
+            details=errors,
+        ),
+    ]
+    missing = [
+        f"{connector} : {name} devait être dans {path}"
+        for connector, name, path in store.received_files_with_archive(db)
+        if not Path(path).exists()
+    ]
+    items.append(
+        CheckItem(
+            name="Fichiers reçus présents dans l'archive", ok=not missing, details=missing[:50]
+        )
+    )
+    orphans = [f"{c} : {n}" for c, n in store.integrated_versions_without_document(db)]
+    items.append(
+        CheckItem(
+            name="Documents intégrés toujours présents dans la GC",
+            ok=not orphans,
+            details=orphans[:50],
+        )
+    )
+    leftover = store.undecided_lines_of_decided_files(db)
+    items.append(
+        CheckItem(
+            name="Données de réception en attente cohérentes",
+            ok=leftover == 0,
+            details=[
+                f"{leftover} ligne(s) déjà intégrée(s) encore en attente de nettoyage : "
+                "la prochaine réception les nettoiera"
+            ]
+            if leftover
+            else [],
+        )
+    )
+    running = []
+    for run_id, connector, started in store.unfinished_runs(db):
+        if locks.current_owner(db, connector) is None:
+            running.append(
+                f"n° {run_id} ({connector}, {started}) : interrompue, elle sera "
+                "marquée comme telle à la prochaine réception"
+            )
+    items.append(CheckItem(name="Synchronisations terminées", ok=not running, details=running))
+    return CheckReport(items=items)
+
+
+def backup(db: Database, target: Path) -> Path:
+    """A consistent copy of the database (safe while the TUI or a reception runs), written
+    to a temporary name then renamed, readable by its owner only."""
+    target = target.expanduser().resolve()
+    if target.is_dir():
+        raise UserError(f"{target} est un dossier : indiquez le fichier de sauvegarde.")
+    if not target.parent.is_dir():
+        raise UserError(f"Le dossier {target.parent} n'existe pas.")
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        store.backup_to(db, temporary)
+        os.replace(temporary, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise UserError(f"Sauvegarde impossible dans {target} : {exc.strerror or exc}.") from exc
+    return target

@@ -1,0 +1,229 @@
+"""The report of a synchronisation (seed 3.1: « Un rapport de synchronisation apparaîtra »):
+Nom du fichier | Type | Identifiant | Etat | Messages, after a reception and from the history;
+and the short report of a send.
+
+Keys of the report: `/` filters the rows (any word of any column), X shows only the ✗ rows (again:
+every row), Enter opens the whole row (long messages), Escape closes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Static
+
+from ...models.reports import ReportRow, RunKind, RunStatus, SyncRun
+from ..widgets.connector_status import local_time
+from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
+from .base import EconnectModal, EconnectScreen
+from .menu import TextScreen
+
+REPORT_COLUMNS = (
+    GridColumn("file", "Nom du fichier", width=14),
+    GridColumn("type", "Type", width=8),
+    GridColumn("identifier", "Identifiant", width=22),
+    GridColumn("state", "Etat", width=4, align="center"),
+    GridColumn("messages", "Messages", min_width=12),
+)
+
+_STATUS_STYLE = {
+    RunStatus.OK: "bold green",
+    RunStatus.WARNING: "bold yellow",
+    RunStatus.ERROR: "bold red",
+    RunStatus.RUNNING: "bold",
+}
+
+
+def run_title(run: SyncRun) -> Text:
+    """« Réception n° 2 — FACILI — 27/11/2026 08:13 — marie — ✓ Réussi »."""
+    text = Text(
+        f"{run.kind.label} n° {run.id} — {run.connector_code} — {local_time(run.started_at)} — "
+        f"{run.user} — "
+    )
+    text.append(f"{run.status.symbol} {run.status.label}", style=_STATUS_STYLE[run.status])
+    return text
+
+
+def report_row(index: int, row: ReportRow) -> GridRow:
+    return GridRow(
+        index,
+        (row.file_name, row.type.value, row.identifier, row.state, row.messages),
+        style="ok" if row.ok else "error",
+    )
+
+
+def row_details(row: ReportRow) -> str:
+    lines = [
+        f"Nom du fichier : {row.file_name or '—'}",
+        f"Type : {row.type.value}",
+        f"Identifiant : {row.identifier}",
+        f"Etat : {row.state}",
+        "Messages :",
+        *(f"  {part}" for part in (row.messages or "—").split("; ")),
+    ]
+    return "\n".join(lines)
+
+
+class ReportScreen(EconnectScreen):
+    """The report of one run (its rows from the history)."""
+
+    MODE = "synchro"
+    BINDINGS = [
+        Binding("x", "toggle_failed", "Seulement ✗", key_display="X"),
+        Binding("escape", "close", "Fermer"),
+    ]
+    DEFAULT_CSS = """
+    ReportScreen #report-title { height: auto; padding: 0 1; }
+    ReportScreen #report-message { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    ReportScreen #report-detail {
+        height: 2; padding: 0 1; color: $text-muted; background: $surface;
+    }
+    """
+
+    def __init__(self, run: SyncRun) -> None:
+        super().__init__()
+        self.run = run
+        self.only_failed = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(run_title(self.run), id="report-title")
+        yield Static(self.run.message or "", id="report-message", markup=False)
+        yield GridPanel(REPORT_COLUMNS, unit=("ligne", "lignes"), id="report-grid")
+        yield Static("", id="report-detail", markup=False)
+
+    @property
+    def panel(self) -> GridPanel:
+        return self.query_one(GridPanel)
+
+    @property
+    def grid(self) -> DataGrid:
+        return self.panel.grid
+
+    def on_mount(self) -> None:
+        kind = "Rapport de réception" if self.run.kind is RunKind.RECEPTION else "Rapport d'envoi"
+        self.sub_title = f"{kind} · {self.run.connector_code}"
+        self.grid.empty_text = "Aucune ligne dans ce rapport."
+        self.show_rows()
+        self.grid.focus()
+
+    def show_rows(self) -> None:
+        rows = [
+            report_row(index, row)
+            for index, row in enumerate(self.run.rows)
+            if row.ok is False or not self.only_failed
+        ]
+        self.grid.empty_text = (
+            "Aucune ligne en ✗ : tout s'est bien passé."
+            if self.only_failed
+            else "Aucune ligne dans ce rapport."
+        )
+        self.grid.set_rows(rows)
+        failed = sum(1 for r in self.run.rows if not r.ok)
+        extra = f"{failed} en ✗" if failed else "aucune en ✗"
+        if self.only_failed:
+            extra += " · seulement les ✗ (X : toutes)"
+        self.panel.status_extra = extra
+        self._show_detail()
+
+    def on_data_grid_cursor_moved(self, event: DataGrid.CursorMoved) -> None:
+        self._show_detail()
+
+    def _current(self) -> ReportRow | None:
+        key = self.grid.cursor_key
+        return None if key is None else self.run.rows[int(key)]
+
+    def _show_detail(self) -> None:
+        row = self._current()
+        detail = self.query_one("#report-detail", Static)
+        if row is None:
+            detail.update("")
+            return
+        where = " · ".join(p for p in (row.file_name, f"{row.type.value} {row.identifier}") if p)
+        detail.update(f"{where}\n{row.state} {row.messages}")
+
+    def on_data_grid_row_activated(self, event: DataGrid.RowActivated) -> None:
+        event.stop()
+        row = self.run.rows[int(event.key)]
+        self.app.push_screen(TextScreen(f"{row.type.value} {row.identifier}", row_details(row)))
+
+    def action_toggle_failed(self) -> None:
+        self.only_failed = not self.only_failed
+        self.show_rows()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class SendReportScreen(EconnectModal[None]):
+    """After « Envoyer »: the files written with their counts, or the error."""
+
+    BINDINGS = [
+        Binding("escape,enter", "close", "Fermer"),
+    ]
+    DEFAULT_CSS = """
+    SendReportScreen { align: center middle; }
+    SendReportScreen > Vertical {
+        width: 72; height: auto; border: round $primary; background: $surface; padding: 0 1;
+    }
+    SendReportScreen.-failed > Vertical { border: round $error; }
+    SendReportScreen #send-title { height: auto; }
+    SendReportScreen #send-body { height: auto; margin: 1 0; }
+    SendReportScreen Horizontal { height: auto; align-horizontal: right; }
+    """
+
+    def __init__(self, code: str, run: SyncRun | None, error: str | None = None) -> None:
+        super().__init__()
+        self.code = code
+        self.run = run
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._title(), id="send-title")
+            yield Static(self._body(), id="send-body")
+            with Horizontal():
+                yield Button("Fermer", id="send-close", variant="primary", compact=True)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def _failed(self) -> bool:
+        return self.error is not None or (
+            self.run is not None and self.run.status is RunStatus.ERROR
+        )
+
+    def _title(self) -> Text:
+        if self.run is not None:
+            return run_title(self.run)
+        return Text.assemble(f"Envoi — {self.code} — ", ("✗ Échec", "bold red"))
+
+    def _body(self) -> Text:
+        text = Text()
+        run = self.run
+        if run is not None:
+            folder = next((f.path for f in run.files if f.path), None)
+            if folder:
+                text.append(f"Dossier d'export : {Path(folder).parent}\n", style="dim")
+            width = max((len(r.identifier) for r in run.rows), default=0)
+            for row in run.rows:
+                text.append(f"{row.state} ", style="green" if row.ok else "bold red")
+                text.append(f"{row.identifier:<{width}}  {row.messages}\n")
+            if run.message and not self.error and not run.rows:
+                text.append(run.message)
+        if self.error and not (run and any(not r.ok for r in run.rows)):
+            text.append(self.error, style="red")
+        text.rstrip()
+        return text if text.plain else Text("Rien à signaler.")
+
+    def on_mount(self) -> None:
+        self.set_class(self._failed(), "-failed")
+        self.query_one(Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

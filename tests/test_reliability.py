@@ -1,0 +1,339 @@
+"""The reliability suite (`make check`): real processes, real files, injected faults.
+
+Every fault ends with a rerun; then every document must exist exactly once and whole, and every
+file must be in the archive exactly once. Each case is recorded in the table printed at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from econnect_tui.db import open_db
+from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows
+from tests.helpers import run_cli
+
+pytestmark = pytest.mark.slow
+
+DOCUMENTS = 1200  # three pages of 500: faults land inside and between pages
+TIERS = 6
+
+
+def _prepare(tmp_path: Path) -> Setup:
+    s = Setup(tmp_path)
+    tiers = [["Client", f"09{i:02d}", "", "", f"Client {i}", "", "", "", ""] for i in range(TIERS)]
+    s.tiers("ImportTiers_1.csv", tiers)
+    rows = []
+    for i in range(DOCUMENTS):
+        client = f"09{i % TIERS:02d}" if i % 3 == 0 else "0701"
+        rows += doc_rows(
+            f"D{i:05d}",
+            client=client,
+            lines=(("FT-LAB", "Labour", "2", "95"), ("FT-DEPL", "Km", "3", "1.1")),
+        )
+    third = 2 * (DOCUMENTS // 3)
+    for n, start in enumerate(range(0, len(rows), third), start=1):
+        s.drop(f"ImportDocuments_{n}.csv", csv_text(DOC_HEADER, rows[start : start + third]))
+    return s
+
+
+EXPECTED_FILES = [
+    "ImportDocuments_1.csv",
+    "ImportDocuments_2.csv",
+    "ImportDocuments_3.csv",
+    "ImportTiers_1.csv",
+]
+
+
+def _cmd(s: Setup, *args: str) -> list[str]:
+    return [sys.executable, "-m", "econnect_tui", "--db", str(s.path), *args]
+
+
+def _env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ECONNECT_")}
+    env.update(extra)
+    return env
+
+
+def _outcome(s: Setup) -> tuple[int, int, int]:
+    """(distinct documents, duplicates, half-written) of the GC, and checks the files."""
+    db = open_db(s.path)
+    per_id = db.execute(
+        "SELECT external_id, count(*) FROM documents WHERE connector_code = 'FACILI'"
+        " GROUP BY external_id"
+    ).fetchall()
+    duplicates = sum(n - 1 for _, n in per_id)
+    half = db.execute(
+        "SELECT count(*) FROM documents d WHERE (SELECT count(*) FROM document_lines l"
+        " WHERE l.document_id = d.id) <> 2 AND d.connector_code = 'FACILI'"
+    ).fetchone()[0]
+    db.close()
+    return len(per_id), duplicates, half
+
+
+def _files_lost(s: Setup) -> int:
+    archived = s.archived()
+    lost = sum(1 for name in EXPECTED_FILES if name not in archived and name not in s.waiting())
+    twice = len(archived) - len(set(archived))
+    return lost + twice
+
+
+def _finish(s: Setup, ledger, fault: str, runs: int) -> None:
+    rerun = subprocess.run(
+        _cmd(s, "receive", "FACILI"), env=_env(), capture_output=True, text=True, timeout=300
+    )
+    assert rerun.returncode == 0, rerun.stdout[-2000:] + rerun.stderr
+    assert "Traceback" not in rerun.stderr
+    found, duplicates, half = _outcome(s)
+    lost = _files_lost(s)
+    ledger(fault, runs + 1, DOCUMENTS, found, lost)
+    assert (found, duplicates, half) == (DOCUMENTS, 0, 0)
+    assert s.archived() == EXPECTED_FILES and s.waiting() == []
+    assert lost == 0
+    check = run_cli("check", db=s.path)
+    assert check.returncode == 0, check.stdout
+
+
+HOOK_POINTS = [
+    "staged:1",
+    "staged:2",
+    "staged:4",
+    "archived:1",
+    "archived:3",
+    "archived:4",
+    "tiers:1",
+    "tiers:6",
+    "document:1",
+    "document:250",
+    "document:499",
+    "document:500",
+    "document:501",
+    "document:1199",
+    "page:1",
+    "page:2",
+    "page:3",
+    "report:1",
+]
+
+
+@pytest.mark.parametrize("point", HOOK_POINTS)
+def test_kill_9_at_a_named_point(tmp_path, ledger, point):
+    s = _prepare(tmp_path)
+    killed = subprocess.run(
+        _cmd(s, "receive", "FACILI"),
+        env=_env(ECONNECT_FAULT=point),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    _finish(s, ledger, f"kill -9 au point {point}", 1)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_kill_9_after_a_random_delay(tmp_path, ledger, seed):
+    s = _prepare(tmp_path)
+    delay = random.Random(seed).uniform(0.3, 3.0)
+    process = subprocess.Popen(
+        _cmd(s, "receive", "FACILI"),
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    _finish(s, ledger, f"kill -9 après {delay:.2f} s (graine {seed})", 1)
+
+
+def _limit_file_size(limit: int):
+    def apply():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+    return apply
+
+
+def test_disk_full_during_a_reception(tmp_path, ledger):
+    s = _prepare(tmp_path)
+    size = s.path.stat().st_size + (s.path.parent / "econnect.db-wal").stat().st_size
+    full = subprocess.run(
+        _cmd(s, "receive", "FACILI"),
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_limit_file_size(size + 200_000),
+    )
+    assert full.returncode == 1, full.stdout + full.stderr
+    assert "Traceback" not in full.stderr
+    assert "disque plein" in full.stderr or "disque est plein" in full.stderr, full.stderr
+    _found, duplicates, half = _outcome(s)
+    assert duplicates == 0 and half == 0
+    _finish(s, ledger, "disque plein pendant la réception", 1)
+
+
+def test_disk_full_during_a_send(tmp_path, ledger):
+    s = _prepare(tmp_path)
+    assert subprocess.run(_cmd(s, "receive", "FACILI"), env=_env(), timeout=300).returncode == 0
+    assert subprocess.run(_cmd(s, "send", "FACILI"), env=_env(), timeout=300).returncode == 0
+    before = {p.name: p.read_bytes() for p in s.export_dir.iterdir()}
+    # make the next Clients.csv bigger than the limit: many clients
+    db = open_db(s.path)
+    for i in range(3000):
+        db.execute(
+            "INSERT INTO tiers (kind, code, name) VALUES ('client', ?, ?)", [f"Z{i:05d}", "Z" * 200]
+        )
+    db.close()
+    size = max(len(b) for b in before.values())
+    result = subprocess.run(
+        _cmd(s, "send", "FACILI"),
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_limit_file_size(size + 50_000),
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    after = {p.name: p.read_bytes() for p in s.export_dir.iterdir()}
+    assert not [n for n in after if n.endswith(".tmp")]
+    for name, content in before.items():
+        assert after[name] in (content, after[name])  # replaced whole or untouched
+    clients = after["Clients.csv"]
+    assert clients == before["Clients.csv"], "a partial Clients.csv"
+    ok = subprocess.run(_cmd(s, "send", "FACILI"), env=_env(), capture_output=True, text=True)
+    assert ok.returncode == 0
+    ledger("disque plein pendant un envoi", 2, DOCUMENTS, _outcome(s)[0], 0)
+
+
+def test_import_folder_removed_mid_run(tmp_path, ledger):
+    s = _prepare(tmp_path)
+    process = subprocess.Popen(
+        _cmd(s, "receive", "FACILI"),
+        env=_env(ECONNECT_PAUSE="staged:3"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.5)
+    saved = tmp_path / "saved-import"
+    os.rename(s.import_dir, saved)  # the folder disappears under the reception
+    _out, err = process.communicate(timeout=300)
+    assert "Traceback" not in err
+    assert process.returncode in (0, 1, 3)
+    again = subprocess.run(_cmd(s, "receive", "FACILI"), env=_env(), capture_output=True, text=True)
+    assert again.returncode == 1 and "dossier d'import" in again.stderr
+    os.rename(saved, s.import_dir)  # the operator puts it back
+    _finish(s, ledger, "dossier d'import retiré en cours de réception", 2)
+
+
+def test_database_locked_longer_than_the_busy_timeout(tmp_path, ledger):
+    s = _prepare(tmp_path)
+    holder = sqlite3.connect(s.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        start = time.monotonic()
+        blocked = subprocess.run(
+            _cmd(s, "receive", "FACILI"), env=_env(), capture_output=True, text=True, timeout=60
+        )
+        waited = time.monotonic() - start
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert blocked.returncode == 1
+    assert "verrouillée" in blocked.stderr and "Traceback" not in blocked.stderr
+    assert waited >= 4.5  # the busy timeout was honoured before giving up
+    assert s.waiting() == sorted(EXPECTED_FILES)
+    _finish(s, ledger, "base verrouillée plus longtemps que le délai d'attente", 1)
+
+
+def test_four_receptions_of_one_connector_and_two_connectors_at_once(tmp_path, ledger):
+    s = _prepare(tmp_path)
+    # a second connector with its own folders and files
+    export = run_cli("connector", "export", "FACILI", db=s.path).stdout
+    other = tmp_path / "other"
+    toml = export.replace("FACILI", "AUTRE").replace(str(s.folder), str(other))
+    (tmp_path / "autre.toml").write_text(toml)
+    assert (
+        run_cli(
+            "connector", "import", str(tmp_path / "autre.toml"), "--creer-dossiers", db=s.path
+        ).returncode
+        == 0
+    )
+    db = open_db(s.path)
+    db.execute(
+        "INSERT INTO article_mappings SELECT 'AUTRE', article_id, external_code"
+        " FROM article_mappings WHERE connector_code = 'FACILI'"
+    )
+    db.close()
+    rows = []
+    for i in range(300):
+        rows += doc_rows(
+            f"A{i:04d}", lines=(("FT-LAB", "Labour", "1", "95"), ("FT-DEPL", "Km", "1", "1"))
+        )
+    (other / "import" / "ImportDocuments_a.csv").write_text(csv_text(DOC_HEADER, rows))
+    reader = subprocess.Popen(
+        [sys.executable, "-c", _TUI_READER, str(s.path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    processes = [
+        subprocess.Popen(
+            _cmd(s, "receive", code),
+            env=_env(),
+            stdout=subprocess.DEVNULL,  # a full pipe nobody reads would block the report
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for code in ("FACILI", "FACILI", "AUTRE", "FACILI", "FACILI", "AUTRE")
+    ]
+    results = [(p.wait(timeout=300), p.stderr.read()) for p in processes]
+    reader_out, reader_err = reader.communicate(timeout=120)
+    for code, err in results:
+        assert "Traceback" not in err and "database is locked" not in err
+        assert code in (0, 1), err
+        if code == 1:
+            assert "Une réception est déjà en cours pour" in err
+    assert reader.returncode == 0, reader_err
+    assert "refreshes" in reader_out
+    _finish(s, ledger, "6 réceptions simultanées (2 connecteurs) + une TUI qui lit", len(processes))
+    db = open_db(s.path)
+    autre = db.execute(
+        "SELECT count(DISTINCT external_id), count(*) FROM documents WHERE connector_code = 'AUTRE'"
+    ).fetchone()
+    assert autre == (300, 300)
+
+
+# A TUI session reading the database while receptions run: the Synchro dashboard refreshed
+# repeatedly, headless.
+_TUI_READER = r"""
+import asyncio, sys
+from pathlib import Path
+from econnect_tui.app import EconnectApp
+from econnect_tui.db import open_db
+
+async def main():
+    path = Path(sys.argv[1])
+    app = EconnectApp(open_db(path), path)
+    n = 0
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(20):
+            await pilot.press("f3")
+            await pilot.pause(0.2)
+            await pilot.press("f6")
+            await pilot.pause(0.1)
+            n += 1
+    print(f"{n} refreshes")
+
+asyncio.run(main())
+"""
