@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 
-from ..models.amounts import document_totals, line_amount_ht
+from ..models.amounts import Totals, document_totals, line_amount_ht
 from ..models.validators import check_email, check_siret
 from .csvfile import Column, CsvRow, Layout
 from .csvfile import ColumnKind as K
@@ -146,6 +146,8 @@ class DocumentCheck:
     warnings: list[str] = field(default_factory=list)
     total_ttc: Decimal | None = None  # computed from the lines
     content_hash: str = ""
+    amounts: list[Decimal] = field(default_factory=list)  # each line's HT amount
+    totals: Totals | None = None  # when every line's VAT rate is known
 
 
 @lru_cache(maxsize=16384)
@@ -235,6 +237,7 @@ def check_document(
     lines_for_total = []
     for file_name, line, values in rows:
         amount = line_amount(values)
+        result.amounts.append(amount)
         given = values.get("MontantHT")
         if given is not None and abs(given - amount) > Decimal("0.01"):
             result.errors.append(
@@ -246,7 +249,7 @@ def check_document(
             rate = vat_rates.get(values["CodeArticle"])
         lines_for_total.append((amount, rate))
     if all(rate is not None for _, rate in lines_for_total):
-        totals = document_totals(lines_for_total)
+        totals = result.totals = document_totals(lines_for_total)
         result.total_ttc = totals.total_ttc
         given_total = first.get("TotalTTC")
         if given_total is not None and abs(given_total - totals.total_ttc) > Decimal("0.01"):

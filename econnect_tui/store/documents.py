@@ -234,11 +234,17 @@ def create_document(
 
 
 def insert_document(
-    db: Database, doc: Document, content_hash: str | None = None, ids: KnownIds | None = None
+    db: Database,
+    doc: Document,
+    content_hash: str | None = None,
+    ids: KnownIds | None = None,
+    totals: Totals | None = None,
 ) -> tuple[int, str, Totals]:
     """The writes of a new document, inside the caller's transaction (a reception wraps each
-    document in its own savepoint); returns (id, number, totals)."""
-    totals = document_totals((ln.amount_ht, ln.vat_rate) for ln in doc.lines)
+    document in its own savepoint); returns (id, number, totals). `totals` when the caller
+    already computed them with models.amounts.document_totals over the same lines."""
+    if totals is None:
+        totals = document_totals((ln.amount_ht, ln.vat_rate) for ln in doc.lines)
     now = _now()
     client_id = _client_id(db, doc.client_code, ids)
     number = next_number(db, doc.doc_type)

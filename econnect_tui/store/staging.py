@@ -54,14 +54,12 @@ def _read_date(text: str | None):
     return datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
 
 
-_LINE_READERS = tuple(
-    (
-        column.name,
-        {ColumnKind.DECIMAL: Decimal, ColumnKind.DATE: _read_date, ColumnKind.INTEGER: int}.get(
-            column.kind
-        ),
-    )
-    for column in DOCUMENT_LAYOUT.columns
+_LINE_NAMES = DOCUMENT_LAYOUT.names
+# Positions to convert from their canonical text (the others are text, kept as is).
+_LINE_CONVERTERS = tuple(
+    (i, {ColumnKind.DECIMAL: Decimal, ColumnKind.DATE: _read_date, ColumnKind.INTEGER: int}[c.kind])
+    for i, c in enumerate(DOCUMENT_LAYOUT.columns)
+    if c.kind is not ColumnKind.TEXT
 )
 
 
@@ -266,21 +264,20 @@ def lines_of(db: Database, versions: list[Version]) -> dict[tuple[str, int], lis
         " ORDER BY l.numero, l.numero_ligne IS NULL, l.numero_ligne, l.line",
         [keys],
     )
-    readers = _LINE_READERS
+    converters = _LINE_CONVERTERS
+    names = _LINE_NAMES
     cache: dict = {}  # prices, quantities, dates repeat: convert each text once
     for file_id, line, numero, data, errors in cur:
-        values = {}
-        for (name, convert), raw in zip(readers, data.split(FIELD_SEPARATOR)):
-            if not raw:
-                values[name] = None
-            elif convert is None:
-                values[name] = raw
-            else:
-                key = (convert, raw)
+        fields = [f or None for f in data.split(FIELD_SEPARATOR)]
+        for i, convert in converters:
+            raw = fields[i]
+            if raw is not None:
+                key = (i, raw)
                 value = cache.get(key)
                 if value is None:
                     value = cache[key] = convert(raw)
-                values[name] = value
+                fields[i] = value
+        values = dict(zip(names, fields))
         values["NumeroDocument"] = numero
         out.setdefault((numero, file_id), []).append(
             (line, values, errors.split("\n") if errors else [], data)
@@ -499,3 +496,16 @@ def discard_versions(
                 )
                 total += 1
     return total
+
+
+# Dropping a connector -------------------------------------------------------------------------
+
+
+def drop_connector_data(db: Database, connector_code: str) -> int:
+    """Deletes every file staged for a connector, with its rows, document versions and tiers
+    (they cascade). The history (sync_runs) and the GC documents stay. Returns the files."""
+    with write_transaction(db):
+        cur = db.execute("DELETE FROM received_files WHERE connector_code = ?", [connector_code])
+        # Versions hang on their file; none should be left, but never leave one behind.
+        db.execute("DELETE FROM document_versions WHERE connector_code = ?", [connector_code])
+        return cur.rowcount

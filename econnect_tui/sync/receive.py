@@ -50,7 +50,7 @@ from ..exchange.facilitime import (
     report_identifier,
     tiers_record,
 )
-from ..models.amounts import line_amount_ht
+from ..models.amounts import Totals
 from ..models.connector import Connector, Mode
 from ..models.gc import Contact, Document, LineValues, Tiers, TiersKind
 from ..models.reports import ItemType, ReportRow, RunFile, RunKind, RunStatus, SyncRun
@@ -589,6 +589,7 @@ class DocumentPlan:
     content_hash: str = ""
     existing: documents_store.ExternalState | None = None
     unmapped: list[str] = field(default_factory=list)
+    totals: Totals | None = None
 
     def pending(self) -> PendingDocument:
         return PendingDocument(
@@ -711,7 +712,7 @@ def _plan_document(
                 outcome="refuse",
                 total=check.total_ttc,
             )
-    document = _build_document(ctx, numero, rows)
+    document = _build_document(ctx, numero, rows, check.amounts)
     return plan(
         UPDATE if existing else NEW,
         True,
@@ -721,6 +722,7 @@ def _plan_document(
         document=document,
         content_hash=check.content_hash,
         total=check.total_ttc,
+        totals=check.totals,
     )
 
 
@@ -739,11 +741,13 @@ def _as_date(value) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _build_document(ctx: _DocumentContext, numero: str, rows: list[tuple]) -> Document:
+def _build_document(
+    ctx: _DocumentContext, numero: str, rows: list[tuple], amounts: list[Decimal]
+) -> Document:
     first = rows[0][1]
     receive = ctx.connector.receive
     lines = []
-    for position, (_, v, _, _) in enumerate(rows, start=1):
+    for position, ((_, v, _, _), amount) in enumerate(zip(rows, amounts), start=1):
         article = ctx.articles[ctx.mapping[v["CodeArticle"]]]
         rate = v.get("TauxTVA")
         lines.append(
@@ -756,7 +760,7 @@ def _build_document(ctx: _DocumentContext, numero: str, rows: list[tuple]) -> Do
                 v["PrixUnitaireHT"],
                 v.get("RemisePourcent"),
                 article.vat_rate if rate is None else rate,
-                line_amount_ht(v["Quantite"], v["PrixUnitaireHT"], v.get("RemisePourcent")),
+                amount,
                 _as_date(v.get("DateIntervention")),
                 v.get("Chantier"),
                 v.get("Surface"),
@@ -1263,7 +1267,7 @@ def _integrate_one(
         with write_transaction(db):
             if plan.action == "create":
                 document_id, number, _ = documents_store.insert_document(
-                    db, plan.document, plan.content_hash, ctx.ids
+                    db, plan.document, plan.content_hash, ctx.ids, plan.totals
                 )
             else:
                 document_id, number = plan.existing.id, plan.existing.number
