@@ -344,3 +344,86 @@ def test_connection_csv_checks_folders(tmp_path):
     (tmp_path / "import").mkdir()
     (tmp_path / "export").mkdir()
     assert service.check_connection(c).ok
+
+
+# Deleting a connector ---------------------------------------------------------------------
+
+
+def _counts(db, code="FACILI") -> dict[str, int]:
+    def count(sql: str) -> int:
+        return db.execute(sql, [code]).fetchone()[0]
+
+    return {
+        "files": count("SELECT count(*) FROM received_files WHERE connector_code = ?"),
+        "versions": count("SELECT count(*) FROM document_versions WHERE connector_code = ?"),
+        "lines": count(
+            "SELECT count(*) FROM staged_lines l JOIN received_files f ON f.id = l.file_id"
+            " WHERE f.connector_code = ?"
+        ),
+        "mappings": count("SELECT count(*) FROM article_mappings WHERE connector_code = ?"),
+        "runs": count("SELECT count(*) FROM sync_runs WHERE connector_code = ?"),
+        "documents": count("SELECT count(*) FROM documents WHERE connector_code = ?"),
+    }
+
+
+def test_delete_connector_without_held_back_data(tmp_path):
+    from econnect_tui.db import open_db
+    from econnect_tui.sync.demo import load_demo
+
+    db = open_db(tmp_path / "e.db")
+    load_demo(db, tmp_path)
+    before = _counts(db)
+    assert before["files"] and before["mappings"] and before["runs"] and before["documents"]
+    assert service.delete_connector(db, "facili") == (0, 0)
+    after = _counts(db)
+    assert store.get_connector(db, "FACILI") is None
+    assert (after["files"], after["versions"], after["lines"], after["mappings"]) == (0, 0, 0, 0)
+    # The history and the GC documents stay; so do the files waiting in the import folder.
+    assert after["runs"] == before["runs"] and after["documents"] == before["documents"]
+    assert len(list((tmp_path / "facili" / "import").glob("*.csv"))) == 2
+    assert db.execute("SELECT count(*) FROM staged_tiers").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM reception_locks").fetchone()[0] == 0
+
+
+def test_delete_connector_refused_while_data_is_held_back(tmp_path):
+    from econnect_tui.db import open_db
+    from econnect_tui.sync.demo import load_demo
+    from econnect_tui.sync.receive import receive
+
+    db = open_db(tmp_path / "e.db")
+    load_demo(db, tmp_path)
+    receive(db, "FACILI")
+    assert service.held_back_counts(db, "FACILI") == (2, 0)
+    before = _counts(db)
+    with pytest.raises(UserError) as info:
+        service.delete_connector(db, "FACILI")
+    assert str(info.value) == (
+        "FACILI a 2 documents et 0 tiers en attente : "
+        "confirmez leur abandon pour supprimer le connecteur."
+    )
+    assert _counts(db) == before and store.get_connector(db, "FACILI") is not None
+    assert service.delete_connector(db, "FACILI", drop_held_back=True) == (2, 0)
+    assert _counts(db)["files"] == 0 and _counts(db)["runs"] == before["runs"]
+
+
+def test_delete_connector_refused_during_a_reception(tmp_path):
+    from econnect_tui.db import open_db
+    from econnect_tui.errors import Busy
+    from econnect_tui.store import locks
+    from econnect_tui.sync.demo import load_demo
+
+    db = open_db(tmp_path / "e.db")
+    load_demo(db, tmp_path)
+    # A live process (this test's parent) holds the reception lock.
+    import os
+    import socket
+
+    locks.put_lock(db, "FACILI", os.getppid(), socket.gethostname(), "paul")
+    with pytest.raises(Busy, match="Une réception est déjà en cours pour FACILI"):
+        service.delete_connector(db, "FACILI")
+    assert store.get_connector(db, "FACILI") is not None
+
+
+def test_held_back_text():
+    assert service.held_back_text(1, 0) == "1 document et 0 tiers"
+    assert service.held_back_text(2, 3) == "2 documents et 3 tiers"

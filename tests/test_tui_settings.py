@@ -8,10 +8,10 @@ from econnect_tui.store import filters, reference
 from econnect_tui.store.reference import RefKind
 from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.record_form import RecordFormScreen
-from econnect_tui.tui.screens.settings import EDITORS, SettingsScreen, TableEditorScreen
+from econnect_tui.tui.screens.settings import MENU_KEYS, SettingsScreen, TableEditorScreen
 from tests.tui_helpers import SIZE, make_app, notifications, screen_text, type_text
 
-MENU = list(EDITORS)
+MENU = list(MENU_KEYS)
 
 
 async def open_table(pilot, key: str) -> TableEditorScreen:
@@ -113,11 +113,15 @@ def test_snapshot_settings_menu(snap_compare, tmp_path) -> None:
 
 
 def test_snapshot_table_editor(snap_compare, tmp_path) -> None:
-    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, press=["f7", "down", "enter"])
+    assert snap_compare(
+        make_app(tmp_path), terminal_size=SIZE, press=["f7", "down", "down", "enter"]
+    )
 
 
 def test_snapshot_new_site_form(snap_compare, tmp_path) -> None:
-    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, press=["f7", "down", "enter", "n"])
+    assert snap_compare(
+        make_app(tmp_path), terminal_size=SIZE, press=["f7", "down", "down", "enter", "n"]
+    )
 
 
 def test_snapshot_article_filter_form(snap_compare, tmp_path) -> None:

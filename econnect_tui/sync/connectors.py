@@ -12,13 +12,15 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from ..errors import ValidationFailed
+from ..db import write_transaction
+from ..errors import UserError, ValidationFailed
 from ..exchange.connector_toml import dump_connector, load_connector
 from ..models.connector import ArticlesToSend, ClientsToSend, Connector, Liaison, Mode
 from ..store import connectors as store
 from ..store import filters as filters_store
-from ..store import reference
+from ..store import reference, staging
 from ..store.reference import RefKind
+from .locks import reception_lock
 
 # The wizard's steps and the keys (TOML names) each one owns.
 STEPS: dict[str, tuple[str, ...]] = {
@@ -254,6 +256,38 @@ def save_connector(
         )
     store.save_connector(db, c, new=new)
     return store.require_connector(db, c.code)
+
+
+def held_back_text(documents: int, tiers: int) -> str:
+    """« 2 documents et 1 tiers » (tiers is the same in the plural)."""
+    return f"{documents} document{'s' if documents > 1 else ''} et {tiers} tiers"
+
+
+def held_back_counts(db: Database, code: str) -> tuple[int, int]:
+    """(documents, tiers) received for the connector and still held back."""
+    code = code.upper()
+    return staging.held_back_documents(db, code), staging.held_back_tiers(db, code)
+
+
+def delete_connector(db: Database, code: str, *, drop_held_back: bool = False) -> tuple[int, int]:
+    """Deletes a connector, its article correspondences and its staged reception data, in one
+    transaction; the history of its synchronisations and the GC documents stay.
+
+    Refused while a reception of it runs, and while received documents or tiers are held
+    back unless `drop_held_back` (the operator confirmed knowing what is dropped). The files
+    still waiting in its import folder are not touched. Returns the (documents, tiers)
+    dropped."""
+    connector = store.require_connector(db, code)
+    with reception_lock(db, connector.code, wait=0), write_transaction(db):
+        documents, tiers = held_back_counts(db, connector.code)
+        if (documents or tiers) and not drop_held_back:
+            raise UserError(
+                f"{connector.code} a {held_back_text(documents, tiers)} en attente : "
+                "confirmez leur abandon pour supprimer le connecteur."
+            )
+        staging.drop_connector_data(db, connector.code)
+        store.delete_connector(db, connector.code)
+    return documents, tiers
 
 
 def export_toml(db: Database, code: str) -> str:

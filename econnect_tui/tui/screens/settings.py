@@ -1,4 +1,5 @@
-"""Paramètres: the small reference tables, each edited by one generic table editor."""
+"""Paramètres: « E-connecteur » (the connectors, screens/connectors.py) first, then the small
+reference tables, each edited by one generic table editor."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from ..widgets.form import FieldSpec
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
 from .base import EconnectScreen
 from .confirm import ConfirmScreen
+from .connectors import open_connector_list
 from .record_form import RecordFormScreen
 
 
@@ -242,6 +244,10 @@ EDITORS: dict[str, TableEditor] = {
 }
 
 
+CONNECTORS_ENTRY = "e-connecteur"  # the menu's first entry: Paramètres › E-connecteur
+MENU_KEYS: tuple[str, ...] = (CONNECTORS_ENTRY, *EDITORS)
+
+
 class SettingsScreen(EconnectScreen):
     """The list of what can be set up; Enter opens one."""
 
@@ -251,6 +257,7 @@ class SettingsScreen(EconnectScreen):
 
     def compose_body(self) -> ComposeResult:
         yield OptionList(
+            Option("E-connecteur", id=CONNECTORS_ENTRY),
             *(Option(e.title, id=e.key) for e in EDITORS.values()),
             id="settings-menu",
         )
@@ -261,6 +268,9 @@ class SettingsScreen(EconnectScreen):
         self.query_one(OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == CONNECTORS_ENTRY:
+            open_connector_list(self.app)
+            return
         self.app.push_screen(TableEditorScreen(EDITORS[str(event.option.id)]))
 
     def action_open(self) -> None:
@@ -271,6 +281,11 @@ class SettingsScreen(EconnectScreen):
     def palette_commands(self):
         from ..commands import PaletteCommand
 
+        yield PaletteCommand(
+            "Paramètres : E-connecteur",
+            "Les connecteurs : créer, modifier, supprimer",
+            lambda: open_connector_list(self.app),
+        )
         for editor in EDITORS.values():
             yield PaletteCommand(
                 f"Paramètres : {editor.title}",

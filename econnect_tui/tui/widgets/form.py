@@ -2,6 +2,12 @@
 
 Used by every record editor (reference tables, article and tiers cards, contacts, connectors),
 so fields look and behave the same everywhere: Tab/Shift+Tab move, errors sit under the field.
+
+Kinds: text, decimal, password (an Input), bool (a Checkbox; `extra["text"]` is its own label),
+choice (a Select) and radio (a `ChoiceSet`: the arrows choose, like a radio group of a desktop
+form; `extra["horizontal"]` puts the choices on one line, `extra["hints"]` maps a value to the
+hint shown under the group while it is chosen). A `stacked` field has its label on a line of
+its own above the editor (a section title for long radio texts).
 """
 
 from __future__ import annotations
@@ -9,15 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
 
 from ...exchange.csvfile import parse_decimal
 
-FieldKind = Literal["text", "decimal", "bool", "choice", "password"]
+FieldKind = Literal["text", "decimal", "bool", "choice", "password", "radio"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,67 @@ class FieldSpec:
     help: str = ""
     allow_blank_choice: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    stacked: bool = False  # the label on its own line, the editor under it
+
+
+class ChoiceButton(RadioButton):
+    """A radio button whose mark shows only when chosen (« ▐●▌ » / « ▐ ▌ »): RadioButton draws
+    the same mark in both states, told apart by its colour alone, lost in 16 colours."""
+
+    @property
+    def _button(self):
+        self.BUTTON_INNER = RadioButton.BUTTON_INNER if self.value else " "
+        return super()._button
+
+
+class ChoiceSet(RadioSet):
+    """A radio group whose arrows choose (not only highlight) and whose Enter moves on to the
+    next field, as in a form. Each button's `name` is its value."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,right", "choose(1)", "Choix suivant", show=False),
+        Binding("up,left", "choose(-1)", "Choix précédent", show=False),
+        Binding("space", "toggle_button", "Choisir", show=False),
+        Binding("enter", "next_field", "Champ suivant", show=False),
+    ]
+
+    def on_mount(self) -> None:
+        # RadioSet's own mount handler (run after this one) highlights the first line.
+        self.call_after_refresh(self._highlight_pressed)
+
+    def _highlight_pressed(self) -> None:
+        self._selected = max(self.pressed_index, 0)
+
+    @property
+    def value(self) -> str | None:
+        pressed = self.pressed_button
+        return pressed.name if pressed is not None else None
+
+    @value.setter
+    def value(self, value: str | None) -> None:
+        """Chooses a value from code (posting Changed when it changes). The buttons are set
+        here, not through their own messages: a handler of another RadioSet's Changed runs
+        with RadioButton.Changed prevented, which would leave two buttons on."""
+        buttons = list(self.query(RadioButton))
+        chosen = next((b for b in buttons if b.name == value), None)
+        if chosen is None or chosen is self.pressed_button:
+            return
+        with self.prevent(RadioButton.Changed):
+            for button in buttons:
+                button.value = button is chosen
+        self._pressed_button = chosen
+        self._selected = buttons.index(chosen)
+        self.post_message(self.Changed(self, chosen))
+
+    def action_choose(self, step: int) -> None:
+        if step > 0:
+            self.action_next_button()
+        else:
+            self.action_previous_button()
+        self.action_toggle_button()
+
+    def action_next_field(self) -> None:
+        self.screen.focus_next()
 
 
 def _display(value: Any) -> str:
@@ -51,27 +120,53 @@ class FieldRow(Vertical):
     FieldRow Checkbox { width: 1fr; border: none; padding: 0; height: 1; }
     FieldRow .field-error { color: $error; padding-left: 26; height: auto; }
     FieldRow .field-help { color: $text-muted; padding-left: 26; height: auto; }
+    FieldRow ChoiceSet { width: 1fr; height: auto; background: transparent; }
+    FieldRow ChoiceSet:blur > RadioButton.-selected > .toggle--label { background: transparent; }
+    FieldRow ChoiceSet.-horizontal { layout: horizontal; }
+    FieldRow ChoiceSet.-horizontal > RadioButton { width: auto; margin-right: 2; }
+    FieldRow Label.field-title { width: 1fr; text-style: bold; color: $accent; }
+    FieldRow.-stacked .field-error, FieldRow.-stacked .field-help { padding-left: 2; }
+    FieldRow.-stacked > ChoiceSet, FieldRow.-stacked > Checkbox { margin-left: 1; }
     """
 
     def __init__(self, spec: FieldSpec, value: Any) -> None:
-        super().__init__(id=f"field-{spec.name}")
+        super().__init__(id=f"field-{spec.name}", classes="-stacked" if spec.stacked else "")
         self.spec = spec
         self.initial = value
+        self._editor_widget: Widget | None = None
 
     def compose(self) -> ComposeResult:
         spec = self.spec
         label = spec.label + (" *" if spec.required else "")
-        with Horizontal():
-            yield Label(label)
-            yield self._editor()
-        if spec.help:
-            yield Static(spec.help, classes="field-help")
+        self._editor_widget = self._editor()
+        if spec.stacked:
+            yield Label(label, classes="field-title")
+            yield self._editor_widget
+        else:
+            with Horizontal():
+                yield Label(label)
+                yield self._editor_widget
+        hint = self._hint(value=self.initial)
+        if spec.help or hint:
+            yield Static(spec.help or hint, classes="field-help")
         yield Static("", classes="field-error")
+
+    def _hint(self, value: Any) -> str:
+        return str(self.spec.extra.get("hints", {}).get(value, ""))
 
     def _editor(self):
         spec, value = self.spec, self.initial
         if spec.kind == "bool":
-            return Checkbox("", bool(value), disabled=spec.readonly, compact=True)
+            text = spec.extra.get("text", "")
+            return Checkbox(text, bool(value), disabled=spec.readonly, compact=True)
+        if spec.kind == "radio":
+            options = list(spec.choices() if spec.choices else [])
+            return ChoiceSet(
+                *(ChoiceButton(text, choice == value, name=choice) for text, choice in options),
+                disabled=spec.readonly,
+                compact=True,
+                classes="-horizontal" if spec.extra.get("horizontal") else "",
+            )
         if spec.kind == "choice":
             options = list(spec.choices() if spec.choices else [])
             values = {v for _, v in options}
@@ -96,11 +191,12 @@ class FieldRow(Vertical):
 
     @property
     def editor(self):
-        return self.query_one("Horizontal").children[1]
+        assert self._editor_widget is not None
+        return self._editor_widget
 
     def raw(self) -> Any:
         editor = self.editor
-        if isinstance(editor, Checkbox):
+        if isinstance(editor, (Checkbox, ChoiceSet)):
             return editor.value
         if isinstance(editor, Select):
             return None if editor.value is Select.NULL else editor.value
@@ -109,7 +205,7 @@ class FieldRow(Vertical):
     def parsed(self) -> Any:
         """The typed value; raises ValueError with a French reason."""
         raw = self.raw()
-        if self.spec.kind in ("bool", "choice"):
+        if self.spec.kind in ("bool", "choice", "radio"):
             if self.spec.required and raw is None:
                 raise ValueError("choix obligatoire")
             return raw
@@ -129,6 +225,11 @@ class FieldRow(Vertical):
 
     def on_mount(self) -> None:
         self.set_error(None)
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        """A radio field shows the hint of the chosen value (the event goes on bubbling)."""
+        if self.spec.extra.get("hints") and not self.spec.help:
+            self.query_one(".field-help", Static).update(self._hint(self.raw()))
 
 
 class Form(Vertical):
@@ -171,7 +272,7 @@ class Form(Vertical):
         for spec in self.fields:
             raw = self.row(spec.name).raw()
             initial = self.initial.get(spec.name)
-            if spec.kind in ("bool", "choice"):
+            if spec.kind in ("bool", "choice", "radio"):
                 if (raw or None) != (initial or None) and not (
                     spec.kind == "bool" and bool(raw) == bool(initial)
                 ):
