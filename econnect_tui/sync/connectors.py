@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import os
+import socket
+import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -313,6 +315,19 @@ class ConnectionResult:
     message: str  # French, shown as is
 
 
+def _network_reason(reason: object) -> str:
+    """The usual network failures in French (the system's own text otherwise)."""
+    if isinstance(reason, ConnectionRefusedError):
+        return "connexion refusée (aucun service à cette adresse)"
+    if isinstance(reason, TimeoutError):
+        return "pas de réponse dans le délai"
+    if isinstance(reason, socket.gaierror):
+        return "adresse introuvable"
+    if isinstance(reason, ssl.SSLError):
+        return "échec de la connexion sécurisée (certificat ?)"
+    return str(reason)
+
+
 def check_connection(c: Connector, timeout: float = 5.0) -> ConnectionResult:
     """CSV: the folders are usable. Webservice: a GET of the PrestaShop webservice root
     (<url>/api/) with the key as the basic-auth user."""
@@ -332,10 +347,9 @@ def check_connection(c: Connector, timeout: float = 5.0) -> ConnectionResult:
     except urllib.error.HTTPError as exc:
         status = exc.code
     except urllib.error.URLError as exc:
-        reason = getattr(exc, "reason", exc)
-        return ConnectionResult(False, f"Site injoignable : {reason}.")
+        return ConnectionResult(False, f"Site injoignable : {_network_reason(exc.reason)}.")
     except (TimeoutError, OSError) as exc:
-        return ConnectionResult(False, f"Site injoignable : {exc}.")
+        return ConnectionResult(False, f"Site injoignable : {_network_reason(exc)}.")
     except ValueError:
         return ConnectionResult(False, "Adresse du site invalide.")
     if status == 200:
