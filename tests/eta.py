@@ -136,3 +136,10 @@ class Setup:
             " FROM documents d WHERE d.connector_code = 'FACILI'"
         )
         return {r[0]: tuple(r[1:]) for r in cur}
+
+
+def report_rows(s: Setup, result):
+    """The report rows of a reception (read from the history, as the screens do)."""
+    from econnect_tui.store import history
+
+    return history.get_run(s.db, result.run.id).rows

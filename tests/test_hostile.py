@@ -9,7 +9,7 @@ import pytest
 
 from econnect_tui.sync import receive as reception
 from econnect_tui.sync.send import send
-from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows
+from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows, report_rows
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -69,7 +69,7 @@ def test_corpus_file(tmp_path, name):
     s = Setup(tmp_path)
     shutil.copy(CORPUS / name, s.import_dir / name)
     result = _receive(s, tmp_path)
-    report = " ".join(r.messages for r in result.run.rows)
+    report = " ".join(r.messages for r in report_rows(s, result))
     assert words in report, report
     assert set(s.gc_documents()) == integrated
     if refused:
@@ -77,7 +77,7 @@ def test_corpus_file(tmp_path, name):
     else:
         assert s.archived() == [name]
     assert s.waiting() == []
-    for row in result.run.rows:
+    for row in report_rows(s, result):
         assert row.messages and "Traceback" not in row.messages
 
 
@@ -113,7 +113,7 @@ def test_strange_file_names_stay_inside(tmp_path, name):
     result = _receive(s, tmp_path)
     assert "N1" in s.gc_documents()
     assert s.archived() == [name]
-    assert "\n" not in result.run.rows[0].file_name if result.run.rows else True
+    assert "\n" not in report_rows(s, result)[0].file_name if report_rows(s, result) else True
 
 
 def test_symlink_pointing_outside_is_never_followed(tmp_path):
@@ -127,7 +127,7 @@ def test_symlink_pointing_outside_is_never_followed(tmp_path):
     result = _receive(s, tmp_path)
     assert s.gc_documents() == {}
     assert target.exists() and sorted(p.name for p in secret.iterdir()) == ["ImportDocuments_x.csv"]
-    assert any("Lien symbolique ignoré" in r.messages for r in result.run.rows)
+    assert any("Lien symbolique ignoré" in r.messages for r in report_rows(s, result))
 
 
 @pytest.mark.slow
@@ -147,7 +147,7 @@ def test_monsters(tmp_path):
     docs = s.gc_documents()
     assert "M1" in docs and "M3" in docs
     assert "M2" not in docs  # its 50 MB field is over the 16 MB cap: a located error
-    report = " ".join(r.messages for r in result.run.rows)
+    report = " ".join(r.messages for r in report_rows(s, result))
     assert "trop long" in report
     assert "et 999990 autres" in report.replace("\u202f", "").replace(" ", "") or "autres" in report
     assert sorted(s.archived()) == [

@@ -12,7 +12,7 @@ from econnect_tui.models.gc import DocStatus, TiersKind
 from econnect_tui.store import documents, mappings, staging, tiers
 from econnect_tui.sync import receive as reception
 from econnect_tui.sync.locks import try_acquire
-from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows
+from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows, report_rows
 
 
 @pytest.fixture
@@ -24,8 +24,8 @@ def statuses(preview):
     return {d.numero: d.status for d in preview.documents}
 
 
-def rows_by_id(run):
-    return {r.identifier: r for r in run.rows}
+def rows_by_id(rows):
+    return {r.identifier: r for r in rows}
 
 
 def test_new_documents_are_created_as_the_connectors_type(s):
@@ -48,7 +48,9 @@ def test_new_documents_are_created_as_the_connectors_type(s):
     d1 = documents.get_document(s.db, documents.find_documents(s.db, "D1")[0].id)
     assert (d1.company_code, d1.site_code, d1.depot_code) == ("ETA1", "CHARTRES", "DEP1")
     assert d1.lines[0].article_code == "LAB" and d1.lines[0].unit_code == "HA"
-    assert rows_by_id(result.run)["D1 / 0701"].messages.startswith("Synchronisé : BL000001")
+    assert rows_by_id(report_rows(s, result))["D1 / 0701"].messages.startswith(
+        "Synchronisé : BL000001"
+    )
     assert s.waiting() == [] and s.archived() == ["ImportDocuments_1.csv"]
 
 
@@ -94,7 +96,7 @@ def test_unmapped_article_held_back_until_mapped(s):
     assert result.exit_code == 3
     assert s.gc_documents() == {}
     assert reception.pending_status(s.db, "FACILI").held_back_documents == 1
-    assert rows_by_id(result.run)["SEMIS-MAIS"].type.value == "Article"
+    assert rows_by_id(report_rows(s, result))["SEMIS-MAIS"].type.value == "Article"
     # offered again, and integrated once mapped
     assert statuses(reception.preview(s.db, "FACILI"))["D1"].startswith("Article sans")
     mappings.set_mapping(s.db, "FACILI", "SEMMAIS", "SEMIS-MAIS", "test")
@@ -123,7 +125,7 @@ def test_client_and_its_documents_arrive_together(s):
     assert [t.status for t in preview.tiers] == ["Nouveau client"]
     result = reception.receive(s.db, "FACILI")
     assert result.exit_code == 0
-    assert [r.type.value for r in result.run.rows] == ["Tiers", "Document"]
+    assert [r.type.value for r in report_rows(s, result)] == ["Tiers", "Document"]
     client = tiers.require_tiers(s.db, TiersKind.CLIENT, "0900")
     assert client.family_code == "AGRI" and client.country == "France"
 
@@ -149,7 +151,7 @@ def test_same_content_again_is_already_integrated(s):
     }
     result = reception.receive(s.db, "FACILI")
     assert result.exit_code == 0
-    assert rows_by_id(result.run)["D1 / 0701"].messages.startswith("Déjà intégré")
+    assert rows_by_id(report_rows(s, result))["D1 / 0701"].messages.startswith("Déjà intégré")
 
 
 def test_changed_validated_document_is_refused(s):
@@ -162,7 +164,7 @@ def test_changed_validated_document_is_refused(s):
     result = reception.receive(s.db, "FACILI")
     assert result.exit_code == 3
     assert s.gc_documents()["D1"][2] == "228.00"
-    row = rows_by_id(result.run)["D1 / 0701"]
+    row = rows_by_id(report_rows(s, result))["D1 / 0701"]
     assert not row.ok and doc.number in row.messages
     assert reception.pending_status(s.db, "FACILI").held_back_documents == 0  # final, not held
 
@@ -174,7 +176,7 @@ def test_same_bytes_twice_integrate_nothing_twice(s):
     s.drop("ImportDocuments_1.csv", text)  # the ETA software sends the same file again
     result = reception.receive(s.db, "FACILI")
     assert result.exit_code == 0
-    assert "Déjà reçu" in result.run.rows[0].messages
+    assert "Déjà reçu" in report_rows(s, result)[0].messages
     assert len(s.gc_documents()) == 1
     assert s.archived() == ["ImportDocuments_1-1.csv", "ImportDocuments_1.csv"]
 
@@ -247,7 +249,7 @@ def test_amount_and_total_checks(s):
     assert "total TTC reçu 999,00 €, calculé 228,00 €" in d2.messages[0]
     result = reception.receive(s.db, "FACILI")
     assert "D1" not in s.gc_documents() and "D2" in s.gc_documents()
-    assert "Attention" in rows_by_id(result.run)["D2 / 0701"].messages
+    assert "Attention" in rows_by_id(report_rows(s, result))["D2 / 0701"].messages
 
 
 def test_header_fields_must_agree(s):
@@ -297,7 +299,7 @@ def test_symlinks_are_never_followed(s, tmp_path):
     (s.import_dir / "ImportDocuments_link.csv").symlink_to(outside)
     result = reception.receive(s.db, "FACILI")
     assert s.gc_documents() == {}
-    assert "Lien symbolique ignoré" in result.run.rows[0].messages
+    assert "Lien symbolique ignoré" in report_rows(s, result)[0].messages
     assert outside.exists() and (s.import_dir / "ImportDocuments_link.csv").is_symlink()
 
 
@@ -323,7 +325,7 @@ def test_files_refused_whole_go_to_erreurs(s, content, reason):
     result = reception.receive(s.db, "FACILI")
     assert result.exit_code == 3
     assert s.rejected() == ["ImportDocuments_bad.csv"]
-    row = result.run.rows[0]
+    row = report_rows(s, result)[0]
     assert not row.ok and reason in row.messages and "erreurs" in row.messages
     assert s.gc_documents() == {}
 
@@ -367,7 +369,7 @@ def test_comma_separated_cp1252_file_with_unknown_columns(s):
     result = reception.receive(s.db, "FACILI")
     assert result.exit_code == 0
     assert "D1" in s.gc_documents()
-    assert any("ColonneMystere" in r.messages for r in result.run.rows)
+    assert any("ColonneMystere" in r.messages for r in report_rows(s, result))
 
 
 def test_nul_bytes_unterminated_quote_and_huge_field(s):

@@ -58,10 +58,10 @@ def receive(obj: Context, code: str, preview: bool, as_json: bool) -> None:
         sys.exit(EXIT_HELD_BACK if left_aside else 0)
     outcome = reception.receive(db, code, progress=_progress())
     if as_json:
-        print_json(outcome.run)
+        print_json(history_store.get_run(db, outcome.run.id))
         say(outcome.run.message or "")
     else:
-        print_report(outcome.run)
+        print_report(outcome.run, history_store.iter_rows(db, outcome.run.id))
     sys.exit(outcome.exit_code)
 
 
@@ -96,7 +96,9 @@ def print_preview(p: reception.Preview) -> None:
         out("\nLes documents contenant des articles sans correspondance ne seront pas intégrés.")
 
 
-def print_report(run: SyncRun) -> None:
+def print_report(run: SyncRun, rows=None) -> None:
+    """The report; `rows` (an iterator from the history) streams a big one."""
+    rows = run.rows if rows is None else rows
     out(
         f"{run.kind.label} n° {run.id} — {run.connector_code} — {local(run.started_at)} — "
         f"{run.user} — {run.status.symbol} {run.status.label}"
@@ -105,12 +107,14 @@ def print_report(run: SyncRun) -> None:
         out("Fichiers")
         for f in run.files:
             where = f" → {f.path}" if f.path else ""
-            rows = f", {f.rows} ligne(s)" if f.rows is not None else ""
-            out(f"  {f.name} [{f.kind}{rows}] {f.status}{where}")
-    if run.rows:
-        out("Nom du fichier | Type | Identifiant | Etat | Messages")
-        for r in run.rows:
-            out(f"{r.file_name} | {r.type.value} | {r.identifier} | {r.state} | {r.messages}")
+            count = f", {f.rows} ligne(s)" if f.rows is not None else ""
+            out(f"  {f.name} [{f.kind}{count}] {f.status}{where}")
+    heading = False
+    for r in rows:
+        if not heading:
+            out("Nom du fichier | Type | Identifiant | Etat | Messages")
+            heading = True
+        out(f"{r.file_name} | {r.type.value} | {r.identifier} | {r.state} | {r.messages}")
     if run.message:
         out(run.message)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
@@ -104,7 +104,9 @@ def last_run(db: Database, connector_code: str, kind: RunKind) -> SyncRun | None
     return runs[0] if runs else None
 
 
-def get_run(db: Database, run_id: int, connector_code: str | None = None) -> SyncRun:
+def get_run(
+    db: Database, run_id: int, connector_code: str | None = None, *, with_rows: bool = True
+) -> SyncRun:
     row = db.execute(f"SELECT {_RUN_COLS} FROM sync_runs WHERE id = ?", [run_id]).fetchone()
     if row is None or (connector_code and row[1] != connector_code.upper()):
         raise NotFound(
@@ -120,14 +122,20 @@ def get_run(db: Database, run_id: int, connector_code: str | None = None) -> Syn
             [run_id],
         )
     ]
-    run.rows = [
-        ReportRow(
+    if not with_rows:
+        return run
+    run.rows = list(iter_rows(db, run_id))
+    return run
+
+
+def iter_rows(db: Database, run_id: int) -> Iterator[ReportRow]:
+    """A run's report rows in order, read lazily (a big reception has one per document)."""
+    cur = db.conn.execute(
+        "SELECT file_name, type, identifier, ok, messages FROM sync_report_rows"
+        " WHERE run_id = ? ORDER BY id",
+        [run_id],
+    )
+    for r in cur:
+        yield ReportRow.model_construct(
             file_name=r[0], type=ItemType(r[1]), identifier=r[2], ok=bool(r[3]), messages=r[4]
         )
-        for r in db.execute(
-            "SELECT file_name, type, identifier, ok, messages FROM sync_report_rows"
-            " WHERE run_id = ? ORDER BY id",
-            [run_id],
-        )
-    ]
-    return run

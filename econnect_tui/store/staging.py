@@ -213,26 +213,25 @@ class Version:
 def open_versions(
     db: Database, connector_code: str, *, include_preview: bool, after: str | None, limit: int
 ) -> list[Version]:
-    """The newest version of each document that still waits, in numero order, by pages."""
+    """The newest version of each document that still waits, in numero order, by pages.
+
+    Walks the undecided versions in numero order (index document_versions_open) and keeps
+    those that are their document's newest: each page costs its own size, not the backlog's."""
     statuses = _status_filter(include_preview)
-    cur = db.execute(
+    beyond = ">=" if after is None else ">"  # the first page includes numero ''
+    cur = db.conn.execute(
         f"""
-        WITH current AS (
-            SELECT v.numero, max(v.file_id) AS file_id
-            FROM document_versions v JOIN received_files f ON f.id = v.file_id
-            WHERE v.connector_code = :c AND f.status IN {statuses}
-              AND (:after IS NULL OR v.numero > :after)
-            GROUP BY v.numero
-        )
         SELECT v.numero, v.file_id, f.name
-        FROM current cur
-        JOIN document_versions v
-          ON v.connector_code = :c AND v.numero = cur.numero AND v.file_id = cur.file_id
-        JOIN received_files f ON f.id = v.file_id
-        WHERE v.outcome IS NULL
+        FROM document_versions v JOIN received_files f ON f.id = v.file_id
+        WHERE v.connector_code = :c AND v.outcome IS NULL AND v.numero {beyond} :after
+          AND f.status IN {statuses}
+          AND v.file_id = (
+              SELECT max(v2.file_id) FROM document_versions v2
+              JOIN received_files f2 ON f2.id = v2.file_id
+              WHERE v2.connector_code = :c AND v2.numero = v.numero AND f2.status IN {statuses})
         ORDER BY v.numero LIMIT :limit
         """,
-        {"c": connector_code, "after": after, "limit": limit},
+        {"c": connector_code, "after": "" if after is None else after, "limit": limit},
     )
     return [Version(*r) for r in cur]
 

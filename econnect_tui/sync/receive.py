@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -63,6 +64,8 @@ from ..store.documents import KnownIds
 from ..store.reference import RefKind
 from . import faults, locks
 from .runs import host, operator
+
+log = logging.getLogger("econnect")
 
 Progress = Callable[[str, int, int], None]
 BATCH_ROWS = 2000
@@ -938,8 +941,16 @@ def analyse(db: Database, connector: Connector, *, include_preview: bool = True)
 
 
 class _Report:
-    def __init__(self) -> None:
-        self.rows: list[ReportRow] = []
+    """The report as it is made: rows go to the history by batches, so a reception of a million
+    lines does not keep a hundred thousand rows in memory."""
+
+    FLUSH_EVERY = 1000
+
+    def __init__(self, db: Database, run_id: int) -> None:
+        self.db = db
+        self.run_id = run_id
+        self.pending: list[ReportRow] = []
+        self.failed = 0
         self.files: list[RunFile] = []
         self.counts: dict[str, int] = {}
 
@@ -947,7 +958,7 @@ class _Report:
         self.counts[key] = self.counts.get(key, 0) + n
 
     def add(self, file_name: str, type_: ItemType, identifier: str, ok: bool, message: str):
-        self.rows.append(
+        self.pending.append(
             ReportRow.model_construct(
                 file_name=display_name(file_name),
                 type=type_,
@@ -956,6 +967,14 @@ class _Report:
                 messages=message,
             )
         )
+        self.failed += not ok
+        if len(self.pending) >= self.FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            history.add_rows(self.db, self.run_id, self.pending)
+            self.pending = []
 
 
 def receive(
@@ -970,7 +989,7 @@ def receive(
             db, connector.code, RunKind.RECEPTION, operator(), host(), os.getpid()
         )
         locks.attach_run(db, connector.code, run_id)
-        report = _Report()
+        report = _Report(db, run_id)
         try:
             _collect_all(db, connector, folder, run_id, report, progress)
             staging.supersede_old_versions(db, connector.code)
@@ -978,22 +997,33 @@ def receive(
             _integrate_documents(db, connector, run_id, report, progress)
             staging.purge_decided_lines(db, connector.code)
         except BaseException as exc:
-            message = (
-                str(exc)
-                if isinstance(exc, UserError)
-                else (f"Réception interrompue : {type(exc).__name__}: {exc}")
-            )
-            history.add_files(db, run_id, report.files)
-            history.add_rows(db, run_id, report.rows)
-            history.finish_run(db, run_id, RunStatus.ERROR, message, report.counts)
+            _record_failure(db, run_id, report, exc)
             raise
         faults.checkpoint("report")
-        failed = sum(1 for r in report.rows if not r.ok)
-        status = RunStatus.WARNING if failed else RunStatus.OK
+        report.flush()
+        status = RunStatus.WARNING if report.failed else RunStatus.OK
         history.add_files(db, run_id, report.files)
-        history.add_rows(db, run_id, report.rows)
-        history.finish_run(db, run_id, status, _summary(report.counts, failed), report.counts)
-    return ReceptionResult(run=history.get_run(db, run_id), exit_code=3 if failed else 0)
+        history.finish_run(
+            db, run_id, status, _summary(report.counts, report.failed), report.counts
+        )
+    # The run without its rows: a big reception's report is read from the history by pages.
+    run = history.get_run(db, run_id, with_rows=False)
+    return ReceptionResult(run=run, exit_code=3 if report.failed else 0)
+
+
+def _record_failure(db: Database, run_id: int, report: _Report, exc: BaseException) -> None:
+    """Records why a reception stopped; when the database itself fails (disk full), the
+    original error is what the operator must see, so a failure to record is only logged."""
+    if isinstance(exc, UserError):
+        message = str(exc)
+    else:
+        message = f"Réception interrompue : {type(exc).__name__}: {exc}"
+    try:
+        report.flush()
+        history.add_files(db, run_id, report.files)
+        history.finish_run(db, run_id, RunStatus.ERROR, message, report.counts)
+    except Exception:  # never hide the first error
+        log.exception("could not record the failed reception %s", run_id)
 
 
 def _summary(counts: dict[str, int], failed: int) -> str:
