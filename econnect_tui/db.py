@@ -44,6 +44,8 @@ def open_db(path: Path | str, *, migrate: bool = True, create: bool = True) -> D
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
+        # 32 MB of page cache (default 2 MB): a big reception rereads what it just staged.
+        conn.execute("PRAGMA cache_size=-32000")
         conn.create_function("fold", 1, fold, deterministic=True)
         if migrate:
             apply_migrations(db)
