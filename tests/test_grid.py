@@ -329,6 +329,41 @@ async def test_typing_a_code_then_enter_saves_and_moves_down() -> None:
         assert app.edited == [(0, "gc", "", "GC777")]
 
 
+async def test_a_burst_of_keys_is_never_lost() -> None:
+    """A barcode scanner (or tmux send-keys) delivers a code and Enter at once, before the
+    editor is even mounted: every character and the Enter must reach it."""
+    from textual import events
+
+    store = Store()
+    app = GridApp(make_rows(30), hook=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("right", "right")
+        for ch in "GC4242":
+            app.post_message(events.Key(ch, ch))
+        app.post_message(events.Key("enter", "\r"))
+        for ch in "GC9":
+            app.post_message(events.Key(ch, ch))
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        await pilot.pause()
+        assert store.saved == [(0, "gc", "GC4242"), (1, "gc", "GC9")]
+        assert app.grid.cursor_row == 2 and not app.grid.is_editing
+
+
+async def test_pasting_a_column_of_codes_fills_it_downwards() -> None:
+    from textual import events
+
+    store = Store()
+    app = GridApp(make_rows(30), hook=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("right", "right")
+        app.grid.post_message(events.Paste("GC1\r\nGC2\n\nGC4\n"))
+        for _ in range(6):
+            await pilot.pause()
+        assert store.saved == [(0, "gc", "GC1"), (1, "gc", "GC2"), (3, "gc", "GC4")]
+        assert app.grid.cursor_row == 4 and not app.grid.is_editing
+
+
 async def test_ten_codes_down_a_column_with_the_keyboard_only() -> None:
     store = Store()
     app = GridApp(make_rows(40), hook=store)

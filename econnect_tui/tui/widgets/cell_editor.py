@@ -108,6 +108,7 @@ class CellEditor(ModalScreen[None]):
         self._done = False
         self._error = ""
         self._refused_value: str | None = None
+        self._ready = False
 
     @property
     def grid(self) -> DataGrid:
@@ -129,6 +130,8 @@ class CellEditor(ModalScreen[None]):
         self.input.cursor_position = len(self._start_value)
         self.place()
         self.input.focus()
+        self._ready = True
+        self._grid._pump_typeahead()
 
     def on_resize(self, event: events.Resize) -> None:
         self.place()
@@ -182,6 +185,15 @@ class CellEditor(ModalScreen[None]):
             event.stop()
             self.input.insert_text_at_cursor(event.character)
             self.input.focus()
+
+    @property
+    def ready(self) -> bool:
+        """Mounted, its Input focused: typed-ahead keys can go in."""
+        return self._ready
+
+    def feed(self, text: str) -> None:
+        """Inserts text typed ahead of the editor (see DataGrid._pump_typeahead)."""
+        self.input.insert_text_at_cursor(text)
 
     def on_click(self, event: events.Click) -> None:
         # A click outside the cell cancels the edit, like Escape.

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal
@@ -329,6 +330,7 @@ class DataGrid(ScrollView, can_focus=True):
         self._column_layout: tuple[int, list[int], list[int]] | None = None
         self._editing: tuple[Hashable, int] | None = None
         self._editor: CellEditor | None = None
+        self._typeahead: deque[str] = deque()
         self._had_rows = False
         self._styles_memo: tuple[tuple[object, ...], _Styles] | None = None
         self.set_columns(columns)
@@ -670,6 +672,17 @@ class DataGrid(ScrollView, can_focus=True):
         return False
 
     def on_key(self, event: events.Key) -> None:
+        # Keys that arrive while an editor is still opening (fast typing, a barcode scanner,
+        # tmux send-keys) are typed ahead: replayed in order once it is ready, never lost.
+        pending = self._editing is not None and not (self._editor and self._editor.ready)
+        if (self._typeahead or pending) and (
+            event.key == "enter" or (event.is_printable and event.character)
+        ):
+            event.stop()
+            event.prevent_default()
+            self._typeahead.append("\r" if event.key == "enter" else event.character)
+            self._pump_typeahead()
+            return
         # Spreadsheet behaviour: a printable character on an editable cell starts editing with it.
         if (
             self._editing is None
@@ -793,7 +806,56 @@ class DataGrid(ScrollView, can_focus=True):
 
     def _cancel_edit(self) -> None:
         self._editing = None
+        self._typeahead.clear()
         self.focus()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A pasted column of codes (one per line, e.g. copied from a spreadsheet) fills the
+        column downwards from the cursor, each line saved through the commit hook; an empty
+        line leaves its row as it is."""
+        if self._editing is not None or not self.row_count or not self._columns:
+            return
+        if not self._columns[self._cursor_column].editable:
+            return
+        event.stop()
+        for line in event.text.splitlines():
+            value = line.strip()
+            if value:
+                self._typeahead.extend(value)
+                self._typeahead.append("\r")
+            else:
+                self._typeahead.append("\n")  # skip this row
+        self._pump_typeahead()
+
+    def _pump_typeahead(self) -> None:
+        """Replays typed-ahead keys in order: characters into the open editor (or opening one,
+        like typing on the cell), Enter committing it. Resumed by each editor when ready."""
+        while self._typeahead:
+            if self._editing is not None:
+                editor = self._editor
+                if editor is None or not editor.ready:
+                    return
+                key = self._typeahead.popleft()
+                if key != "\r":
+                    editor.feed(key)
+                    continue
+                editor.action_commit("down")
+                if self._editing is not None:  # refused: the operator reads why first
+                    if self._typeahead:
+                        self.notify(
+                            f"{len(self._typeahead)} caractère(s) tapé(s) d'avance non saisis "
+                            "après un refus.",
+                            severity="warning",
+                        )
+                    self._typeahead.clear()
+                    return
+            else:
+                key = self._typeahead.popleft()
+                if key == "\n":
+                    self.move_cursor(row=self._cursor_row + 1)
+                elif key != "\r" and not self.start_edit(key):
+                    self._typeahead.clear()
+                    return
 
     # ------------------------------------------------------------- rendering
 
