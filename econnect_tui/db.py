@@ -130,12 +130,17 @@ def write_transaction(db: Database) -> Iterator[Database]:
             raise
 
 
+def _run_schema(db: Database, schema: str) -> None:
+    """The statements of a schema text, one by one, inside the migration's transaction."""
+    for statement in schema.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
 @migrations()
 def m001_gc(db: Database) -> None:
     """The commercial management's tables."""
-    for statement in _GC_SCHEMA.split(";\n"):
-        if statement.strip():
-            db.execute(statement)
+    _run_schema(db, _GC_SCHEMA)
 
 
 _GC_SCHEMA = """
@@ -290,9 +295,7 @@ CREATE INDEX document_lines_article ON document_lines(article_id)
 @migrations()
 def m002_connectors(db: Database) -> None:
     """Connectors and their article correspondences."""
-    for statement in _CONNECTOR_SCHEMA.split(";\n"):
-        if statement.strip():
-            db.execute(statement)
+    _run_schema(db, _CONNECTOR_SCHEMA)
 
 
 _CONNECTOR_SCHEMA = """
@@ -347,9 +350,7 @@ CREATE INDEX mapping_changes_connector ON mapping_changes(connector_code, id)
 @migrations()
 def m003_history(db: Database) -> None:
     """The synchronisation history: one run per reception or send, its files, its report."""
-    for statement in _HISTORY_SCHEMA.split(";\n"):
-        if statement.strip():
-            db.execute(statement)
+    _run_schema(db, _HISTORY_SCHEMA)
 
 
 _HISTORY_SCHEMA = """
@@ -396,9 +397,7 @@ CREATE INDEX sync_report_rows_run ON sync_report_rows(run_id, id)
 def m004_reception(db: Database) -> None:
     """Reception staging: files read, their rows, what became of each document version, and
     the reception locks."""
-    for statement in _RECEPTION_SCHEMA.split(";\n"):
-        if statement.strip():
-            db.execute(statement)
+    _run_schema(db, _RECEPTION_SCHEMA)
 
 
 _RECEPTION_SCHEMA = """

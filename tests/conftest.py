@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
@@ -68,3 +72,38 @@ def pytest_terminal_summary(terminalreporter):
         f"{len(_LEDGER)} fautes, {sum(r['runs'] for r in _LEDGER)} exécutions, "
         f"{mismatched} écart(s) de documents, {total_lost} fichier(s) perdu(s)"
     )
+
+
+# « Test de connexion » is tested against a real local HTTP server, not a mock.
+PRESTASHOP_KEY = "GOODKEY"
+
+
+class _PrestaShop(BaseHTTPRequestHandler):
+    """The PrestaShop webservice root: 200 with the right key as basic-auth user, else 401."""
+
+    def do_GET(self):
+        expected = "Basic " + base64.b64encode(f"{PRESTASHOP_KEY}:".encode()).decode()
+        ok = self.path == "/api/" and self.headers.get("Authorization") == expected
+        self.send_response(200 if ok else 401)
+        self.end_headers()
+        self.wfile.write(b"<prestashop/>")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def prestashop():
+    """The URL of a local PrestaShop webservice accepting PRESTASHOP_KEY."""
+    server = HTTPServer(("127.0.0.1", 0), _PrestaShop)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def closed_port() -> int:
+    """A local port nobody listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

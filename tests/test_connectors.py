@@ -1,6 +1,4 @@
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -287,29 +285,6 @@ def test_cli_list_masks_the_key(tmp_path):
 
 
 # « Test de connexion » against a real local HTTP server -----------------------------------
-
-
-class _PrestaShop(BaseHTTPRequestHandler):
-    def do_GET(self):
-        import base64
-
-        expected = "Basic " + base64.b64encode(b"GOODKEY:").decode()
-        ok = self.path == "/api/" and self.headers.get("Authorization") == expected
-        self.send_response(200 if ok else 401)
-        self.end_headers()
-        self.wfile.write(b"<prestashop/>")
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def prestashop():
-    server = HTTPServer(("127.0.0.1", 0), _PrestaShop)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 def ws(url, key):

@@ -3,13 +3,8 @@ driven with the keyboard only in an 80×24 terminal."""
 
 from __future__ import annotations
 
-import base64
-import socket
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input, OptionList
 
 from econnect_tui.app import EconnectApp
@@ -31,6 +26,7 @@ from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.connector_wizard import ConnectorWizardScreen, open_wizard
 from econnect_tui.tui.screens.connectors import ConnectorListScreen, open_connector_list
 from econnect_tui.tui.screens.settings import SettingsScreen
+from tests.conftest import closed_port
 from tests.tui_helpers import SIZE, field_error, make_app, notifications, type_text
 
 # Folders that exist on every Linux machine: stable snapshots of a valid CSV connector.
@@ -298,33 +294,6 @@ async def test_cancel_asks_when_something_changed(tmp_path) -> None:
 
 
 # ----------------------------------------------------------------------------- key, connection
-
-
-class _PrestaShop(BaseHTTPRequestHandler):
-    def do_GET(self):
-        expected = "Basic " + base64.b64encode(b"GOODKEY:").decode()
-        ok = self.path == "/api/" and self.headers.get("Authorization") == expected
-        self.send_response(200 if ok else 401)
-        self.end_headers()
-        self.wfile.write(b"<prestashop/>")
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def prestashop():
-    server = HTTPServer(("127.0.0.1", 0), _PrestaShop)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-def closed_port() -> int:
-    with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def to_webservice_step(pilot, url: str, key: str) -> ConnectorWizardScreen:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .csvfile import Column, CsvRow, Layout
 from .csvfile import ColumnKind as K
+from .facilitime import TIERS_FIELDS
 
 
 @dataclass(frozen=True)
@@ -56,22 +57,8 @@ _TIERS_COLUMNS = [
     _c("Famille"),
     _c("ModeReglement"),
 ]
-_TIERS_FIELDS = {
-    "Civilite": "civility",
-    "Nom": "name",
-    "Adresse1": "address1",
-    "Adresse2": "address2",
-    "CodePostal": "postal_code",
-    "Ville": "city",
-    "Pays": "country",
-    "Telephone": "phone",
-    "Mobile": "mobile",
-    "Email": "email",
-    "Siret": "siret",
-    "NumeroTVA": "vat_number",
-    "Famille": "family_code",
-    "ModeReglement": "payment_method",
-}
+# The ETA software's tiers columns, plus the family (the GC knows its families).
+_TIERS_FIELDS = {**TIERS_FIELDS, "Famille": "family_code"}
 
 KINDS: dict[str, MasterKind] = {
     k.kind: k
