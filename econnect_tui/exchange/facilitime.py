@@ -195,10 +195,6 @@ def serialize_row(canonical: list) -> str:
     return FIELD_SEPARATOR.join("" if v is None else str(v) for v in canonical)
 
 
-def deserialize_row(text: str) -> list:
-    return [v or None for v in text.split(FIELD_SEPARATOR)]
-
-
 def content_hash(serialized_rows) -> str:
     """SHA-256 of a document's serialized rows, in line order: equal content, equal hash."""
     digest = hashlib.sha256()

@@ -130,14 +130,6 @@ def find_documents(db: Database, number: str) -> list[Document]:
     return [_document(r) for r in cur]
 
 
-def find_by_external_id(db: Database, connector_code: str, external_id: str) -> Document | None:
-    row = db.execute(
-        f"{_SELECT} WHERE d.connector_code = ? AND d.external_id = ?",
-        [connector_code, external_id],
-    ).fetchone()
-    return _document(row) if row else None
-
-
 def next_number(db: Database, doc_type: DocType) -> str:
     """Allocates the next GC number of a type (inside the caller's transaction)."""
     row = db.execute(

@@ -96,14 +96,6 @@ def get_record(db: Database, kind: RefKind, code: str):
     return spec.model.model_construct(**dict(zip(spec.fields, row))) if row else None
 
 
-def require_record(db: Database, kind: RefKind, code: str):
-    record = get_record(db, kind, code)
-    if record is None:
-        spec = REF_TABLES[kind]
-        raise NotFound(f"Le code « {code} » ne désigne aucun enregistrement de {spec.plural}.")
-    return record
-
-
 def upsert_records(db: Database, kind: RefKind, records: list) -> tuple[int, int]:
     """Create or update by code; returns (created, updated). Never deletes."""
     spec = REF_TABLES[kind]

@@ -112,16 +112,6 @@ def save_tiers(db: Database, t: Tiers, *, new: bool | None = None) -> bool:
         ) from exc
 
 
-def delete_tiers(db: Database, kind: TiersKind, code: str) -> None:
-    try:
-        with write_transaction(db):
-            db.execute("DELETE FROM tiers WHERE kind = ? AND code = ?", [kind.value, code])
-    except sqlite3.IntegrityError as exc:
-        raise UserError(
-            f"Impossible de supprimer le tiers « {code} » : des documents y font référence."
-        ) from exc
-
-
 # Contacts -------------------------------------------------------------------------------------
 
 _CONTACT_FIELDS = (
@@ -193,20 +183,6 @@ def save_contact(db: Database, c: Contact) -> Contact:
                 f"Le code de contact « {c.code} » existe déjà pour le tiers « {c.parent_code} »."
             ) from exc
     return c.model_copy(update={"id": contact_id})
-
-
-def upsert_contacts(db: Database, contacts: Iterable[Contact]) -> tuple[int, int]:
-    created = updated = 0
-    with write_transaction(db):
-        for c in contacts:
-            found = find_contact(db, c)
-            if found:
-                save_contact(db, c.model_copy(update={"id": found.id}))
-                updated += 1
-            else:
-                save_contact(db, c)
-                created += 1
-    return created, updated
 
 
 def delete_contact(db: Database, contact_id: int) -> None:

@@ -61,13 +61,6 @@ class FieldError:
         return f"{self.key} : {self.message}"
 
 
-def step_of(key: str) -> str:
-    for step, keys in STEPS.items():
-        if key in keys:
-            return step
-    return "identification"
-
-
 def connector_errors(
     db: Database, c: Connector, *, new: bool, create_folders: bool = False
 ) -> list[FieldError]:

@@ -567,9 +567,6 @@ class _DocumentContext:
         self.extra_clients = extra_clients
         self.units = reference.codes(db, RefKind.UNITS)
 
-    def refresh_clients(self) -> None:
-        self.clients = tiers_store.tiers_ids(self.db, TiersKind.CLIENT)
-
     @property
     def ids(self) -> KnownIds:
         return KnownIds(clients=self.clients, articles=self.article_ids)
@@ -812,21 +809,21 @@ def _plans(
         ]
 
 
-def _pending_articles(db: Database, connector: Connector, include_preview: bool):
-    mapping = mappings.external_to_article(db, connector.code)
-    labels = {a.code: a.label for a in articles_store.list_articles(db)} if mapping else {}
+def _pending_articles(ctx: _DocumentContext, include_preview: bool) -> list[PendingArticle]:
+    """The external codes of the waiting documents, with their GC article (the context's
+    correspondences and articles, already loaded for the documents)."""
     out = []
     for code, label, count in staging.pending_articles(
-        db, connector.code, include_preview=include_preview
+        ctx.db, ctx.connector.code, include_preview=include_preview
     ):
-        article = mapping.get(code)
+        article = ctx.mapping.get(code)
         out.append(
             PendingArticle(
                 code=code,
                 label=label or "",
                 documents=count,
                 article_code=article,
-                article_label=labels.get(article) if article else None,
+                article_label=ctx.articles[article].label if article else None,
             )
         )
     return out
@@ -921,7 +918,7 @@ def analyse(db: Database, connector: Connector, *, include_preview: bool = True)
         p.pending() for page in _plans(db, ctx, include_preview=include_preview) for p in page
     ]
     return Analysis(
-        articles=_pending_articles(db, connector, include_preview),
+        articles=_pending_articles(ctx, include_preview),
         documents=documents,
         tiers=[
             PendingTiers(

@@ -291,6 +291,3 @@ class Form(Vertical):
             if not editor.disabled:
                 editor.focus()
                 return
-
-    def focus_field(self, name: str) -> None:
-        self.row(name).editor.focus()
