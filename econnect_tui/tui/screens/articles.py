@@ -21,7 +21,7 @@ from ..widgets.correspondences import CorrespondencesTab
 from ..widgets.form import FieldSpec, Form
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
 from .base import EconnectScreen
-from .confirm import ConfirmScreen
+from .confirm import leave_asking_first
 from .record_form import RecordFormScreen
 
 LIST_COLUMNS = (
@@ -429,15 +429,9 @@ class ArticleCardScreen(EconnectScreen):
         self.dismiss(code)
 
     def action_close(self) -> None:
-        if not (self.dirty or self.query_one(Form).changed()):
-            self.dismiss(None)
-            return
-
-        def answered(leave: bool | None) -> None:
-            if leave:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen("Fermer la fiche sans enregistrer les modifications ?", "Fermer"),
-            answered,
+        leave_asking_first(
+            self,
+            self.dirty or self.query_one(Form).changed(),
+            "Fermer la fiche sans enregistrer les modifications ?",
+            "Fermer",
         )

@@ -55,3 +55,17 @@ class ConfirmScreen(EconnectModal[bool]):
 
     def action_toggle_focus(self) -> None:
         self.focus_next(Button)
+
+
+def leave_asking_first(screen, changed: bool, question: str, confirm_label: str) -> None:
+    """Dismisses `screen` at once when nothing changed; otherwise only once the operator has
+    confirmed losing the changes (the question defaults to Annuler)."""
+    if not changed:
+        screen.dismiss(None)
+        return
+
+    def answered(leave: bool | None) -> None:
+        if leave:
+            screen.dismiss(None)
+
+    screen.app.push_screen(ConfirmScreen(question, confirm_label), answered)

@@ -55,7 +55,7 @@ from ...sync.connectors import (
 from ..widgets.form import FieldRow, FieldSpec, Form
 from ..widgets.modebar import MODES
 from .base import EconnectScreen
-from .confirm import ConfirmScreen
+from .confirm import ConfirmScreen, leave_asking_first
 
 STEP_ORDER: tuple[str, ...] = tuple(STEPS)
 _KEY_OF_NAME: dict[str, str] = {
@@ -872,16 +872,8 @@ class ConnectorWizardScreen(EconnectScreen):
         self.dismiss(saved.code)
 
     def action_leave(self) -> None:
-        if not self.changed():
-            self.dismiss(None)
-            return
-
-        def answered(leave: bool | None) -> None:
-            if leave:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen("Abandonner les modifications du connecteur ?", "Abandonner"), answered
+        leave_asking_first(
+            self, self.changed(), "Abandonner les modifications du connecteur ?", "Abandonner"
         )
 
     # -- the key and « Test de connexion »

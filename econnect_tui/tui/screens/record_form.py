@@ -16,7 +16,7 @@ from ...errors import UserError
 from ...models.validators import field_errors
 from ..widgets.form import FieldSpec, Form
 from .base import EconnectModal
-from .confirm import ConfirmScreen
+from .confirm import leave_asking_first
 
 
 class RecordFormScreen(EconnectModal[Any]):
@@ -103,14 +103,6 @@ class RecordFormScreen(EconnectModal[Any]):
         self.dismiss(result if result is not None else True)
 
     def action_cancel(self) -> None:
-        if not self.form.changed():
-            self.dismiss(None)
-            return
-
-        def answered(leave: bool | None) -> None:
-            if leave:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen("Abandonner les modifications ?", "Abandonner"), answered
+        leave_asking_first(
+            self, self.form.changed(), "Abandonner les modifications ?", "Abandonner"
         )

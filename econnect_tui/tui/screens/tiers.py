@@ -19,7 +19,7 @@ from ...store.reference import RefKind
 from ..widgets.form import FieldSpec, Form
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
 from .base import EconnectScreen
-from .confirm import ConfirmScreen
+from .confirm import ConfirmScreen, leave_asking_first
 from .record_form import RecordFormScreen
 
 LIST_COLUMNS = (
@@ -308,15 +308,9 @@ class TiersCardScreen(EconnectScreen):
         self.dismiss(record.code)
 
     def action_close(self) -> None:
-        if not self.query_one(Form).changed():
-            self.dismiss(None)
-            return
-
-        def answered(leave: bool | None) -> None:
-            if leave:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen("Fermer la fiche sans enregistrer les modifications ?", "Fermer"),
-            answered,
+        leave_asking_first(
+            self,
+            self.query_one(Form).changed(),
+            "Fermer la fiche sans enregistrer les modifications ?",
+            "Fermer",
         )
