@@ -469,3 +469,51 @@ CREATE TABLE reception_locks (
     run_id INTEGER
 )
 """
+
+
+@migrations()
+def m005_staged_line_columns(db: Database) -> None:
+    """Staged document rows keep, beside their serialized text, the columns SQL checks and
+    copies into the GC: rows staged before are converted."""
+    _run_schema(db, _STAGED_LINES_V5)
+    from .store.staging import convert_serialized_lines  # the store knows the staged rows
+
+    convert_serialized_lines(db, "staged_lines", "staged_lines_v5")
+    db.execute("DROP TABLE staged_lines")
+    db.execute("ALTER TABLE staged_lines_v5 RENAME TO staged_lines")
+    db.execute("CREATE INDEX staged_lines_version ON staged_lines(file_id, numero)")
+
+
+# One row per line of an ImportDocuments file (exchange.facilitime.STAGED_LINE_COLUMNS):
+# canonical texts (decimals normalised, dates ISO), the header fields before NumeroLigne as one
+# text (`head`), the computed line amount (text and cents, for exact sums), `clean`, and the
+# serialized row.
+_STAGED_LINES_V5 = """
+CREATE TABLE staged_lines_v5 (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES received_files(id) ON DELETE CASCADE,
+    line INTEGER NOT NULL,
+    numero TEXT NOT NULL,
+    errors TEXT,
+    clean INTEGER NOT NULL,
+    head TEXT NOT NULL,
+    numero_ligne INTEGER,
+    code_article TEXT,
+    libelle TEXT,
+    quantite TEXT,
+    unite TEXT,
+    prix TEXT,
+    remise TEXT,
+    taux_tva TEXT,
+    montant TEXT,
+    total_ttc TEXT,
+    date_intervention TEXT,
+    chantier TEXT,
+    surface TEXT,
+    chauffeur TEXT,
+    materiel TEXT,
+    amount TEXT,
+    cents INTEGER,
+    data TEXT NOT NULL
+)
+"""

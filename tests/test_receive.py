@@ -471,3 +471,70 @@ def test_decimal_amounts_are_exact(s):
     doc = documents.get_document(s.db, documents.find_documents(s.db, "D1")[0].id)
     assert [ln.amount_ht for ln in doc.lines] == [Decimal("0.01"), Decimal("0.02")]
     assert doc.total_ht == Decimal("0.03")
+
+
+def test_one_document_failing_to_write_never_stops_its_page(s):
+    # A GC rule the reception cannot foresee (here a trigger) refuses D2 while it is written
+    # with its page: the page is written again document by document.
+    s.documents(
+        "ImportDocuments_1.csv", doc_rows("D1") + doc_rows("D2") + doc_rows("D3", client="0702")
+    )
+    s.db.execute(
+        "CREATE TRIGGER refuse_d2 BEFORE INSERT ON documents WHEN NEW.external_id = 'D2'"
+        " BEGIN SELECT RAISE(ABORT, 'refusé par la gestion commerciale'); END"
+    )
+    result = reception.receive(s.db, "FACILI")
+    assert result.exit_code == 3
+    docs = s.gc_documents()
+    assert sorted(docs) == ["D1", "D3"] and docs["D1"][3] == docs["D3"][3] == 1
+    rows = rows_by_id(report_rows(s, result))
+    assert not rows["D2 / 0701"].ok
+    assert rows["D2 / 0701"].messages == "Erreur : refusé par la gestion commerciale"
+    assert rows["D1 / 0701"].ok and rows["D3 / 0702"].ok
+    assert s.db.execute("SELECT count(*) FROM document_lines").fetchone()[0] == 2
+    outcome = s.db.execute(
+        "SELECT outcome, message FROM document_versions WHERE numero = 'D2'"
+    ).fetchone()
+    assert outcome == ("erreur", "refusé par la gestion commerciale")
+
+
+def test_rows_staged_by_an_older_version_are_converted_by_the_migration(s, tmp_path):
+    from sqlite_utils import Database
+
+    from econnect_tui.db import apply_migrations, migrations
+    from econnect_tui.exchange.facilitime import STAGED_LINE_COLUMNS
+
+    # What this version stages: a clean document, a faulty one, one with an unmapped article.
+    lines = (("FT-LAB", "Labour", "2", "95.00"), ("FT-DEPL", "Km", "10", "1.1"))
+    rows = doc_rows("D1", lines=lines) + doc_rows("D2", lines=(("NOUVEAU", "Semis", "1", "5"),))
+    rows[0][8] = "2"  # D1 line 1: Quantite disagrees with MontantHT
+    s.documents("ImportDocuments_1.csv", rows + doc_rows("D3"))
+    reception.preview(s.db, "FACILI")
+    columns = ", ".join(STAGED_LINE_COLUMNS)
+    expected = s.db.execute(f"SELECT id, {columns} FROM staged_lines ORDER BY id").fetchall()
+    assert len(expected) == 4
+
+    # The same rows as migration 4 stored them: the serialized text and a few columns.
+    old = Database(tmp_path / "old.db")
+    old.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(old, stop_before="m005_staged_line_columns")
+    old["received_files"].insert_all(s.db["received_files"].rows)
+    old["staged_lines"].insert_all(
+        {
+            "id": r["id"],
+            "file_id": r["file_id"],
+            "line": r["line"],
+            "numero": r["numero"],
+            "numero_ligne": r["numero_ligne"],
+            "code_article": r["code_article"],
+            "libelle": r["libelle"],
+            "data": r["data"],
+            "errors": r["errors"],
+        }
+        for r in s.db["staged_lines"].rows
+    )
+    apply_migrations(old)
+    assert old.execute(f"SELECT id, {columns} FROM staged_lines ORDER BY id").fetchall() == (
+        expected
+    )
+    assert "staged_lines_version" in {i.name for i in old["staged_lines"].indexes}

@@ -380,11 +380,12 @@ class Layout:
 @dataclass(slots=True)
 class CsvRow:
     """One data row. `line` is the physical line (1-based) where it starts, as an editor shows it;
-    `values` maps every layout column to its parsed value (None when empty, absent or invalid);
-    `errors` holds located French messages `file:line: column: reason`."""
+    `values` maps every layout column to its parsed value (None when empty, absent or invalid),
+    or lists them in layout order (`CsvReader.lists`); `errors` holds located French messages
+    `file:line: column: reason`."""
 
     line: int
-    values: dict[str, object]
+    values: Any
     errors: list[str]
 
 
@@ -692,9 +693,14 @@ class CsvReader:
     # -- iteration
 
     def __iter__(self) -> Iterator[CsvRow]:
-        return self._rows()
+        return self._rows(as_lists=False)
 
-    def _rows(self) -> Iterator[CsvRow]:
+    def lists(self) -> Iterator[CsvRow]:
+        """The rows with `values` as a list in layout order instead of a dict: what a caller
+        that stages hundreds of thousands of rows wants (no dict per row)."""
+        return self._rows(as_lists=True)
+
+    def _rows(self, as_lists: bool) -> Iterator[CsvRow]:
         # One hot loop, kept in one piece for speed: no call per cell but the parsers.
         fname = self.filename
         file_errors = self.errors
@@ -702,19 +708,23 @@ class CsvReader:
         self.interrupted = False
         csv.field_size_limit(FIELD_SIZE_LIMIT)
         width = self._width
-        template: dict[str, object] = dict.fromkeys(self.layout.names)
-        text_cols: list[tuple[str, int]] = []
-        typed_cols: list[tuple[str, int, Callable[[str], object], dict[str, object]]] = []
+        template: Any = (
+            [None] * len(self.layout.columns) if as_lists else dict.fromkeys(self.layout.names)
+        )
+        # (key in the row's values, name for the messages, position in the file)
+        text_cols: list[tuple[Any, int]] = []
+        typed_cols: list[tuple[Any, str, int, Callable[[str], object], dict[str, object]]] = []
         caches: dict[ColumnKind, dict[str, object]] = {}
-        for column in self.layout.columns:
+        for position, column in enumerate(self.layout.columns):
             index = self._positions.get(column.name)
             if index is None:
                 continue
+            key = position if as_lists else column.name
             if column.kind is ColumnKind.TEXT:
-                text_cols.append((column.name, index))
+                text_cols.append((key, index))
             else:
                 cache = caches.setdefault(column.kind, {})
-                typed_cols.append((column.name, index, _PARSERS[column.kind], cache))
+                typed_cols.append((key, column.name, index, _PARSERS[column.kind], cache))
         padding = [""] * width
         cache_limit = _CACHE_LIMIT
         hashing: _HashingRaw | None = None
@@ -756,11 +766,11 @@ class CsvReader:
                             ):
                                 errors.append(f"{fname}:{line}: {n} champs au lieu de {width}")
                             values = template.copy()
-                            for name, index in text_cols:
+                            for key, index in text_cols:
                                 s = row[index].strip()
                                 if s:
-                                    values[name] = s
-                            for name, index, parse, cache in typed_cols:
+                                    values[key] = s
+                            for key, name, index, parse, cache in typed_cols:
                                 s = row[index].strip()
                                 if s:
                                     v = cache.get(s)
@@ -772,7 +782,7 @@ class CsvReader:
                                             continue
                                         if len(cache) < cache_limit:
                                             cache[s] = v
-                                    values[name] = v
+                                    values[key] = v
                             yield CsvRow(line, values, errors)
                         break
                     except csv.Error as exc:

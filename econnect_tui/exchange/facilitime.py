@@ -8,6 +8,7 @@ document's rows together (header fields agree, line amounts, total).
 from __future__ import annotations
 
 import hashlib
+import operator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -204,6 +205,132 @@ def content_hash(serialized_rows) -> str:
     return digest.hexdigest()
 
 
+# A document row as staging stores it, in this order (store.staging writes these columns):
+# what SQL needs to check a whole document and copy its lines into the GC without Python
+# touching each line again. Canonical texts (decimals normalised, dates ISO); `head` is the
+# header fields before NumeroLigne as one text; the line amount is computed (text, and cents
+# for exact sums); `clean` says the row has no error and its MontantHT agrees; `data` is the
+# serialized row (`serialize_row`), what the content hash reads (stored: cheaper than SQL
+# rebuilding it at each check).
+STAGED_LINE_COLUMNS = (
+    "file_id",
+    "line",
+    "numero",
+    "errors",
+    "clean",
+    "head",
+    "numero_ligne",
+    "code_article",
+    "libelle",
+    "quantite",
+    "unite",
+    "prix",
+    "remise",
+    "taux_tva",
+    "montant",
+    "total_ttc",
+    "date_intervention",
+    "chantier",
+    "surface",
+    "chauffeur",
+    "materiel",
+    "amount",
+    "cents",
+    "data",
+)
+_POSITION = {name: i for i, name in enumerate(_NAMES)}
+_NUMERO_LIGNE = _POSITION["NumeroLigne"]
+_REQUIRED_POSITIONS = tuple((_POSITION[name], name) for name in REQUIRED_VALUES)
+_Q, _P, _R, _M = (
+    _POSITION[n] for n in ("Quantite", "PrixUnitaireHT", "RemisePourcent", "MontantHT")
+)
+_ONE_CENT = Decimal("0.01")
+assert HEADER_COLUMNS[-1] == "TotalTTC" and all(
+    _POSITION[name] < _NUMERO_LIGNE for name in HEADER_COLUMNS[:-1]
+)
+
+
+def split_header(header: str) -> dict[str, str | None]:
+    """The header fields of a staged row (`head` and TotalTTC, as store.staging gives them),
+    by column name: canonical text, None when empty."""
+    return {n: v or None for n, v in zip(HEADER_COLUMNS, header.split(FIELD_SEPARATOR))}
+
+
+class DocumentRowStager:
+    """Turns the parsed rows of one ImportDocuments file (values in layout order, as
+    `CsvReader.lists` gives them) into staged rows (`STAGED_LINE_COLUMNS`). Called once per line
+    of files of a million lines: one function, canonical texts cached per value."""
+
+    def __init__(self, filename: str, file_id: int) -> None:
+        self.filename = filename
+        self.file_id = file_id
+        self._decimals: dict[Decimal, str] = {}
+        self._dates: dict[object, str] = {}
+
+    def __call__(self, line: int, values: list, errors: list[str]) -> tuple:
+        if None in _required(values):
+            errors.extend(missing_values_list(values, errors, self.filename, line))
+        texts = values.copy()
+        decimals = self._decimals
+        for i in _DECIMALS:
+            value = texts[i]
+            if value is not None:
+                text = decimals.get(value)
+                if text is None:
+                    text = decimals[value] = canonical_decimal(value)
+                texts[i] = text
+        dates = self._dates
+        for i in _DATES:
+            value = texts[i]
+            if value is not None:
+                text = dates.get(value)
+                if text is None:
+                    text = dates[value] = value.isoformat()
+                texts[i] = text
+        amount = cents = None
+        ok = not errors
+        quantity, price = values[_Q], values[_P]
+        if quantity is not None and price is not None:
+            try:
+                amount = line_amount_ht(quantity, price, values[_R])
+                cents = int(amount.scaleb(2))
+            except ArithmeticError:  # beyond exact decimals: the document check reports it
+                amount, ok = None, False
+            else:
+                given = values[_M]
+                if given is not None and abs(given - amount) > _ONE_CENT:
+                    ok = False
+        serial = ["" if t is None else t for t in texts]
+        numero_ligne = texts[_NUMERO_LIGNE]
+        if numero_ligne is not None:
+            serial[_NUMERO_LIGNE] = str(numero_ligne)
+        return (
+            self.file_id,
+            line,
+            serial[0],
+            "\n".join(errors) if errors else None,
+            1 if ok else 0,
+            FIELD_SEPARATOR.join(serial[1:_NUMERO_LIGNE]),
+            *texts[_NUMERO_LIGNE:],
+            None if amount is None else str(amount),
+            cents,
+            FIELD_SEPARATOR.join(serial),
+        )
+
+
+_required = operator.itemgetter(*(i for i, _ in _REQUIRED_POSITIONS))
+
+
+def missing_values_list(values: list, errors: list[str], filename: str, line: int) -> list[str]:
+    """`missing_values` for a row given as a list in layout order."""
+    bad = {e.split(": ", 2)[1] if e.count(": ") >= 2 else "" for e in errors}
+    return [
+        f"{filename}:{line}: {name}: valeur obligatoire"
+        for i, name in _REQUIRED_POSITIONS
+        if values[i] is None and name not in bad
+    ]
+
+
 def line_amount(values: dict) -> Decimal:
     return line_amount_ht(
         values["Quantite"], values["PrixUnitaireHT"], values.get("RemisePourcent")
@@ -232,7 +359,14 @@ def check_document(
                 break
     lines_for_total = []
     for file_name, line, values in rows:
-        amount = line_amount(values)
+        try:
+            amount = line_amount(values)
+        except ArithmeticError:  # beyond 28 significant digits
+            result.errors.append(
+                f"{file_name}:{line}: Quantite: Quantite × PrixUnitaireHT dépasse la précision"
+                " des montants"
+            )
+            continue
         result.amounts.append(amount)
         given = values.get("MontantHT")
         if given is not None and abs(given - amount) > Decimal("0.01"):
@@ -247,15 +381,20 @@ def check_document(
     if all(rate is not None for _, rate in lines_for_total):
         totals = result.totals = document_totals(lines_for_total)
         result.total_ttc = totals.total_ttc
-        given_total = first.get("TotalTTC")
-        if given_total is not None and abs(given_total - totals.total_ttc) > Decimal("0.01"):
-            result.warnings.append(
-                f"total TTC reçu {_money(given_total)} €, calculé {_money(totals.total_ttc)} €"
-            )
+        warning = total_warning(first.get("TotalTTC"), totals.total_ttc)
+        if warning:
+            result.warnings.append(warning)
     if serialized_rows is None:
         serialized_rows = [serialize_row(canonical_row(values)) for _, _, values in rows]
     result.content_hash = content_hash(serialized_rows)
     return result
+
+
+def total_warning(given: Decimal | None, computed: Decimal) -> str | None:
+    """The TotalTTC of the file, when it differs from the computed total by more than 0.01."""
+    if given is None or abs(given - computed) <= _ONE_CENT:
+        return None
+    return f"total TTC reçu {_money(given)} €, calculé {_money(computed)} €"
 
 
 def _money(value: Decimal) -> str:

@@ -48,6 +48,12 @@ def document_totals(lines: Iterable[tuple[Decimal, Decimal]]) -> Totals:
     for amount_ht, rate in lines:
         key = rate.normalize() if rate else ZERO
         bases[key] = bases.get(key, ZERO) + amount_ht
+    return totals_of_bases(bases)
+
+
+def totals_of_bases(bases: dict[Decimal, Decimal]) -> Totals:
+    """Totals from the HT base of each VAT rate (rates normalised, as `document_totals` keys
+    them)."""
     by_rate = [
         VatBase(rate, base, round_cents(base * rate / HUNDRED))
         for rate, base in sorted(bases.items())

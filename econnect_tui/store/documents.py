@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -139,6 +140,122 @@ def next_number(db: Database, doc_type: DocType) -> str:
         [doc_type.value],
     ).fetchone()
     return f"{doc_type.prefix}{row[0]:06d}"
+
+
+def allocate_numbers(db: Database, doc_type: DocType, count: int) -> list[str]:
+    """The next `count` GC numbers of a type at once (inside the caller's transaction)."""
+    if count <= 0:
+        return []
+    (last,) = db.execute(
+        "INSERT INTO document_counters (doc_type, last_number) VALUES (?, ?)"
+        " ON CONFLICT(doc_type) DO UPDATE SET last_number = last_number + excluded.last_number"
+        " RETURNING last_number",
+        [doc_type.value, count],
+    ).fetchone()
+    return [f"{doc_type.prefix}{n:06d}" for n in range(last - count + 1, last + 1)]
+
+
+class ReceivedHeader(NamedTuple):
+    """The header of a document received from a connector, its lines being copied by SQL
+    (store.staging.copy_lines)."""
+
+    doc_type: DocType
+    date: str  # ISO
+    company_code: str
+    site_code: str
+    depot_code: str
+    client_id: int
+    payment_method: str | None
+    reference: str | None
+    comment: str | None
+    connector_code: str
+    external_id: str
+    totals: Totals
+    content_hash: str
+
+
+def insert_received(db: Database, headers: list[ReceivedHeader]) -> dict[str, tuple[int, str]]:
+    """New GC documents (drafts) for these headers, numbered in order, without their lines;
+    returns external id -> (id, number). Inside the caller's transaction."""
+    if not headers:
+        return {}
+    now = _now()
+    rows = []
+    for doc_type in dict.fromkeys(h.doc_type for h in headers):
+        of_type = [h for h in headers if h.doc_type is doc_type]
+        for h, number in zip(of_type, allocate_numbers(db, doc_type, len(of_type))):
+            rows.append(
+                (
+                    h.doc_type.value,
+                    number,
+                    h.date,
+                    h.company_code,
+                    h.site_code,
+                    h.depot_code,
+                    h.client_id,
+                    h.payment_method,
+                    h.reference,
+                    h.comment,
+                    DocStatus.DRAFT.value,
+                    h.connector_code,
+                    h.external_id,
+                    h.totals.total_ht,
+                    h.totals.total_vat,
+                    h.totals.total_ttc,
+                    h.content_hash,
+                    now,
+                    now,
+                )
+            )
+    db.conn.executemany(
+        "INSERT INTO documents (doc_type, number, date, company_code, site_code, depot_code,"
+        " client_id, payment_method, reference, comment, status, connector_code,"
+        " external_id, total_ht, total_vat, total_ttc, content_hash, created_at, updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+    connector_code = headers[0].connector_code
+    cur = db.execute(
+        "SELECT external_id, id, number FROM documents"
+        " WHERE connector_code = ? AND external_id IN (SELECT value FROM json_each(?))",
+        [connector_code, json.dumps([h.external_id for h in headers])],
+    )
+    return {r[0]: (r[1], r[2]) for r in cur}
+
+
+def replace_received(db: Database, document_id: int, header: ReceivedHeader) -> str:
+    """A changed draft received again: header and totals replaced, its lines deleted (the
+    caller copies the new ones), the GC number kept and returned. Refused when the document
+    is no longer a draft."""
+    cur = db.execute(
+        "UPDATE documents SET date = ?, client_id = ?, payment_method = ?, reference = ?,"
+        " comment = ?, total_ht = ?, total_vat = ?, total_ttc = ?, content_hash = ?,"
+        " updated_at = ? WHERE id = ? AND status = ? RETURNING number",
+        [
+            header.date,
+            header.client_id,
+            header.payment_method,
+            header.reference,
+            header.comment,
+            header.totals.total_ht,
+            header.totals.total_vat,
+            header.totals.total_ttc,
+            header.content_hash,
+            _now(),
+            document_id,
+            DocStatus.DRAFT.value,
+        ],
+    )
+    row = cur.fetchone()
+    if row is None:
+        state = db.execute(
+            "SELECT number, status FROM documents WHERE id = ?", [document_id]
+        ).fetchone()
+        if state is None:
+            raise NotFound("Ce document n'existe plus.")
+        raise UserError(f"Le document {state[0]} est {DocStatus(state[1]).label.lower()}.")
+    db.execute("DELETE FROM document_lines WHERE document_id = ?", [document_id])
+    return row[0]
 
 
 def _now() -> str:

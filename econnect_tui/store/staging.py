@@ -14,38 +14,28 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..exchange.csvfile import ColumnKind
-from ..exchange.facilitime import DOCUMENT_LAYOUT, FIELD_SEPARATOR, serialize_row
+from ..exchange.facilitime import (
+    DOCUMENT_LAYOUT,
+    FIELD_SEPARATOR,
+    STAGED_LINE_COLUMNS,
+    DocumentRowStager,
+)
 from .history import now
 
-# The staged row is its canonical values serialized (exchange.facilitime.serialize_row) plus
-# the few fields SQL needs (grouping, ordering, the pending articles): 8 values to bind per row
-# instead of 25, and the text the content hash reads as is.
+# A staged row holds the columns SQL checks and copies and the serialized row (what the
+# content hash reads and what the detailed check of a faulty document parses back):
+# exchange.facilitime.STAGED_LINE_COLUMNS.
 _INSERT_LINES = (
-    "INSERT INTO staged_lines"
-    " (file_id, line, numero, numero_ligne, code_article, libelle, data, errors)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO staged_lines ({', '.join(STAGED_LINE_COLUMNS)})"
+    f" VALUES ({', '.join('?' for _ in STAGED_LINE_COLUMNS)})"
 )
-# Positions in the canonical row (DOCUMENT_LAYOUT order).
-_NUMERO, _NUMERO_LIGNE, _CODE_ARTICLE, _LIBELLE = 0, 7, 8, 9
-
-
-def line_tuple(file_id: int, line: int, canonical: list, errors: list[str]) -> tuple:
-    """A row as `insert_lines` takes it (numero '' when the file gave none)."""
-    return (
-        file_id,
-        line,
-        canonical[_NUMERO] or "",
-        canonical[_NUMERO_LIGNE],
-        canonical[_CODE_ARTICLE],
-        canonical[_LIBELLE],
-        serialize_row(canonical),
-        "\n".join(errors) if errors else None,
-    )
+_HEADER_SQL = "l.head || char(31) || coalesce(l.total_ttc, '')"
 
 
 def _read_date(text: str | None):
@@ -263,25 +253,107 @@ def lines_of(db: Database, versions: list[Version]) -> dict[tuple[str, int], lis
         " ORDER BY l.numero, l.numero_ligne IS NULL, l.numero_ligne, l.line",
         [keys],
     )
-    converters = _LINE_CONVERTERS
     names = _LINE_NAMES
     cache: dict = {}  # prices, quantities, dates repeat: convert each text once
     for file_id, line, numero, data, errors in cur:
-        fields = [f or None for f in data.split(FIELD_SEPARATOR)]
-        for i, convert in converters:
-            raw = fields[i]
-            if raw is not None:
-                key = (i, raw)
-                value = cache.get(key)
-                if value is None:
-                    value = cache[key] = convert(raw)
-                fields[i] = value
-        values = dict(zip(names, fields))
+        values = dict(zip(names, _parse_serialized(data, cache)))
         values["NumeroDocument"] = numero
         out.setdefault((numero, file_id), []).append(
             (line, values, errors.split("\n") if errors else [], data)
         )
     return out
+
+
+def _parse_serialized(data: str, cache: dict) -> list:
+    """A serialized staged row back to its values in layout order."""
+    fields = [f or None for f in data.split(FIELD_SEPARATOR)]
+    for i, convert in _LINE_CONVERTERS:
+        raw = fields[i]
+        if raw is not None:
+            key = (i, raw)
+            value = cache.get(key)
+            if value is None:
+                value = cache[key] = convert(raw)
+            fields[i] = value
+    return fields
+
+
+def convert_serialized_lines(db: Database, old: str, new: str) -> None:
+    """Migration 5: rows staged as one serialized text (`old` table: id, file_id, line, data,
+    errors) into the columns of `new`; inside the migration's transaction."""
+    cache: dict = {}
+    sql = (
+        f"INSERT INTO {new} (id, {', '.join(STAGED_LINE_COLUMNS)})"
+        f" VALUES (?, {', '.join('?' for _ in STAGED_LINE_COLUMNS)})"
+    )
+    rows = db.execute(f"SELECT id, file_id, line, data, errors FROM {old}").fetchall()
+    for row_id, file_id, line, data, errors in rows:
+        stage = DocumentRowStager("", file_id)
+        staged = stage(line, _parse_serialized(data, cache), errors.split("\n") if errors else [])
+        # the errors as they were recorded (located with the file's name)
+        db.execute(sql, [row_id, *staged[:3], errors, *staged[4:]])
+
+
+class VersionRow(NamedTuple):
+    """A staged row of a document with what SQL knows of it, for the whole-document check."""
+
+    id: int
+    numero: str
+    file_id: int
+    data: str
+    header: str
+    ok: int  # row clean, article mapped, unit known
+    vat_rate: str | None  # the file's, or the mapped article's
+    cents: int | None
+
+
+def version_rows(
+    db: Database, connector_code: str, versions: list[Version]
+) -> Iterator[VersionRow]:
+    """The rows of these document versions, by document, in line order."""
+    if not versions:
+        return iter(())
+    keys = json.dumps([[v.numero, v.file_id] for v in versions])
+    cur = db.conn.execute(
+        f"""
+        SELECT l.id, l.numero, l.file_id, l.data, {_HEADER_SQL},
+               l.clean AND m.article_id IS NOT NULL AND (l.unite IS NULL OR u.code IS NOT NULL),
+               coalesce(l.taux_tva, a.vat_rate), l.cents
+        FROM json_each(:keys) k
+        JOIN staged_lines l ON l.file_id = json_extract(k.value, '$[1]')
+          AND l.numero = json_extract(k.value, '$[0]')
+        LEFT JOIN article_mappings m
+          ON m.connector_code = :c AND m.external_code = l.code_article
+        LEFT JOIN articles a ON a.id = m.article_id
+        LEFT JOIN units u ON u.code = l.unite
+        ORDER BY l.numero, l.file_id, l.numero_ligne IS NULL, l.numero_ligne, l.line
+        """,
+        {"keys": keys, "c": connector_code},
+    )
+    return map(VersionRow._make, cur)
+
+
+def copy_lines(db: Database, connector_code: str, targets: list[tuple[int, list[int]]]) -> None:
+    """Writes the GC lines of checked documents straight from staging: `targets` are (GC
+    document id, ids of its staged rows in line order: the position follows). Every article
+    is mapped (checked)."""
+    db.conn.execute(
+        """
+        INSERT INTO document_lines (document_id, position, article_id, label, quantity,
+            unit_code, unit_price, discount_percent, vat_rate, amount_ht, intervention_date,
+            work_site, surface, driver, equipment)
+        SELECT json_extract(d.value, '$[0]'), r.key + 1, m.article_id, l.libelle,
+               l.quantite, coalesce(l.unite, a.unit_code), l.prix, l.remise,
+               coalesce(l.taux_tva, a.vat_rate), l.amount,
+               substr(l.date_intervention, 1, 10), l.chantier, l.surface, l.chauffeur,
+               l.materiel
+        FROM json_each(:targets) d, json_each(d.value, '$[1]') r
+        JOIN staged_lines l ON l.id = r.value
+        JOIN article_mappings m ON m.connector_code = :c AND m.external_code = l.code_article
+        JOIN articles a ON a.id = m.article_id
+        """,
+        {"targets": json.dumps(targets), "c": connector_code},
+    )
 
 
 def decide_version(

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -37,21 +38,21 @@ from ..exchange.csvfile import CsvFileError, read_csv
 from ..exchange.facilitime import (
     CONTACT_FIELDS,
     DOCUMENT_LAYOUT,
-    REQUIRED_VALUES,
     TIERS_FIELDS,
     TIERS_LAYOUT,
+    DocumentRowStager,
     FileKind,
     TiersType,
-    canonical_row,
     check_document,
     file_kind,
     is_partial,
-    missing_values,
     preview_label,
     report_identifier,
+    split_header,
     tiers_record,
+    total_warning,
 )
-from ..models.amounts import Totals
+from ..models.amounts import ZERO, Totals, totals_of_bases
 from ..models.connector import Connector, Mode
 from ..models.gc import Contact, Document, LineValues, Tiers, TiersKind
 from ..models.reports import ItemType, ReportRow, RunFile, RunKind, RunStatus, SyncRun
@@ -192,6 +193,8 @@ class FolderScan:
 
 def display_name(name: str) -> str:
     """A file name as a report shows it: control characters made visible."""
+    if name.isprintable():
+        return name
     return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in name)
 
 
@@ -371,29 +374,32 @@ def _stage_rows(db: Database, reader, file_id: int, entry: FolderEntry) -> int:
     batch: list[tuple] = []
     count = 0
     documents = entry.kind is FileKind.DOCUMENTS
-    for row in reader:
+    if documents:
+        stage = DocumentRowStager(entry.name, file_id)
+        rows = (stage(row.line, row.values, row.errors) for row in reader.lists())
+    else:
+        rows = (_staged_tiers(file_id, entry.name, row) for row in reader)
+    for staged in rows:
         count += 1
-        if documents:
-            errors = row.errors + missing_values(row, entry.name, REQUIRED_VALUES)
-            batch.append(staging.line_tuple(file_id, row.line, canonical_row(row.values), errors))
-        else:
-            record = tiers_record(row, entry.name)
-            batch.append(
-                (
-                    file_id,
-                    row.line,
-                    record.type.value if record.type else None,
-                    record.code,
-                    record.parent,
-                    json.dumps(record.values, ensure_ascii=False, default=str),
-                    "\n".join(record.errors) or None,
-                )
-            )
+        batch.append(staged)
         if len(batch) >= BATCH_ROWS:
             _flush(db, batch, documents)
             batch = []
     _flush(db, batch, documents)
     return count
+
+
+def _staged_tiers(file_id: int, file_name: str, row) -> tuple:
+    record = tiers_record(row, file_name)
+    return (
+        file_id,
+        row.line,
+        record.type.value if record.type else None,
+        record.code,
+        record.parent,
+        json.dumps(record.values, ensure_ascii=False, default=str),
+        "\n".join(record.errors) or None,
+    )
 
 
 def _flush(db: Database, batch: list[tuple], documents: bool) -> None:
@@ -560,16 +566,28 @@ class _DocumentContext:
     def __init__(self, db: Database, connector: Connector, extra_clients: set[str]):
         self.db = db
         self.connector = connector
-        self.mapping = mappings.external_to_article(db, connector.code)
-        self.articles = {a.code: a for a in articles_store.list_articles(db)}
-        self.article_ids = {code: a.id for code, a in self.articles.items()}
         self.clients = tiers_store.tiers_ids(db, TiersKind.CLIENT)
         self.extra_clients = extra_clients
-        self.units = reference.codes(db, RefKind.UNITS)
+
+    # Only the detailed check of a faulty document, the pending articles of a preview and the
+    # per-document writes need these: a clean reception is checked and written by SQL.
+    @cached_property
+    def mapping(self) -> dict[str, str]:
+        return mappings.external_to_article(self.db, self.connector.code)
+
+    @cached_property
+    def articles(self) -> dict:
+        return {a.code: a for a in articles_store.list_articles(self.db)}
+
+    @cached_property
+    def units(self) -> set[str]:
+        return reference.codes(self.db, RefKind.UNITS)
 
     @property
     def ids(self) -> KnownIds:
-        return KnownIds(clients=self.clients, articles=self.article_ids)
+        return KnownIds(
+            clients=self.clients, articles={code: a.id for code, a in self.articles.items()}
+        )
 
 
 @dataclass
@@ -590,6 +608,13 @@ class DocumentPlan:
     existing: documents_store.ExternalState | None = None
     unmapped: list[str] = field(default_factory=list)
     totals: Totals | None = None
+    header: dict[str, str | None] | None = None  # checked by SQL: written by SQL
+    staged_ids: list[int] = field(default_factory=list)  # its staged rows, in line order
+
+    @property
+    def bulk(self) -> bool:
+        """Written with its page: header in bulk, lines copied from staging."""
+        return self.action is not None and self.document is None
 
     def pending(self) -> PendingDocument:
         return PendingDocument(
@@ -798,15 +823,121 @@ def _plans(
     for versions in staging.iter_open_versions(
         db, ctx.connector.code, include_preview=include_preview, page=PAGE_DOCUMENTS
     ):
-        lines = staging.lines_of(db, versions)
         states = documents_store.external_states(
             db, ctx.connector.code, [v.numero for v in versions]
         )
-        yield [
-            _plan_document(ctx, v, lines[(v.numero, v.file_id)], states.get(v.numero))
-            for v in versions
-            if (v.numero, v.file_id) in lines
-        ]
+        checked = _check_versions(db, ctx.connector.code, versions)
+        faulty = [v for v in versions if checked.get((v.numero, v.file_id)) is None]
+        lines = staging.lines_of(db, faulty)
+        plans = []
+        for v in versions:
+            key = (v.numero, v.file_id)
+            if checked.get(key) is not None:
+                plans.append(_plan_checked(ctx, v, checked[key], states.get(v.numero)))
+            elif key in lines:
+                plans.append(_plan_document(ctx, v, lines[key], states.get(v.numero)))
+        yield plans
+
+
+@dataclass(slots=True)
+class _Checked:
+    """A document version as SQL and one pass over its rows see it."""
+
+    header: str
+    ok: bool = True  # every row clean, mapped, with a known unit; the header fields agree
+    ids: list[int] = field(default_factory=list)  # its staged rows, in line order
+    digest: object = field(default_factory=hashlib.sha256)
+    cents: dict[str, int] = field(default_factory=dict)  # HT base of each VAT rate, in cents
+
+
+def _check_versions(
+    db: Database, connector_code: str, versions: list[staging.Version]
+) -> dict[tuple[str, int], _Checked | None]:
+    """Each version with rows, checked whole: None when something is wrong with it, for the
+    detailed check (`_plan_document`) to say what and where."""
+    out: dict[tuple[str, int], _Checked | None] = {}
+    key = current = None
+    for row_id, numero, file_id, data, header, ok, rate, cents in staging.version_rows(
+        db, connector_code, versions
+    ):
+        if (numero, file_id) != key:
+            if key is not None:
+                out[key] = current if current.ok else None
+            key, current = (numero, file_id), _Checked(header)
+        current.ids.append(row_id)
+        if not current.ok:
+            continue
+        if not ok or header != current.header:
+            current.ok = False
+            continue
+        current.digest.update(data.encode())
+        current.digest.update(b"\x1e")
+        current.cents[rate] = current.cents.get(rate, 0) + cents
+    if key is not None:
+        out[key] = current if current.ok else None
+    return out
+
+
+def _plan_checked(
+    ctx: _DocumentContext,
+    version: staging.Version,
+    checked: _Checked,
+    existing: documents_store.ExternalState | None,
+) -> DocumentPlan:
+    """The plan of a document SQL found clean: same statuses as `_plan_document`."""
+    header = split_header(checked.header)
+    bases: dict[Decimal, Decimal] = {}
+    for rate, cents in checked.cents.items():
+        key = Decimal(rate).normalize() or ZERO
+        bases[key] = bases.get(key, ZERO) + Decimal(cents).scaleb(-2)
+    totals = totals_of_bases(bases)
+    given = Decimal(header["TotalTTC"]) if header["TotalTTC"] else None
+    numero = version.numero
+    client = header["CodeClient"]
+    label = preview_label({**header, "NumeroDocument": numero, "TotalTTC": given}, totals.total_ttc)
+    content_hash = checked.digest.hexdigest()
+
+    def plan(status, ok, held, messages, **kw) -> DocumentPlan:
+        return DocumentPlan(
+            version,
+            numero,
+            client,
+            label,
+            status,
+            ok,
+            held,
+            messages,
+            len(checked.ids),
+            existing=existing,
+            totals=totals,
+            content_hash=content_hash,
+            staged_ids=checked.ids,
+            **kw,
+        )
+
+    if client not in ctx.clients and client not in ctx.extra_clients:
+        return plan(f"Client inconnu : {client}", False, True, [f"Client inconnu : {client}"])
+    if existing is not None:
+        if existing.content_hash == content_hash:
+            messages = [f"Déjà intégré ({existing.number})"]
+            return plan(SAME, True, False, messages, outcome="inchange")
+        if existing.status.value != "brouillon":
+            return plan(
+                REFUSED,
+                False,
+                False,
+                [f"Refusé : le document {existing.number} est {existing.status.label.lower()}"],
+                outcome="refuse",
+            )
+    warning = total_warning(given, totals.total_ttc)
+    return plan(
+        UPDATE if existing else NEW,
+        True,
+        False,
+        [f"Attention : {warning}"] if warning else [],
+        action="update" if existing else "create",
+        header=header,
+    )
 
 
 def _pending_articles(ctx: _DocumentContext, include_preview: bool) -> list[PendingArticle]:
@@ -1240,12 +1371,17 @@ def _integrate_documents(
     unmapped: dict[str, int] = {}
     for page in _plans(db, ctx, include_preview=False):
         progress("Documents", done, total)
-        # One transaction per page, one savepoint per document: the record of what became of
-        # each version is written in the same transaction as the document itself.
+        # One transaction per page: the record of what became of each version is written in
+        # the same transaction as the document itself. The documents SQL checked are written
+        # together (one savepoint, or one each when that fails); the others one by one.
         with write_transaction(db):
+            written = _write_checked(db, ctx, [plan for plan in page if plan.bulk])
             decisions: list[staging.Decision] = []
             for plan in page:
-                decision = _integrate_one(db, ctx, plan, run_id, report)
+                if plan.bulk:
+                    decision = _report_written(plan, written[plan.numero], run_id, report)
+                else:
+                    decision = _integrate_one(db, ctx, plan, run_id, report)
                 if decision is not None:
                     decisions.append(decision)
                 faults.checkpoint("document")
@@ -1263,6 +1399,89 @@ def _integrate_documents(
             False,
             f"Sans correspondance : {count} document(s) en attente",
         )
+
+
+def _write_checked(
+    db, ctx: _DocumentContext, plans: list[DocumentPlan]
+) -> dict[str, tuple[int, str] | str]:
+    """Writes documents checked by SQL: headers in bulk, lines copied from staging, all in one
+    savepoint; when that fails, one savepoint per document, so one bad document never stops
+    the others. Numero -> (GC id, GC number), or the French reason of the failure."""
+    if not plans:
+        return {}
+    try:
+        with write_transaction(db):
+            return _write_batch(db, ctx, plans)
+    except (UserError, ValueError, sqlite3.IntegrityError) as exc:
+        if len(plans) == 1:
+            return {plans[0].numero: str(exc)}
+    out: dict[str, tuple[int, str] | str] = {}
+    for plan in plans:
+        out.update(_write_checked(db, ctx, [plan]))
+    return out
+
+
+def _write_batch(
+    db, ctx: _DocumentContext, plans: list[DocumentPlan]
+) -> dict[str, tuple[int, str]]:
+    headers = {plan.numero: _received_header(ctx, plan) for plan in plans}
+    written = documents_store.insert_received(
+        db, [headers[plan.numero] for plan in plans if plan.action == "create"]
+    )
+    for plan in plans:
+        if plan.action == "update":
+            number = documents_store.replace_received(db, plan.existing.id, headers[plan.numero])
+            written[plan.numero] = (plan.existing.id, number)
+    staging.copy_lines(
+        db, ctx.connector.code, [(written[plan.numero][0], plan.staged_ids) for plan in plans]
+    )
+    return written
+
+
+def _received_header(ctx: _DocumentContext, plan: DocumentPlan) -> documents_store.ReceivedHeader:
+    header, receive = plan.header, ctx.connector.receive
+    client_id = ctx.clients.get(plan.client_code)
+    if client_id is None:
+        raise UserError(f"Le client « {plan.client_code} » n'existe pas.")
+    return documents_store.ReceivedHeader(
+        receive.doc_type,
+        header["DateDocument"][:10],
+        receive.company,
+        receive.site,
+        receive.depot,
+        client_id,
+        header["ModeReglement"],
+        header["Reference"],
+        header["Commentaire"],
+        ctx.connector.code,
+        plan.numero,
+        plan.totals,
+        plan.content_hash,
+    )
+
+
+def _report_written(
+    plan: DocumentPlan, written: tuple[int, str] | str, run_id: int, report: _Report
+) -> staging.Decision:
+    identifier = report_identifier(plan.numero or "(sans numéro)", plan.client_code)
+    file_name = plan.version.file_name
+    if isinstance(written, str):
+        report.add(file_name, ItemType.DOCUMENT, identifier, False, f"Erreur : {written}")
+        report.count("documents_en_erreur")
+        return staging.Decision(plan.version, "erreur", None, run_id, written)
+    document_id, number = written
+    return _report_success(plan, document_id, number, run_id, report)
+
+
+def _report_success(
+    plan: DocumentPlan, document_id: int, number: str, run_id: int, report: _Report
+) -> staging.Decision:
+    identifier = report_identifier(plan.numero or "(sans numéro)", plan.client_code)
+    what = "créé" if plan.action == "create" else "mis à jour"
+    message = "; ".join([f"Synchronisé : {number} {what}", *plan.messages])
+    report.add(plan.version.file_name, ItemType.DOCUMENT, identifier, True, message)
+    report.count("documents_crees" if plan.action == "create" else "documents_mis_a_jour")
+    return staging.Decision(plan.version, "integre", document_id, run_id, plan.status)
 
 
 def _integrate_one(
@@ -1305,11 +1524,7 @@ def _integrate_one(
         report.add(file_name, ItemType.DOCUMENT, identifier, False, f"Erreur : {exc}")
         report.count("documents_en_erreur")
         return staging.Decision(plan.version, "erreur", None, run_id, str(exc))
-    what = "créé" if plan.action == "create" else "mis à jour"
-    message = "; ".join([f"Synchronisé : {number} {what}", *plan.messages])
-    report.add(file_name, ItemType.DOCUMENT, identifier, True, message)
-    report.count("documents_crees" if plan.action == "create" else "documents_mis_a_jour")
-    return staging.Decision(plan.version, "integre", document_id, run_id, plan.status)
+    return _report_success(plan, document_id, number, run_id, report)
 
 
 def _refusal_message(plan: DocumentPlan) -> str:
