@@ -126,16 +126,6 @@ TIERS_LAYOUT = Layout(
 )
 
 
-def missing_values(row: CsvRow, filename: str, columns: tuple[str, ...]) -> list[str]:
-    """Located errors for required cells left empty (a bad value already has its own error)."""
-    bad = {e.split(": ", 2)[1] if e.count(": ") >= 2 else "" for e in row.errors}
-    return [
-        f"{filename}:{row.line}: {name}: valeur obligatoire"
-        for name in columns
-        if row.values.get(name) is None and name not in bad
-    ]
-
-
 # Documents ------------------------------------------------------------------------------------
 
 
@@ -269,7 +259,7 @@ class DocumentRowStager:
 
     def __call__(self, line: int, values: list, errors: list[str]) -> tuple:
         if None in _required(values):
-            errors.extend(missing_values_list(values, errors, self.filename, line))
+            errors.extend(missing_values(values, errors, self.filename, line))
         texts = values.copy()
         decimals = self._decimals
         for i in _DECIMALS:
@@ -321,8 +311,9 @@ class DocumentRowStager:
 _required = operator.itemgetter(*(i for i, _ in _REQUIRED_POSITIONS))
 
 
-def missing_values_list(values: list, errors: list[str], filename: str, line: int) -> list[str]:
-    """`missing_values` for a row given as a list in layout order."""
+def missing_values(values: list, errors: list[str], filename: str, line: int) -> list[str]:
+    """Located errors for required cells left empty (a bad value already has its own error);
+    `values` in layout order."""
     bad = {e.split(": ", 2)[1] if e.count(": ") >= 2 else "" for e in errors}
     return [
         f"{filename}:{line}: {name}: valeur obligatoire"

@@ -717,26 +717,18 @@ def _plan_document(
             total=check.total_ttc,
         )
     warnings = [f"Attention : {w}" for w in check.warnings]
-    if existing is not None:
-        if existing.content_hash == check.content_hash:
-            return plan(
-                SAME,
-                True,
-                False,
-                [f"Déjà intégré ({existing.number})"],
-                outcome="inchange",
-                total=check.total_ttc,
-                content_hash=check.content_hash,
-            )
-        if existing.status.value != "brouillon":
-            return plan(
-                REFUSED,
-                False,
-                False,
-                [f"Refusé : le document {existing.number} est {existing.status.label.lower()}"],
-                outcome="refuse",
-                total=check.total_ttc,
-            )
+    known = _known_outcome(existing, check.content_hash)
+    if known is not None:
+        status, ok, messages, outcome = known
+        return plan(
+            status,
+            ok,
+            False,
+            messages,
+            outcome=outcome,
+            total=check.total_ttc,
+            content_hash=check.content_hash,
+        )
     document = _build_document(ctx, numero, rows, check.amounts)
     return plan(
         UPDATE if existing else NEW,
@@ -749,6 +741,21 @@ def _plan_document(
         total=check.total_ttc,
         totals=check.totals,
     )
+
+
+def _known_outcome(
+    existing: documents_store.ExternalState | None, content_hash: str
+) -> tuple[str, bool, list[str], str] | None:
+    """A document received before whose fate is settled: same content (nothing to write) or
+    no longer a draft (refused). (status, ok, messages, outcome), or None."""
+    if existing is None:
+        return None
+    if existing.content_hash == content_hash:
+        return SAME, True, [f"Déjà intégré ({existing.number})"], "inchange"
+    if existing.status.value != "brouillon":
+        label = existing.status.label.lower()
+        return REFUSED, False, [f"Refusé : le document {existing.number} est {label}"], "refuse"
+    return None
 
 
 def _reason(located: str) -> str:
@@ -917,18 +924,10 @@ def _plan_checked(
 
     if client not in ctx.clients and client not in ctx.extra_clients:
         return plan(f"Client inconnu : {client}", False, True, [f"Client inconnu : {client}"])
-    if existing is not None:
-        if existing.content_hash == content_hash:
-            messages = [f"Déjà intégré ({existing.number})"]
-            return plan(SAME, True, False, messages, outcome="inchange")
-        if existing.status.value != "brouillon":
-            return plan(
-                REFUSED,
-                False,
-                False,
-                [f"Refusé : le document {existing.number} est {existing.status.label.lower()}"],
-                outcome="refuse",
-            )
+    known = _known_outcome(existing, content_hash)
+    if known is not None:
+        status, ok, messages, outcome = known
+        return plan(status, ok, False, messages, outcome=outcome)
     warning = total_warning(given, totals.total_ttc)
     return plan(
         UPDATE if existing else NEW,
