@@ -5,6 +5,7 @@ into a fresh SQLite table. Peak memory is measured in a child process per size (
 each figure is a whole process's peak.
 
     .venv/bin/python bench/bench_receive.py [--lines 100000] [--big 1000000] [--repeat 3]
+        [--lines-per-document 10]
 """
 
 from __future__ import annotations
@@ -181,7 +182,15 @@ def child(lines: int, mode: str) -> dict:
 
 def run_child(lines: int, mode: str) -> dict:
     result = subprocess.run(
-        [sys.executable, __file__, "--child", str(lines), mode],
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            str(lines),
+            mode,
+            "--lines-per-document",
+            str(LINES_PER_DOCUMENT),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -190,12 +199,15 @@ def run_child(lines: int, mode: str) -> dict:
 
 
 def main() -> None:
+    global LINES_PER_DOCUMENT
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--big", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--lines-per-document", type=int, default=LINES_PER_DOCUMENT)
     parser.add_argument("--child", nargs=2)
     args = parser.parse_args()
+    LINES_PER_DOCUMENT = args.lines_per_document
     if args.child:
         print(json.dumps(child(int(args.child[0]), args.child[1])))
         return

@@ -517,3 +517,14 @@ CREATE TABLE staged_lines_v5 (
     data TEXT NOT NULL
 )
 """
+
+
+@migrations()
+def m006_open_versions_index(db: Database) -> None:
+    """The index of waiting document versions holds only them: deciding a version removes an
+    entry instead of moving it."""
+    db.execute("DROP INDEX document_versions_open")
+    db.execute(
+        "CREATE INDEX document_versions_open ON document_versions(connector_code, numero)"
+        " WHERE outcome IS NULL"
+    )

@@ -180,12 +180,18 @@ def insert_received(db: Database, headers: list[ReceivedHeader]) -> dict[str, tu
     if not headers:
         return {}
     now = _now()
+    # Ids given here (as SQLite would: the largest plus one; the caller's transaction holds the
+    # write lock), so the new rows need not be looked up again.
+    (next_id,) = db.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()
     rows = []
+    written: dict[str, tuple[int, str]] = {}
     for doc_type in dict.fromkeys(h.doc_type for h in headers):
         of_type = [h for h in headers if h.doc_type is doc_type]
         for h, number in zip(of_type, allocate_numbers(db, doc_type, len(of_type))):
+            written[h.external_id] = (next_id, number)
             rows.append(
                 (
+                    next_id,
                     h.doc_type.value,
                     number,
                     h.date,
@@ -207,20 +213,15 @@ def insert_received(db: Database, headers: list[ReceivedHeader]) -> dict[str, tu
                     now,
                 )
             )
+            next_id += 1
     db.conn.executemany(
-        "INSERT INTO documents (doc_type, number, date, company_code, site_code, depot_code,"
+        "INSERT INTO documents (id, doc_type, number, date, company_code, site_code, depot_code,"
         " client_id, payment_method, reference, comment, status, connector_code,"
         " external_id, total_ht, total_vat, total_ttc, content_hash, created_at, updated_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
-    connector_code = headers[0].connector_code
-    cur = db.execute(
-        "SELECT external_id, id, number FROM documents"
-        " WHERE connector_code = ? AND external_id IN (SELECT value FROM json_each(?))",
-        [connector_code, json.dumps([h.external_id for h in headers])],
-    )
-    return {r[0]: (r[1], r[2]) for r in cur}
+    return written
 
 
 def replace_received(db: Database, document_id: int, header: ReceivedHeader) -> str:

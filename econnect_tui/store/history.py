@@ -59,14 +59,19 @@ def add_files(db: Database, run_id: int, files: Iterable[RunFile]) -> None:
 
 
 def add_rows(db: Database, run_id: int, rows: Iterable[ReportRow]) -> None:
+    add_row_values(
+        db, run_id, [(r.file_name, r.type.value, r.identifier, int(r.ok), r.messages) for r in rows]
+    )
+
+
+def add_row_values(db: Database, run_id: int, rows: list[tuple[str, str, str, int, str]]) -> None:
+    """Report rows as (file name, type, identifier, ok, messages): what a reception of
+    thousands of documents writes without building a model per row."""
     with write_transaction(db):
         db.conn.executemany(
             "INSERT INTO sync_report_rows (run_id, file_name, type, identifier, ok, messages)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (run_id, r.file_name, r.type.value, r.identifier, int(r.ok), r.messages)
-                for r in rows
-            ],
+            [(run_id, *row) for row in rows],
         )
 
 

@@ -193,8 +193,9 @@ def _status_filter(include_preview: bool) -> str:
     return "('recu', 'apercu')" if include_preview else "('recu')"
 
 
-@dataclass(frozen=True)
-class Version:
+class Version(NamedTuple):
+    """A document as one file brought it (a tuple: a reception makes one per document)."""
+
     numero: str
     file_id: int
     file_name: str
@@ -223,7 +224,7 @@ def open_versions(
         """,
         {"c": connector_code, "after": "" if after is None else after, "limit": limit},
     )
-    return [Version(*r) for r in cur]
+    return list(map(Version._make, cur))
 
 
 def iter_open_versions(

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -55,7 +55,7 @@ from ..exchange.facilitime import (
 from ..models.amounts import ZERO, Totals, totals_of_bases
 from ..models.connector import Connector, Mode
 from ..models.gc import Contact, Document, LineValues, Tiers, TiersKind
-from ..models.reports import ItemType, ReportRow, RunFile, RunKind, RunStatus, SyncRun
+from ..models.reports import ItemType, RunFile, RunKind, RunStatus, SyncRun
 from ..store import articles as articles_store
 from ..store import connectors as connectors_store
 from ..store import documents as documents_store
@@ -885,6 +885,12 @@ def _check_versions(
     return out
 
 
+@lru_cache(maxsize=256)
+def _rate_key(rate: str) -> Decimal:
+    """A VAT rate as `document_totals` keys it (a few rates, thousands of documents)."""
+    return Decimal(rate).normalize() or ZERO
+
+
 def _plan_checked(
     ctx: _DocumentContext,
     version: staging.Version,
@@ -895,7 +901,7 @@ def _plan_checked(
     header = split_header(checked.header)
     bases: dict[Decimal, Decimal] = {}
     for rate, cents in checked.cents.items():
-        key = Decimal(rate).normalize() or ZERO
+        key = _rate_key(rate)
         bases[key] = bases.get(key, ZERO) + Decimal(cents).scaleb(-2)
     totals = totals_of_bases(bases)
     given = Decimal(header["TotalTTC"]) if header["TotalTTC"] else None
@@ -1076,7 +1082,7 @@ class _Report:
     def __init__(self, db: Database, run_id: int) -> None:
         self.db = db
         self.run_id = run_id
-        self.pending: list[ReportRow] = []
+        self.pending: list[tuple[str, str, str, int, str]] = []
         self.failed = 0
         self.files: list[RunFile] = []
         self.counts: dict[str, int] = {}
@@ -1085,22 +1091,14 @@ class _Report:
         self.counts[key] = self.counts.get(key, 0) + n
 
     def add(self, file_name: str, type_: ItemType, identifier: str, ok: bool, message: str):
-        self.pending.append(
-            ReportRow.model_construct(
-                file_name=display_name(file_name),
-                type=type_,
-                identifier=identifier,
-                ok=ok,
-                messages=message,
-            )
-        )
+        self.pending.append((display_name(file_name), type_.value, identifier, int(ok), message))
         self.failed += not ok
         if len(self.pending) >= self.FLUSH_EVERY:
             self.flush()
 
     def flush(self) -> None:
         if self.pending:
-            history.add_rows(self.db, self.run_id, self.pending)
+            history.add_row_values(self.db, self.run_id, self.pending)
             self.pending = []
 
 
