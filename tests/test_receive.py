@@ -538,3 +538,17 @@ def test_rows_staged_by_an_older_version_are_converted_by_the_migration(s, tmp_p
         expected
     )
     assert "staged_lines_version" in {i.name for i in old["staged_lines"].indexes}
+
+
+def test_amounts_beyond_exact_decimals_are_a_located_error(s):
+    d1 = doc_rows("D1")
+    d1[0][8] = d1[0][10] = "9" * 30  # Quantite, PrixUnitaireHT
+    d1[0][12] = ""  # MontantHT
+    s.documents("ImportDocuments_1.csv", d1 + doc_rows("D2"))
+    result = reception.receive(s.db, "FACILI")
+    assert result.exit_code == 3
+    rows = rows_by_id(report_rows(s, result))
+    assert rows["D1 / 0701"].messages.startswith(
+        "Erreur : Quantite ligne 2 : Quantite × PrixUnitaireHT dépasse la précision des montants"
+    )
+    assert sorted(s.gc_documents()) == ["D2"]
