@@ -78,6 +78,13 @@ def describe(exc: sqlite3.Error) -> str:
         return "écriture impossible sur le disque (disque plein ou support en erreur)"
     if "unable to open" in text:
         return "le fichier ne peut pas être ouvert"
+    if "foreign key constraint failed" in text:
+        return (
+            "une donnée qu'il cite n'existe plus"
+            " (client, article, unité, entreprise, site ou dépôt)"
+        )
+    if "unique constraint failed" in text:
+        return "il existe déjà"
     return str(exc)
 
 

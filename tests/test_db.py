@@ -78,3 +78,14 @@ def test_decimals_are_stored_as_exact_text(tmp_path):
     )
     row = db.execute("SELECT vat_rate, typeof(vat_rate) FROM articles").fetchone()
     assert row == ("5.50", "text")
+
+
+def test_constraint_failures_are_said_in_french():
+    import sqlite3
+
+    from econnect_tui.db import describe
+
+    fk = describe(sqlite3.IntegrityError("FOREIGN KEY constraint failed"))
+    assert fk.startswith("une donnée qu'il cite n'existe plus")
+    unique = sqlite3.IntegrityError("UNIQUE constraint failed: documents.number")
+    assert describe(unique) == "il existe déjà"

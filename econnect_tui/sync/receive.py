@@ -32,7 +32,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from sqlite_utils import Database
 
-from ..db import write_transaction
+from ..db import describe, write_transaction
 from ..errors import UserError
 from ..exchange.csvfile import CsvFileError, read_csv
 from ..exchange.facilitime import (
@@ -1411,7 +1411,8 @@ def _write_checked(
             return _write_batch(db, ctx, plans)
     except (UserError, ValueError, sqlite3.IntegrityError) as exc:
         if len(plans) == 1:
-            return {plans[0].numero: str(exc)}
+            reason = describe(exc) if isinstance(exc, sqlite3.Error) else str(exc)
+            return {plans[0].numero: reason}
     out: dict[str, tuple[int, str] | str] = {}
     for plan in plans:
         out.update(_write_checked(db, ctx, [plan]))
