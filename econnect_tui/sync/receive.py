@@ -1519,9 +1519,10 @@ def _integrate_one(
                     db, document_id, plan.document, plan.content_hash, ctx.ids
                 )
     except (UserError, ValueError, sqlite3.IntegrityError) as exc:
-        report.add(file_name, ItemType.DOCUMENT, identifier, False, f"Erreur : {exc}")
+        reason = describe(exc) if isinstance(exc, sqlite3.Error) else str(exc)
+        report.add(file_name, ItemType.DOCUMENT, identifier, False, f"Erreur : {reason}")
         report.count("documents_en_erreur")
-        return staging.Decision(plan.version, "erreur", None, run_id, str(exc))
+        return staging.Decision(plan.version, "erreur", None, run_id, reason)
     return _report_success(plan, document_id, number, run_id, report)
 
 
