@@ -552,3 +552,27 @@ def test_amounts_beyond_exact_decimals_are_a_located_error(s):
         "Erreur : Quantite ligne 2 : Quantite × PrixUnitaireHT dépasse la précision des montants"
     )
     assert sorted(s.gc_documents()) == ["D2"]
+
+
+def test_a_document_the_detailed_check_finds_clean_is_written_like_the_others(s):
+    # Staged rows whose SQL flags say "look closer" (here set by hand) but where the detailed
+    # check finds nothing wrong: the document is written the same way, with the same result.
+    lines = (("FT-LAB", "Labour", "2", "95"), ("FT-DEPL", "Km", "10", "1.1"))
+    s.documents("ImportDocuments_1.csv", doc_rows("D1", lines=lines) + doc_rows("D2", lines=lines))
+    reception.preview(s.db, "FACILI")
+    s.db.execute("UPDATE staged_lines SET clean = 0 WHERE numero = 'D1'")
+    result = reception.receive(s.db, "FACILI")
+    assert result.exit_code == 0
+    docs = {
+        d.external_id: documents.get_document(s.db, d.id) for d in documents.list_documents(s.db)
+    }
+    d1, d2 = docs["D1"], docs["D2"]
+    assert (d1.total_ht, d1.total_vat, d1.total_ttc) == (d2.total_ht, d2.total_vat, d2.total_ttc)
+    assert [(ln.position, ln.article_code, ln.quantity, ln.amount_ht) for ln in d1.lines] == [
+        (ln.position, ln.article_code, ln.quantity, ln.amount_ht) for ln in d2.lines
+    ]
+    assert d1.date == d2.date and d1.payment_method == d2.payment_method
+    assert (
+        s.db.execute("SELECT content_hash FROM documents WHERE external_id = 'D1'").fetchone()[0]
+        is not None
+    )

@@ -137,7 +137,6 @@ class DocumentCheck:
     warnings: list[str] = field(default_factory=list)
     total_ttc: Decimal | None = None  # computed from the lines
     content_hash: str = ""
-    amounts: list[Decimal] = field(default_factory=list)  # each line's HT amount
     totals: Totals | None = None  # when every line's VAT rate is known
 
 
@@ -244,6 +243,12 @@ def split_header(header: str) -> dict[str, str | None]:
     """The header fields of a staged row (`head` and TotalTTC, as store.staging gives them),
     by column name: canonical text, None when empty."""
     return {n: v or None for n, v in zip(HEADER_COLUMNS, header.split(FIELD_SEPARATOR))}
+
+
+def header_of_serialized(data: str) -> dict[str, str | None]:
+    """`split_header` of a serialized staged row (`serialize_row`)."""
+    fields = data.split(FIELD_SEPARATOR)
+    return split_header(FIELD_SEPARATOR.join(fields[_POSITION[n]] for n in HEADER_COLUMNS))
 
 
 class DocumentRowStager:
@@ -358,7 +363,6 @@ def check_document(
                 " des montants"
             )
             continue
-        result.amounts.append(amount)
         given = values.get("MontantHT")
         if given is not None and abs(given - amount) > Decimal("0.01"):
             result.errors.append(

@@ -131,17 +131,6 @@ def find_documents(db: Database, number: str) -> list[Document]:
     return [_document(r) for r in cur]
 
 
-def next_number(db: Database, doc_type: DocType) -> str:
-    """Allocates the next GC number of a type (inside the caller's transaction)."""
-    row = db.execute(
-        "INSERT INTO document_counters (doc_type, last_number) VALUES (?, 1)"
-        " ON CONFLICT(doc_type) DO UPDATE SET last_number = last_number + 1"
-        " RETURNING last_number",
-        [doc_type.value],
-    ).fetchone()
-    return f"{doc_type.prefix}{row[0]:06d}"
-
-
 def allocate_numbers(db: Database, doc_type: DocType, count: int) -> list[str]:
     """The next `count` GC numbers of a type at once (inside the caller's transaction)."""
     if count <= 0:
@@ -155,9 +144,10 @@ def allocate_numbers(db: Database, doc_type: DocType, count: int) -> list[str]:
     return [f"{doc_type.prefix}{n:06d}" for n in range(last - count + 1, last + 1)]
 
 
-class ReceivedHeader(NamedTuple):
-    """The header of a document received from a connector, its lines being copied by SQL
-    (store.staging.copy_lines)."""
+class DocumentHeader(NamedTuple):
+    """What the documents table holds of a document besides its number: what a reception
+    writes in bulk (its lines copied by store.staging.copy_lines) and `create_document` one
+    at a time."""
 
     doc_type: DocType
     date: str  # ISO
@@ -168,27 +158,29 @@ class ReceivedHeader(NamedTuple):
     payment_method: str | None
     reference: str | None
     comment: str | None
-    connector_code: str
-    external_id: str
+    connector_code: str | None
+    external_id: str | None
     totals: Totals
-    content_hash: str
+    content_hash: str | None
+    status: DocStatus = DocStatus.DRAFT
 
 
-def insert_received(db: Database, headers: list[ReceivedHeader]) -> dict[str, tuple[int, str]]:
-    """New GC documents (drafts) for these headers, numbered in order, without their lines;
-    returns external id -> (id, number). Inside the caller's transaction."""
+def insert_headers(db: Database, headers: list[DocumentHeader]) -> list[tuple[int, str]]:
+    """New GC documents for these headers, numbered in order, without their lines; returns
+    (id, number) of each, in order. Inside the caller's transaction."""
     if not headers:
-        return {}
+        return []
     now = _now()
     # Ids given here (as SQLite would: the largest plus one; the caller's transaction holds the
     # write lock), so the new rows need not be looked up again.
     (next_id,) = db.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()
+    written: list[tuple[int, str]] = [(0, "")] * len(headers)
     rows = []
-    written: dict[str, tuple[int, str]] = {}
     for doc_type in dict.fromkeys(h.doc_type for h in headers):
-        of_type = [h for h in headers if h.doc_type is doc_type]
-        for h, number in zip(of_type, allocate_numbers(db, doc_type, len(of_type))):
-            written[h.external_id] = (next_id, number)
+        of_type = [i for i, h in enumerate(headers) if h.doc_type is doc_type]
+        for i, number in zip(of_type, allocate_numbers(db, doc_type, len(of_type))):
+            h = headers[i]
+            written[i] = (next_id, number)
             rows.append(
                 (
                     next_id,
@@ -202,7 +194,7 @@ def insert_received(db: Database, headers: list[ReceivedHeader]) -> dict[str, tu
                     h.payment_method,
                     h.reference,
                     h.comment,
-                    DocStatus.DRAFT.value,
+                    h.status.value,
                     h.connector_code,
                     h.external_id,
                     h.totals.total_ht,
@@ -224,10 +216,10 @@ def insert_received(db: Database, headers: list[ReceivedHeader]) -> dict[str, tu
     return written
 
 
-def replace_received(db: Database, document_id: int, header: ReceivedHeader) -> str:
-    """A changed draft received again: header and totals replaced, its lines deleted (the
-    caller copies the new ones), the GC number kept and returned. Refused when the document
-    is no longer a draft."""
+def replace_header(db: Database, document_id: int, header: DocumentHeader) -> str:
+    """A changed draft: header and totals replaced, its lines deleted (the caller writes the
+    new ones), the GC number kept and returned. Refused when the document is no longer a
+    draft. Inside the caller's transaction."""
     cur = db.execute(
         "UPDATE documents SET date = ?, client_id = ?, payment_method = ?, reference = ?,"
         " comment = ?, total_ht = ?, total_vat = ?, total_ttc = ?, content_hash = ?,"
@@ -263,17 +255,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-@dataclass(frozen=True)
-class KnownIds:
-    """Ids a caller already holds (a reception of thousands of documents), to skip lookups."""
-
-    clients: dict[str, int]
-    articles: dict[str, int]
-
-
-def _client_id(db: Database, code: str, ids: KnownIds | None) -> int:
-    if ids is not None and code in ids.clients:
-        return ids.clients[code]
+def _client_id(db: Database, code: str) -> int:
     row = db.execute(
         "SELECT id FROM tiers WHERE kind = ? AND code = ?", [TiersKind.CLIENT.value, code]
     ).fetchone()
@@ -282,19 +264,33 @@ def _client_id(db: Database, code: str, ids: KnownIds | None) -> int:
     return row[0]
 
 
-def _insert_lines(
-    db: Database, document_id: int, lines: list[DocumentLine], ids: KnownIds | None = None
-) -> None:
-    if ids is not None:
-        ids_map = ids.articles
-    else:
-        ids_map = dict(
-            db.execute(
-                "SELECT code, id FROM articles WHERE code IN (SELECT value FROM json_each(?))",
-                [json.dumps(sorted({ln.article_code for ln in lines}))],
-            ).fetchall()
-        )
-    ids = ids_map
+def _header(db: Database, doc: Document, content_hash: str | None) -> DocumentHeader:
+    """The header of a document model, its totals computed from its lines."""
+    return DocumentHeader(
+        doc.doc_type,
+        doc.date.isoformat(),
+        doc.company_code,
+        doc.site_code,
+        doc.depot_code,
+        _client_id(db, doc.client_code),
+        doc.payment_method,
+        doc.reference,
+        doc.comment,
+        doc.connector_code,
+        doc.external_id,
+        document_totals((ln.amount_ht, ln.vat_rate) for ln in doc.lines),
+        content_hash,
+        doc.status,
+    )
+
+
+def _insert_lines(db: Database, document_id: int, lines: list[DocumentLine]) -> None:
+    ids = dict(
+        db.execute(
+            "SELECT code, id FROM articles WHERE code IN (SELECT value FROM json_each(?))",
+            [json.dumps(sorted({ln.article_code for ln in lines}))],
+        ).fetchall()
+    )
     rows = []
     for ln in lines:
         if ln.article_code not in ids:
@@ -326,12 +322,7 @@ def _insert_lines(
     )
 
 
-def create_document(
-    db: Database, doc: Document, content_hash: str | None = None, ids: KnownIds | None = None
-) -> Document:
-    """Insert a document and its lines; allocates its number; totals computed from the lines."""
-    with write_transaction(db):
-        document_id, number, totals = insert_document(db, doc, content_hash, ids)
+def _with_totals(doc: Document, document_id: int, number: str, totals: Totals) -> Document:
     return doc.model_copy(
         update={
             "id": document_id,
@@ -343,100 +334,22 @@ def create_document(
     )
 
 
-def insert_document(
-    db: Database,
-    doc: Document,
-    content_hash: str | None = None,
-    ids: KnownIds | None = None,
-    totals: Totals | None = None,
-) -> tuple[int, str, Totals]:
-    """The writes of a new document, inside the caller's transaction (a reception wraps each
-    document in its own savepoint); returns (id, number, totals). `totals` when the caller
-    already computed them with models.amounts.document_totals over the same lines."""
-    if totals is None:
-        totals = document_totals((ln.amount_ht, ln.vat_rate) for ln in doc.lines)
-    now = _now()
-    client_id = _client_id(db, doc.client_code, ids)
-    number = next_number(db, doc.doc_type)
-    cur = db.execute(
-        "INSERT INTO documents (doc_type, number, date, company_code, site_code, depot_code,"
-        " client_id, payment_method, reference, comment, status, connector_code,"
-        " external_id, total_ht, total_vat, total_ttc, content_hash, created_at, updated_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [
-            doc.doc_type.value,
-            number,
-            doc.date.isoformat(),
-            doc.company_code,
-            doc.site_code,
-            doc.depot_code,
-            client_id,
-            doc.payment_method,
-            doc.reference,
-            doc.comment,
-            doc.status.value,
-            doc.connector_code,
-            doc.external_id,
-            totals.total_ht,
-            totals.total_vat,
-            totals.total_ttc,
-            content_hash,
-            now,
-            now,
-        ],
-    )
-    document_id = cur.lastrowid
-    _insert_lines(db, document_id, doc.lines, ids)
-    return document_id, number, totals
-
-
-def replace_document(
-    db: Database,
-    document_id: int,
-    doc: Document,
-    content_hash: str,
-    ids: KnownIds | None = None,
-) -> Document:
-    """A changed draft: header fields and lines replaced, the GC number kept."""
-    totals = document_totals((ln.amount_ht, ln.vat_rate) for ln in doc.lines)
+def create_document(db: Database, doc: Document, content_hash: str | None = None) -> Document:
+    """Insert a document and its lines; allocates its number; totals computed from the lines."""
     with write_transaction(db):
-        row = db.execute(
-            "SELECT number, status FROM documents WHERE id = ?", [document_id]
-        ).fetchone()
-        if row is None:
-            raise NotFound("Ce document n'existe plus.")
-        if row[1] != DocStatus.DRAFT.value:
-            raise UserError(f"Le document {row[0]} est {DocStatus(row[1]).label.lower()}.")
-        client_id = _client_id(db, doc.client_code, ids)
-        db.execute(
-            "UPDATE documents SET date = ?, client_id = ?, payment_method = ?, reference = ?,"
-            " comment = ?, total_ht = ?, total_vat = ?, total_ttc = ?, content_hash = ?,"
-            " updated_at = ? WHERE id = ?",
-            [
-                doc.date.isoformat(),
-                client_id,
-                doc.payment_method,
-                doc.reference,
-                doc.comment,
-                totals.total_ht,
-                totals.total_vat,
-                totals.total_ttc,
-                content_hash,
-                _now(),
-                document_id,
-            ],
-        )
-        db.execute("DELETE FROM document_lines WHERE document_id = ?", [document_id])
-        _insert_lines(db, document_id, doc.lines, ids)
-    return doc.model_copy(
-        update={
-            "id": document_id,
-            "number": row[0],
-            "total_ht": totals.total_ht,
-            "total_vat": totals.total_vat,
-            "total_ttc": totals.total_ttc,
-        }
-    )
+        header = _header(db, doc, content_hash)
+        ((document_id, number),) = insert_headers(db, [header])
+        _insert_lines(db, document_id, doc.lines)
+    return _with_totals(doc, document_id, number, header.totals)
+
+
+def replace_document(db: Database, document_id: int, doc: Document, content_hash: str) -> Document:
+    """A changed draft: header fields and lines replaced, the GC number kept."""
+    with write_transaction(db):
+        header = _header(db, doc, content_hash)
+        number = replace_header(db, document_id, header)
+        _insert_lines(db, document_id, doc.lines)
+    return _with_totals(doc, document_id, number, header.totals)
 
 
 def set_status(db: Database, document_id: int, status: DocStatus) -> None:

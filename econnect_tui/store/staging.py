@@ -242,13 +242,14 @@ def iter_open_versions(
 
 
 def lines_of(db: Database, versions: list[Version]) -> dict[tuple[str, int], list[tuple]]:
-    """(numero, file_id) -> [(line, values dict, errors, serialized row)] in line order."""
+    """(numero, file_id) -> [(line, values dict, errors, serialized row, staged row id)] in
+    line order."""
     out: dict[tuple[str, int], list[tuple]] = {}
     if not versions:
         return out
     keys = json.dumps([[v.numero, v.file_id] for v in versions])
     cur = db.conn.execute(
-        "SELECT l.file_id, l.line, l.numero, l.data, l.errors FROM staged_lines l"
+        "SELECT l.file_id, l.line, l.numero, l.data, l.errors, l.id FROM staged_lines l"
         " JOIN json_each(?) k ON l.file_id = json_extract(k.value, '$[1]')"
         " AND l.numero = json_extract(k.value, '$[0]')"
         " ORDER BY l.numero, l.numero_ligne IS NULL, l.numero_ligne, l.line",
@@ -256,11 +257,11 @@ def lines_of(db: Database, versions: list[Version]) -> dict[tuple[str, int], lis
     )
     names = _LINE_NAMES
     cache: dict = {}  # prices, quantities, dates repeat: convert each text once
-    for file_id, line, numero, data, errors in cur:
+    for file_id, line, numero, data, errors, row_id in cur:
         values = dict(zip(names, _parse_serialized(data, cache)))
         values["NumeroDocument"] = numero
         out.setdefault((numero, file_id), []).append(
-            (line, values, errors.split("\n") if errors else [], data)
+            (line, values, errors.split("\n") if errors else [], data, row_id)
         )
     return out
 

@@ -24,7 +24,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -45,6 +45,7 @@ from ..exchange.facilitime import (
     TiersType,
     check_document,
     file_kind,
+    header_of_serialized,
     is_partial,
     preview_label,
     report_identifier,
@@ -54,14 +55,13 @@ from ..exchange.facilitime import (
 )
 from ..models.amounts import ZERO, Totals, totals_of_bases
 from ..models.connector import Connector, Mode
-from ..models.gc import Contact, Document, LineValues, Tiers, TiersKind
+from ..models.gc import Contact, Tiers, TiersKind
 from ..models.reports import ItemType, RunFile, RunKind, RunStatus, SyncRun
 from ..store import articles as articles_store
 from ..store import connectors as connectors_store
 from ..store import documents as documents_store
 from ..store import history, mappings, reference, staging
 from ..store import tiers as tiers_store
-from ..store.documents import KnownIds
 from ..store.reference import RefKind
 from . import faults, locks
 from .runs import host, operator
@@ -583,12 +583,6 @@ class _DocumentContext:
     def units(self) -> set[str]:
         return reference.codes(self.db, RefKind.UNITS)
 
-    @property
-    def ids(self) -> KnownIds:
-        return KnownIds(
-            clients=self.clients, articles={code: a.id for code, a in self.articles.items()}
-        )
-
 
 @dataclass
 class DocumentPlan:
@@ -602,19 +596,13 @@ class DocumentPlan:
     messages: list[str]
     lines: int
     outcome: str | None = None  # final outcome without writing: inchange, refuse, erreur
-    action: str | None = None  # create, update
-    document: Document | None = None
+    action: str | None = None  # create, update: written with its page (`_write_checked`)
     content_hash: str = ""
     existing: documents_store.ExternalState | None = None
     unmapped: list[str] = field(default_factory=list)
     totals: Totals | None = None
-    header: dict[str, str | None] | None = None  # checked by SQL: written by SQL
-    staged_ids: list[int] = field(default_factory=list)  # its staged rows, in line order
-
-    @property
-    def bulk(self) -> bool:
-        """Written with its page: header in bulk, lines copied from staging."""
-        return self.action is not None and self.document is None
+    header: dict[str, str | None] | None = None  # to write: the header fields
+    staged_ids: list[int] = field(default_factory=list)  # to write: its staged rows, in order
 
     def pending(self) -> PendingDocument:
         return PendingDocument(
@@ -640,8 +628,8 @@ def _plan_document(
     first = rows[0][1]
     numero = version.numero
     client = first.get("CodeClient")
-    located = [(version.file_name, line, values) for line, values, _, _ in rows]
-    row_errors = [e for _, _, errors, _ in rows for e in errors]
+    located = [(version.file_name, line, values) for line, values, *_ in rows]
+    row_errors = [e for _, _, errors, *_ in rows for e in errors]
 
     def plan(status, ok, held, messages, **kw) -> DocumentPlan:
         computed = kw.pop("total", None)
@@ -665,7 +653,7 @@ def _plan_document(
         )
     vat_rates = {}
     unmapped: list[str] = []
-    for _, values, _, _ in rows:
+    for _, values, *_ in rows:
         code = values["CodeArticle"]
         article_code = ctx.mapping.get(code)
         if article_code is None:
@@ -700,12 +688,12 @@ def _plan_document(
             total=check.total_ttc,
         )
     bad_units = sorted(
-        {v["Unite"] for _, v, _, _ in rows if v.get("Unite") and v["Unite"] not in ctx.units}
+        {v["Unite"] for _, v, *_ in rows if v.get("Unite") and v["Unite"] not in ctx.units}
     )
     if bad_units:
         where = next(
             f"{version.file_name}:{line}: Unite: unité inconnue « {v['Unite']} »"
-            for line, v, _, _ in rows
+            for line, v, *_ in rows
             if v.get("Unite") in bad_units
         )
         return plan(
@@ -729,14 +717,15 @@ def _plan_document(
             total=check.total_ttc,
             content_hash=check.content_hash,
         )
-    document = _build_document(ctx, numero, rows, check.amounts)
+    # Nothing wrong after all: written like the documents SQL found clean, from its rows.
     return plan(
         UPDATE if existing else NEW,
         True,
         False,
         warnings,
         action="update" if existing else "create",
-        document=document,
+        header=header_of_serialized(rows[0][3]),
+        staged_ids=[row[4] for row in rows],
         content_hash=check.content_hash,
         total=check.total_ttc,
         totals=check.totals,
@@ -765,62 +754,6 @@ def _reason(located: str) -> str:
         line = parts[0].rsplit(":", 1)[-1]
         return f"{parts[1]} ligne {line} : {parts[2]}"
     return located
-
-
-def _as_date(value) -> date | None:
-    if value is None:
-        return None
-    return value.date() if isinstance(value, datetime) else value
-
-
-def _build_document(
-    ctx: _DocumentContext, numero: str, rows: list[tuple], amounts: list[Decimal]
-) -> Document:
-    first = rows[0][1]
-    receive = ctx.connector.receive
-    lines = []
-    for position, ((_, v, _, _), amount) in enumerate(zip(rows, amounts), start=1):
-        article = ctx.articles[ctx.mapping[v["CodeArticle"]]]
-        rate = v.get("TauxTVA")
-        lines.append(
-            LineValues(
-                position,
-                article.code,
-                v["LibelleArticle"],
-                v["Quantite"],
-                v.get("Unite") or article.unit_code,
-                v["PrixUnitaireHT"],
-                v.get("RemisePourcent"),
-                article.vat_rate if rate is None else rate,
-                amount,
-                _as_date(v.get("DateIntervention")),
-                v.get("Chantier"),
-                v.get("Surface"),
-                v.get("Chauffeur"),
-                v.get("Materiel"),
-            )
-        )
-    return Document.model_construct(
-        id=None,
-        doc_type=receive.doc_type,
-        number="",
-        date=_as_date(first["DateDocument"]),
-        company_code=receive.company,
-        site_code=receive.site,
-        depot_code=receive.depot,
-        client_code=first["CodeClient"],
-        client_name=first.get("NomClient"),
-        payment_method=first.get("ModeReglement"),
-        reference=first.get("Reference"),
-        comment=first.get("Commentaire"),
-        status=documents_store.DocStatus.DRAFT,
-        connector_code=ctx.connector.code,
-        external_id=numero,
-        total_ht=Decimal(0),
-        total_vat=Decimal(0),
-        total_ttc=Decimal(0),
-        lines=lines,
-    )
 
 
 def _plans(
@@ -1369,16 +1302,16 @@ def _integrate_documents(
     for page in _plans(db, ctx, include_preview=False):
         progress("Documents", done, total)
         # One transaction per page: the record of what became of each version is written in
-        # the same transaction as the document itself. The documents SQL checked are written
-        # together (one savepoint, or one each when that fails); the others one by one.
+        # the same transaction as the document itself. The documents to write are written
+        # together (one savepoint, or one each when that fails).
         with write_transaction(db):
-            written = _write_checked(db, ctx, [plan for plan in page if plan.bulk])
+            written = _write_checked(db, ctx, [plan for plan in page if plan.action])
             decisions: list[staging.Decision] = []
             for plan in page:
-                if plan.bulk:
+                if plan.action:
                     decision = _report_written(plan, written[plan.numero], run_id, report)
                 else:
-                    decision = _integrate_one(db, ctx, plan, run_id, report)
+                    decision = _report_unwritten(plan, run_id, report)
                 if decision is not None:
                     decisions.append(decision)
                 faults.checkpoint("document")
@@ -1422,13 +1355,13 @@ def _write_checked(
 def _write_batch(
     db, ctx: _DocumentContext, plans: list[DocumentPlan]
 ) -> dict[str, tuple[int, str]]:
-    headers = {plan.numero: _received_header(ctx, plan) for plan in plans}
-    written = documents_store.insert_received(
-        db, [headers[plan.numero] for plan in plans if plan.action == "create"]
-    )
+    headers = {plan.numero: _header(ctx, plan) for plan in plans}
+    creates = [plan for plan in plans if plan.action == "create"]
+    new = documents_store.insert_headers(db, [headers[plan.numero] for plan in creates])
+    written = {plan.numero: ids for plan, ids in zip(creates, new)}
     for plan in plans:
         if plan.action == "update":
-            number = documents_store.replace_received(db, plan.existing.id, headers[plan.numero])
+            number = documents_store.replace_header(db, plan.existing.id, headers[plan.numero])
             written[plan.numero] = (plan.existing.id, number)
     staging.copy_lines(
         db, ctx.connector.code, [(written[plan.numero][0], plan.staged_ids) for plan in plans]
@@ -1436,12 +1369,12 @@ def _write_batch(
     return written
 
 
-def _received_header(ctx: _DocumentContext, plan: DocumentPlan) -> documents_store.ReceivedHeader:
+def _header(ctx: _DocumentContext, plan: DocumentPlan) -> documents_store.DocumentHeader:
     header, receive = plan.header, ctx.connector.receive
     client_id = ctx.clients.get(plan.client_code)
     if client_id is None:
         raise UserError(f"Le client « {plan.client_code} » n'existe pas.")
-    return documents_store.ReceivedHeader(
+    return documents_store.DocumentHeader(
         receive.doc_type,
         header["DateDocument"][:10],
         receive.company,
@@ -1468,24 +1401,16 @@ def _report_written(
         report.count("documents_en_erreur")
         return staging.Decision(plan.version, "erreur", None, run_id, written)
     document_id, number = written
-    return _report_success(plan, document_id, number, run_id, report)
-
-
-def _report_success(
-    plan: DocumentPlan, document_id: int, number: str, run_id: int, report: _Report
-) -> staging.Decision:
-    identifier = report_identifier(plan.numero or "(sans numéro)", plan.client_code)
     what = "créé" if plan.action == "create" else "mis à jour"
     message = "; ".join([f"Synchronisé : {number} {what}", *plan.messages])
-    report.add(plan.version.file_name, ItemType.DOCUMENT, identifier, True, message)
+    report.add(file_name, ItemType.DOCUMENT, identifier, True, message)
     report.count("documents_crees" if plan.action == "create" else "documents_mis_a_jour")
     return staging.Decision(plan.version, "integre", document_id, run_id, plan.status)
 
 
-def _integrate_one(
-    db, ctx: _DocumentContext, plan: DocumentPlan, run_id: int, report: _Report
-) -> staging.Decision | None:
-    """Integrates one document (in a savepoint); returns what to record for its version."""
+def _report_unwritten(plan: DocumentPlan, run_id: int, report: _Report) -> staging.Decision | None:
+    """Reports a document this reception does not write: held back (no outcome yet), already
+    integrated, refused or in error; returns what to record for its version."""
     identifier = report_identifier(plan.numero or "(sans numéro)", plan.client_code)
     file_name = plan.version.file_name
     if plan.held:
@@ -1498,32 +1423,14 @@ def _integrate_one(
         )
         report.count("documents_en_attente")
         return None
-    if plan.outcome is not None:
-        if plan.outcome == "inchange":
-            report.add(file_name, ItemType.DOCUMENT, identifier, True, "; ".join(plan.messages))
-            report.count("documents_deja_integres")
-        else:
-            report.add(file_name, ItemType.DOCUMENT, identifier, False, _refusal_message(plan))
-            report.count("documents_refuses" if plan.outcome == "refuse" else "documents_en_erreur")
-        existing_id = plan.existing.id if plan.existing else None
-        return staging.Decision(plan.version, plan.outcome, existing_id, run_id, plan.status)
-    try:
-        with write_transaction(db):
-            if plan.action == "create":
-                document_id, number, _ = documents_store.insert_document(
-                    db, plan.document, plan.content_hash, ctx.ids, plan.totals
-                )
-            else:
-                document_id, number = plan.existing.id, plan.existing.number
-                documents_store.replace_document(
-                    db, document_id, plan.document, plan.content_hash, ctx.ids
-                )
-    except (UserError, ValueError, sqlite3.IntegrityError) as exc:
-        reason = describe(exc) if isinstance(exc, sqlite3.Error) else str(exc)
-        report.add(file_name, ItemType.DOCUMENT, identifier, False, f"Erreur : {reason}")
-        report.count("documents_en_erreur")
-        return staging.Decision(plan.version, "erreur", None, run_id, reason)
-    return _report_success(plan, document_id, number, run_id, report)
+    if plan.outcome == "inchange":
+        report.add(file_name, ItemType.DOCUMENT, identifier, True, "; ".join(plan.messages))
+        report.count("documents_deja_integres")
+    else:
+        report.add(file_name, ItemType.DOCUMENT, identifier, False, _refusal_message(plan))
+        report.count("documents_refuses" if plan.outcome == "refuse" else "documents_en_erreur")
+    existing_id = plan.existing.id if plan.existing else None
+    return staging.Decision(plan.version, plan.outcome, existing_id, run_id, plan.status)
 
 
 def _refusal_message(plan: DocumentPlan) -> str:
