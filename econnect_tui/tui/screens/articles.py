@@ -20,7 +20,7 @@ from ...store.reference import RefKind
 from ..widgets.correspondences import CorrespondencesTab
 from ..widgets.form import FieldSpec, Form
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
-from .base import EconnectScreen
+from .base import EconnectScreen, GridScreen
 from .confirm import leave_asking_first
 from .record_form import RecordFormScreen
 
@@ -60,16 +60,12 @@ def article_row(a: Article) -> GridRow:
     )
 
 
-class ArticlesScreen(EconnectScreen):
+class ArticlesScreen(GridScreen):
     MODE = "articles"
     BINDINGS = [Binding("n,insert", "new", "Nouvel article", key_display="N")]
 
     def compose_body(self) -> ComposeResult:
         yield GridPanel(id="articles", unit=("article", "articles"))
-
-    @property
-    def grid(self) -> DataGrid:
-        return self.query_one(DataGrid)
 
     def on_mount(self) -> None:
         self.sub_title = "Articles"

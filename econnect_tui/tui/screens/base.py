@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.widgets import Footer, Header
 
+from ..widgets.grid import DataGrid, GridPanel
 from ..widgets.modebar import ModeBar
 
 if TYPE_CHECKING:
@@ -41,6 +42,18 @@ class EconnectScreen(Screen):
 
     def notify_error(self, message: str) -> None:
         self.notify(message, title="Erreur", severity="error", timeout=8)
+
+
+class GridScreen(EconnectScreen):
+    """A screen built around one grid, alone or in a GridPanel."""
+
+    @property
+    def panel(self) -> GridPanel:
+        return self.query_one(GridPanel)
+
+    @property
+    def grid(self) -> DataGrid:
+        return self.query_one(DataGrid)
 
 
 class EconnectModal(ModalScreen[ScreenResultType]):

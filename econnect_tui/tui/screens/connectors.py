@@ -20,7 +20,7 @@ from ...models.gc import DocType
 from ...store import connectors as connectors_store
 from ...sync.connectors import delete_connector, held_back_counts, held_back_text
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
-from .base import EconnectScreen
+from .base import GridScreen
 from .confirm import ConfirmScreen
 from .connector_wizard import mode_label, open_wizard
 
@@ -65,7 +65,7 @@ def connector_row(c: Connector) -> GridRow:
     )
 
 
-class ConnectorListScreen(EconnectScreen):
+class ConnectorListScreen(GridScreen):
     """The connectors (seed 2.1, ÉTAPE 1 « Paramètre\\Sites\\E-connecteur »)."""
 
     MODE = "parametres"
@@ -97,10 +97,6 @@ class ConnectorListScreen(EconnectScreen):
             id="connectors",
         )
         yield Static("", id="connector-detail", markup=False)
-
-    @property
-    def grid(self) -> DataGrid:
-        return self.query_one(DataGrid)
 
     def on_mount(self) -> None:
         self.sub_title = f"{mode_label(self.MODE)} › E-connecteur"

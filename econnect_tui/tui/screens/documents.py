@@ -17,7 +17,7 @@ from ...models.gc import DocStatus, Document
 from ...store import documents as store
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
 from .articles import decimal_text
-from .base import EconnectScreen
+from .base import EconnectScreen, GridScreen
 from .confirm import ConfirmScreen
 
 LIST_COLUMNS = (
@@ -59,15 +59,11 @@ def document_row(d: Document) -> GridRow:
     )
 
 
-class DocumentsScreen(EconnectScreen):
+class DocumentsScreen(GridScreen):
     MODE = "documents"
 
     def compose_body(self) -> ComposeResult:
         yield GridPanel(id="documents", unit=("document", "documents"))
-
-    @property
-    def grid(self) -> DataGrid:
-        return self.query_one(DataGrid)
 
     def on_mount(self) -> None:
         self.sub_title = "Documents"

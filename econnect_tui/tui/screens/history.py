@@ -15,7 +15,7 @@ from ...models.reports import RunKind, RunStatus, SyncRun
 from ...store import history
 from ..widgets.connector_status import local_time
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
-from .base import EconnectScreen
+from .base import GridScreen
 from .report import ReportScreen
 
 COLUMNS = (
@@ -52,7 +52,7 @@ def history_row(run: SyncRun) -> GridRow:
     )
 
 
-class HistoryScreen(EconnectScreen):
+class HistoryScreen(GridScreen):
     """Historique des synchronisations of one connector."""
 
     MODE = "synchro"
@@ -71,14 +71,6 @@ class HistoryScreen(EconnectScreen):
 
     def compose_body(self) -> ComposeResult:
         yield GridPanel(COLUMNS, unit=("synchronisation", "synchronisations"), id="history")
-
-    @property
-    def panel(self) -> GridPanel:
-        return self.query_one(GridPanel)
-
-    @property
-    def grid(self) -> DataGrid:
-        return self.panel.grid
 
     def on_mount(self) -> None:
         self.sub_title = "Historique des synchronisations"

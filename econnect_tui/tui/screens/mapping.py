@@ -43,7 +43,7 @@ from ..widgets.correspondences import (
     undo_last,
 )
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, format_count
-from .base import EconnectScreen
+from .base import GridScreen
 
 COLUMNS = (
     GridColumn("article", "Article GC", width=12),
@@ -114,7 +114,7 @@ class _ModeChoice(RadioSet):
         self.screen.call_after_refresh(self.screen.action_apply)  # type: ignore[attr-defined]
 
 
-class MappingScreen(EconnectScreen):
+class MappingScreen(GridScreen):
     """Mettre à jour la correspondance des articles."""
 
     MODE = "synchro"
@@ -195,14 +195,6 @@ class MappingScreen(EconnectScreen):
             unit=("article", "articles"),
             id="mapping-grid",
         )
-
-    @property
-    def panel(self) -> GridPanel:
-        return self.query_one(GridPanel)
-
-    @property
-    def grid(self) -> DataGrid:
-        return self.panel.grid
 
     def on_mount(self) -> None:
         grid = self.grid

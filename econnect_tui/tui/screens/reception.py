@@ -52,7 +52,7 @@ from ..threads import call_ui, worker_db
 from ..widgets.article_picker import ArticlePicker
 from ..widgets.correspondences import save_code
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
-from .base import EconnectScreen
+from .base import GridScreen
 from .confirm import ConfirmScreen
 from .menu import TextScreen
 from .report import ReportScreen
@@ -127,7 +127,7 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {singular if count <= 1 else plural_form or singular + 's'}"
 
 
-class ReceptionScreen(EconnectScreen):
+class ReceptionScreen(GridScreen):
     MODE = "synchro"
     BINDINGS = [
         Binding("c", "map", "Correspondance", key_display="C"),
@@ -178,14 +178,6 @@ class ReceptionScreen(EconnectScreen):
         with Horizontal(id="reception-buttons", classes="buttons"):
             yield Button("Recevoir (F9)", id="receive", variant="primary", compact=True)
             yield Button("Annuler", id="cancel", compact=True)
-
-    @property
-    def panel(self) -> GridPanel:
-        return self.query_one(GridPanel)
-
-    @property
-    def grid(self) -> DataGrid:
-        return self.panel.grid
 
     def on_mount(self) -> None:
         self.sub_title = f"Réception · {self.code}"

@@ -19,7 +19,7 @@ from textual.widgets import Button, Footer, Static
 from ...models.reports import ReportRow, RunKind, RunStatus, SyncRun
 from ..widgets.connector_status import local_time
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
-from .base import EconnectModal, EconnectScreen
+from .base import EconnectModal, GridScreen
 from .menu import TextScreen
 
 REPORT_COLUMNS = (
@@ -68,7 +68,7 @@ def row_details(row: ReportRow) -> str:
     return "\n".join(lines)
 
 
-class ReportScreen(EconnectScreen):
+class ReportScreen(GridScreen):
     """The report of one run (its rows from the history)."""
 
     MODE = "synchro"
@@ -94,14 +94,6 @@ class ReportScreen(EconnectScreen):
         yield Static(self.run.message or "", id="report-message", markup=False)
         yield GridPanel(REPORT_COLUMNS, unit=("ligne", "lignes"), id="report-grid")
         yield Static("", id="report-detail", markup=False)
-
-    @property
-    def panel(self) -> GridPanel:
-        return self.query_one(GridPanel)
-
-    @property
-    def grid(self) -> DataGrid:
-        return self.panel.grid
 
     def on_mount(self) -> None:
         kind = "Rapport de réception" if self.run.kind is RunKind.RECEPTION else "Rapport d'envoi"

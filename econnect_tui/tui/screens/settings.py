@@ -21,7 +21,7 @@ from ...store import reference
 from ...store.reference import REF_TABLES, RefKind
 from ..widgets.form import FieldSpec
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
-from .base import EconnectScreen
+from .base import EconnectScreen, GridScreen
 from .confirm import ConfirmScreen
 from .connectors import open_connector_list
 from .record_form import RecordFormScreen
@@ -294,7 +294,7 @@ class SettingsScreen(EconnectScreen):
             )
 
 
-class TableEditorScreen(EconnectScreen):
+class TableEditorScreen(GridScreen):
     """The generic editor: a grid of the records, a form to create or change one."""
 
     MODE = "parametres"
@@ -312,10 +312,6 @@ class TableEditorScreen(EconnectScreen):
 
     def compose_body(self) -> ComposeResult:
         yield GridPanel(id="records")
-
-    @property
-    def grid(self) -> DataGrid:
-        return self.query_one(DataGrid)
 
     def on_mount(self) -> None:
         self.sub_title = f"Paramètres › {self.editor.title}"

@@ -18,7 +18,7 @@ from ...store import tiers as store
 from ...store.reference import RefKind
 from ..widgets.form import FieldSpec, Form
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
-from .base import EconnectScreen
+from .base import EconnectScreen, GridScreen
 from .confirm import ConfirmScreen, leave_asking_first
 from .record_form import RecordFormScreen
 
@@ -41,7 +41,7 @@ def tiers_row(t: Tiers) -> GridRow:
     )
 
 
-class TiersScreen(EconnectScreen):
+class TiersScreen(GridScreen):
     MODE = "tiers"
     BINDINGS = [
         Binding("c", "show('client')", "Clients", key_display="C"),
@@ -53,10 +53,6 @@ class TiersScreen(EconnectScreen):
 
     def compose_body(self) -> ComposeResult:
         yield GridPanel(id="tiers")
-
-    @property
-    def grid(self) -> DataGrid:
-        return self.query_one(DataGrid)
 
     def on_mount(self) -> None:
         self.grid.set_columns(LIST_COLUMNS)
