@@ -239,61 +239,52 @@ class DataGrid(ScrollView, can_focus=True):
     }
     """
 
-    class CursorMoved(Message):
+    class _GridMessage(Message):
+        """A message of this grid; `control` makes `@on(DataGrid.X, "#id")` selectors work."""
+
+        def __init__(self, grid: DataGrid) -> None:
+            super().__init__()
+            self.grid = grid
+
+        @property
+        def control(self) -> DataGrid:
+            return self.grid
+
+    class CursorMoved(_GridMessage):
         """The cursor moved to another row (or the row under it changed key)."""
 
         def __init__(self, grid: DataGrid, index: int, key: Hashable | None) -> None:
-            super().__init__()
-            self.grid = grid
+            super().__init__(grid)
             self.index = index
             self.key = key
 
-        @property
-        def control(self) -> DataGrid:
-            return self.grid
-
-    class RowActivated(Message):
+    class RowActivated(_GridMessage):
         """Enter on a non-editable cell (or a double click)."""
 
         def __init__(self, grid: DataGrid, index: int, key: Hashable) -> None:
-            super().__init__()
-            self.grid = grid
+            super().__init__(grid)
             self.index = index
             self.key = key
 
-        @property
-        def control(self) -> DataGrid:
-            return self.grid
-
-    class CellEdited(Message):
+    class CellEdited(_GridMessage):
         """An edit was accepted by the commit hook (posted after the grid shows it)."""
 
         def __init__(
             self, grid: DataGrid, key: Hashable, column_key: str, old: str, new: str
         ) -> None:
-            super().__init__()
-            self.grid = grid
+            super().__init__(grid)
             self.key = key
             self.column_key = column_key
             self.old = old
             self.new = new
 
-        @property
-        def control(self) -> DataGrid:
-            return self.grid
-
-    class RowsChanged(Message):
+    class RowsChanged(_GridMessage):
         """The number of visible or total rows changed (set_rows or filter)."""
 
         def __init__(self, grid: DataGrid, visible: int, total: int) -> None:
-            super().__init__()
-            self.grid = grid
+            super().__init__(grid)
             self.visible = visible
             self.total = total
-
-        @property
-        def control(self) -> DataGrid:
-            return self.grid
 
     reserved_keys: frozenset[str] = frozenset({"slash"})
     """Key names (Textual's: "slash", "n", "question_mark"...) that never start an edit on an
