@@ -327,6 +327,13 @@ class Column:
     aliases: tuple[str, ...] = ()
 
 
+def column(
+    name: str, kind: ColumnKind = ColumnKind.TEXT, required: bool = False, *aliases: str
+) -> Column:
+    """A `Column`, aliases given one by one: what the layouts of the files are written with."""
+    return Column(name, kind, required, tuple(aliases))
+
+
 @dataclass(frozen=True)
 class Layout:
     """The columns of one kind of file, looked up by normalised header name."""

@@ -17,8 +17,9 @@ from functools import lru_cache
 
 from ..models.amounts import Totals, document_totals, line_amount_ht
 from ..models.validators import check_email, check_siret
-from .csvfile import Column, CsvRow, Layout
 from .csvfile import ColumnKind as K
+from .csvfile import CsvRow, Layout
+from .csvfile import column as _c
 
 
 class FileKind(StrEnum):
@@ -48,10 +49,6 @@ def file_kind(name: str) -> FileKind | None:
         if lower.startswith(prefix):
             return kind
     return None
-
-
-def _c(name: str, kind: K = K.TEXT, required: bool = False, *aliases: str) -> Column:
-    return Column(name, kind, required, tuple(aliases))
 
 
 DOCUMENT_LAYOUT = Layout(

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .csvfile import Column, CsvRow, Layout
 from .csvfile import ColumnKind as K
-from .facilitime import TIERS_FIELDS
+from .csvfile import CsvRow, Layout
+from .csvfile import column as _c
+from .facilitime import CONTACT_FIELDS, TIERS_FIELDS
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,6 @@ class MasterKind:
             for col, field in self.fields.items()
             if row.values.get(col) is not None
         }
-
-
-def _c(name: str, kind: K = K.TEXT, required: bool = False, *aliases: str) -> Column:
-    return Column(name, kind, required, tuple(aliases))
 
 
 def _kind(kind, title, columns, fields, key) -> MasterKind:
@@ -175,13 +172,7 @@ KINDS: dict[str, MasterKind] = {
                 "CodeTiers": "parent_code",
                 "TypeTiers": "parent_type",
                 "CodeContact": "code",
-                "Civilite": "civility",
-                "Nom": "last_name",
-                "Prenom": "first_name",
-                "Fonction": "function",
-                "Telephone": "phone",
-                "Mobile": "mobile",
-                "Email": "email",
+                **CONTACT_FIELDS,
             },
             ["CodeTiers", "TypeTiers", "CodeContact", "Nom", "Prenom"],
         ),
