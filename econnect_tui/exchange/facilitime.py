@@ -256,29 +256,24 @@ class DocumentRowStager:
     def __init__(self, filename: str, file_id: int) -> None:
         self.filename = filename
         self.file_id = file_id
-        self._decimals: dict[Decimal, str] = {}
-        self._dates: dict[object, str] = {}
+        # (positions, canonical text of each value seen, how to make it): decimals, dates
+        self._kinds = (
+            (_DECIMALS, {}, canonical_decimal),
+            (_DATES, {}, _isoformat),
+        )
 
     def __call__(self, line: int, values: list, errors: list[str]) -> tuple:
         if None in _required(values):
             errors.extend(missing_values(values, errors, self.filename, line))
         texts = values.copy()
-        decimals = self._decimals
-        for i in _DECIMALS:
-            value = texts[i]
-            if value is not None:
-                text = decimals.get(value)
-                if text is None:
-                    text = decimals[value] = canonical_decimal(value)
-                texts[i] = text
-        dates = self._dates
-        for i in _DATES:
-            value = texts[i]
-            if value is not None:
-                text = dates.get(value)
-                if text is None:
-                    text = dates[value] = value.isoformat()
-                texts[i] = text
+        for positions, cache, canonical in self._kinds:
+            for i in positions:
+                value = texts[i]
+                if value is not None:
+                    text = cache.get(value)
+                    if text is None:
+                        text = cache[value] = canonical(value)
+                    texts[i] = text
         amount = cents = None
         ok = not errors
         quantity, price = values[_Q], values[_P]
@@ -308,6 +303,10 @@ class DocumentRowStager:
             cents,
             FIELD_SEPARATOR.join(serial),
         )
+
+
+def _isoformat(value: date | datetime) -> str:
+    return value.isoformat()
 
 
 _required = operator.itemgetter(*(i for i, _ in _REQUIRED_POSITIONS))

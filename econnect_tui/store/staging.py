@@ -284,13 +284,14 @@ def convert_serialized_lines(db: Database, old: str, new: str) -> None:
     """Migration 5: rows staged as one serialized text (`old` table: id, file_id, line, data,
     errors) into the columns of `new`; inside the migration's transaction."""
     cache: dict = {}
+    stagers: dict[int, DocumentRowStager] = {}
     sql = (
         f"INSERT INTO {new} (id, {', '.join(STAGED_LINE_COLUMNS)})"
         f" VALUES (?, {', '.join('?' for _ in STAGED_LINE_COLUMNS)})"
     )
     rows = db.execute(f"SELECT id, file_id, line, data, errors FROM {old}").fetchall()
     for row_id, file_id, line, data, errors in rows:
-        stage = DocumentRowStager("", file_id)
+        stage = stagers.setdefault(file_id, DocumentRowStager("", file_id))
         staged = stage(line, _parse_serialized(data, cache), errors.split("\n") if errors else [])
         # the errors as they were recorded (located with the file's name)
         db.execute(sql, [row_id, *staged[:3], errors, *staged[4:]])
