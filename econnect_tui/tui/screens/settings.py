@@ -115,17 +115,21 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("Oui" if value else "Non")
 
 
+def _families_field(db: Database, kind: RefKind, title: str) -> FieldSpec:
+    """A filter's families, typed as codes; the help lists the existing ones."""
+    return FieldSpec(
+        "families",
+        "Familles",
+        placeholder="codes séparés par des virgules",
+        help=f"{title} : " + ", ".join(r.code for r in reference.list_records(db, kind)),
+    )
+
+
 def _article_filter_editor() -> TableEditor:
     def fields(db: Database) -> list[FieldSpec]:
         return [
             FieldSpec("name", "Nom", required=True),
-            FieldSpec(
-                "families",
-                "Familles",
-                placeholder="codes séparés par des virgules",
-                help="Familles d'articles : "
-                + ", ".join(r.code for r in reference.list_records(db, RefKind.ARTICLE_FAMILIES)),
-            ),
+            _families_field(db, RefKind.ARTICLE_FAMILIES, "Familles d'articles"),
             FieldSpec("code_prefix", "Code commence par"),
             FieldSpec("label_contains", "Libellé contient"),
             FieldSpec(
@@ -195,13 +199,7 @@ def _client_filter_editor() -> TableEditor:
     def fields(db: Database) -> list[FieldSpec]:
         return [
             FieldSpec("name", "Nom", required=True),
-            FieldSpec(
-                "families",
-                "Familles",
-                placeholder="codes séparés par des virgules",
-                help="Familles de clients : "
-                + ", ".join(r.code for r in reference.list_records(db, RefKind.CLIENT_FAMILIES)),
-            ),
+            _families_field(db, RefKind.CLIENT_FAMILIES, "Familles de clients"),
             FieldSpec("postal_code_prefix", "Code postal commence par"),
             FieldSpec("city", "Ville"),
         ]
