@@ -20,7 +20,7 @@ from ...store.reference import RefKind
 from ..widgets.correspondences import CorrespondencesTab
 from ..widgets.form import FieldSpec, Form
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
-from .base import EconnectScreen, GridScreen
+from .base import CardScreen, GridScreen
 from .confirm import leave_asking_first
 from .record_form import RecordFormScreen
 
@@ -104,15 +104,13 @@ class ArticlesScreen(GridScreen):
         yield PaletteCommand("Nouvel article", "Crée une fiche article", self.action_new)
 
 
-class ArticleCardScreen(EconnectScreen):
+class ArticleCardScreen(CardScreen):
     """Tabs Général, Tarifs, Stocks; Ctrl+S saves the three together."""
 
     MODE = "articles"
     BINDINGS = [
         Binding("ctrl+s,f9", "save", "Enregistrer", key_display="Ctrl+S"),
         Binding("escape", "close", "Fermer"),
-        Binding("ctrl+pagedown,ctrl+right", "next_tab", "Onglet suivant", show=False),
-        Binding("ctrl+pageup,ctrl+left", "previous_tab", "Onglet précédent", show=False),
         Binding("n,insert", "add_line", "Ajouter", key_display="N"),
         # Not Suppr: on an editable cell Suppr clears the cell, as in a spreadsheet.
         Binding("f8", "remove_line", "Retirer la ligne", key_display="F8"),
@@ -376,21 +374,11 @@ class ArticleCardScreen(EconnectScreen):
 
     # -- tabs
 
-    def action_next_tab(self) -> None:
-        self._move_tab(1)
+    def tab_names(self) -> tuple[str, ...]:
+        # a new article has no correspondences yet
+        return self.TABS[:3] if self.new else self.TABS
 
-    def action_previous_tab(self) -> None:
-        self._move_tab(-1)
-
-    def _move_tab(self, step: int) -> None:
-        tabs = self.query_one(TabbedContent)
-        names = self.TABS[:3] if self.new else self.TABS
-        index = (names.index(tabs.active) + step) % len(names)
-        self.show_tab(names[index])
-
-    def show_tab(self, tab: str) -> None:
-        """Activate a tab and focus its content (focus would stay on the hidden tab)."""
-        self.query_one(TabbedContent).active = tab
+    def focus_tab(self, tab: str) -> None:
         if tab == "general":
             self.query_one(Form).focus_first()
         elif tab == "correspondances":

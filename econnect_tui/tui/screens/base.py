@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen, ScreenResultType
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, TabbedContent
 
 from ..widgets.grid import DataGrid, GridPanel
 from ..widgets.modebar import ModeBar
@@ -54,6 +55,40 @@ class GridScreen(EconnectScreen):
     @property
     def grid(self) -> DataGrid:
         return self.query_one(DataGrid)
+
+
+class CardScreen(EconnectScreen):
+    """A record's card: tabs (TABS, ids of its TabbedContent's panes) the operator moves
+    through with Ctrl+PgDn / Ctrl+PgUp, the content of the tab shown taking the focus."""
+
+    BINDINGS = [
+        Binding("ctrl+pagedown,ctrl+right", "next_tab", "Onglet suivant", show=False),
+        Binding("ctrl+pageup,ctrl+left", "previous_tab", "Onglet précédent", show=False),
+    ]
+    TABS: tuple[str, ...] = ()
+
+    def tab_names(self) -> tuple[str, ...]:
+        """The tabs the card offers now."""
+        return self.TABS
+
+    def focus_tab(self, tab: str) -> None:
+        """Focus the content of a tab just shown."""
+
+    def action_next_tab(self) -> None:
+        self._move_tab(1)
+
+    def action_previous_tab(self) -> None:
+        self._move_tab(-1)
+
+    def _move_tab(self, step: int) -> None:
+        names = self.tab_names()
+        index = (names.index(self.query_one(TabbedContent).active) + step) % len(names)
+        self.show_tab(names[index])
+
+    def show_tab(self, tab: str) -> None:
+        """Activate a tab and focus its content (focus would stay on the hidden tab)."""
+        self.query_one(TabbedContent).active = tab
+        self.focus_tab(tab)
 
 
 class EconnectModal(ModalScreen[ScreenResultType]):

@@ -18,7 +18,7 @@ from ...store import tiers as store
 from ...store.reference import RefKind
 from ..widgets.form import FieldSpec, Form
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
-from .base import EconnectScreen, GridScreen
+from .base import CardScreen, GridScreen
 from .confirm import ConfirmScreen, leave_asking_first
 from .record_form import RecordFormScreen
 
@@ -154,17 +154,16 @@ CONTACT_FIELDS = [
 ]
 
 
-class TiersCardScreen(EconnectScreen):
+class TiersCardScreen(CardScreen):
     MODE = "tiers"
     BINDINGS = [
         Binding("ctrl+s,f9", "save", "Enregistrer", key_display="Ctrl+S"),
         Binding("escape", "close", "Fermer"),
-        Binding("ctrl+pagedown,ctrl+right", "next_tab", "Onglet suivant", show=False),
-        Binding("ctrl+pageup,ctrl+left", "previous_tab", "Onglet précédent", show=False),
         # Short labels: the footer must keep F1 Aide visible at 80 columns.
         Binding("n,insert", "new_contact", "Nouveau", key_display="N"),
         Binding("delete", "delete_contact", "Supprimer", key_display="Suppr"),
     ]
+    TABS = ("general", "contacts")
 
     def __init__(self, kind: TiersKind, code: str | None) -> None:
         super().__init__()
@@ -268,17 +267,8 @@ class TiersCardScreen(EconnectScreen):
             ConfirmScreen(f"Supprimer le contact {contact.full_name} ?", "Supprimer"), answered
         )
 
-    def action_next_tab(self) -> None:
-        self._toggle_tab()
-
-    def action_previous_tab(self) -> None:
-        self._toggle_tab()
-
-    def _toggle_tab(self) -> None:
-        tabs = self.query_one(TabbedContent)
-        tabs.active = "contacts" if tabs.active == "general" else "general"
-        # Focus the new tab's content: it would stay on the hidden one.
-        if tabs.active == "general":
+    def focus_tab(self, tab: str) -> None:
+        if tab == "general":
             self.query_one(Form).focus_first()
         else:
             self.query_one("#contacts-grid", DataGrid).focus()
