@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import statistics
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from time import perf_counter
 
@@ -28,6 +27,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable
 
+from bench.pilot import settle, timed
 from econnect_tui.tui.widgets.cell_editor import CellEditor
 from econnect_tui.tui.widgets.grid import (
     DataGrid,
@@ -63,27 +63,6 @@ def make_grid_rows(records: list[tuple[str, str, str]]) -> list[GridRow]:
 class BenchApp(App):
     def compose(self) -> ComposeResult:
         yield Vertical(id="host")
-
-
-async def settle(pilot: Pilot) -> None:
-    """Process pending messages and render the screen until a round does nothing."""
-    app = pilot.app
-    for _ in range(20):
-        start = perf_counter()
-        await pilot._wait_for_screen()
-        app.screen._on_timer_update()
-        await asyncio.sleep(0)
-        if perf_counter() - start < 0.002:
-            break
-
-
-async def timed(pilot: Pilot, action: Callable[[], object]) -> float:
-    start = perf_counter()
-    result = action()
-    if isinstance(result, Awaitable):
-        await result
-    await settle(pilot)
-    return perf_counter() - start
 
 
 async def mount(pilot: Pilot, widget: Widget) -> Widget:

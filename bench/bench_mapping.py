@@ -20,14 +20,14 @@ import asyncio
 import statistics
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from time import perf_counter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from textual.pilot import Pilot
 
+from bench.pilot import settle, timed
 from econnect_tui.app import EconnectApp
 from econnect_tui.db import open_db, write_transaction
 from econnect_tui.models.gc import ArticleFilter
@@ -66,27 +66,6 @@ def build(folder: Path, n: int):
     filters_store.save_article_filter(db, ArticleFilter(name="Récolte", families=["RECOLTE"]))
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return db
-
-
-async def settle(pilot: Pilot) -> None:
-    """Process pending messages and render the screen until a round does nothing."""
-    app = pilot.app
-    for _ in range(20):
-        start = perf_counter()
-        await pilot._wait_for_screen()
-        app.screen._on_timer_update()
-        await asyncio.sleep(0)
-        if perf_counter() - start < 0.002:
-            break
-
-
-async def timed(pilot: Pilot, action: Callable[[], object]) -> float:
-    start = perf_counter()
-    result = action()
-    if isinstance(result, Awaitable):
-        await result
-    await settle(pilot)
-    return perf_counter() - start
 
 
 def plain(fn: Callable[[], object], repeat: int) -> float:
