@@ -568,7 +568,7 @@ class DataGrid(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         widths, offsets = self._layout(width)
         start = offsets[self._cursor_column]
-        end = start + widths[self._cursor_column] + 2 * _PAD
+        end = min(start + widths[self._cursor_column] + 2 * _PAD, self.virtual_size.width)
         left = round(self.scroll_x)
         if start - _GUTTER < left:
             self.scroll_to(x=max(0, start - _GUTTER), animate=False, force=True)
@@ -869,7 +869,9 @@ class DataGrid(ScrollView, can_focus=True):
         widths = [
             column.width if column.width is not None else column.min_width for column in columns
         ]
-        spare = available - self._min_content_width()
+        # The last column's right padding goes to the text: the edge or the scrollbar already
+        # separates it (« Statut / Correspondance Gestion Commerciale » fits at 80 columns).
+        spare = available - self._min_content_width() + _PAD
         if flexible and spare > 0:
             share, extra = divmod(spare, len(flexible))
             for rank, index in enumerate(flexible):
