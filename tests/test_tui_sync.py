@@ -167,6 +167,15 @@ async def test_reception_with_a_mapping_made_on_the_screen(tmp_path) -> None:
     assert staging.held_back_documents(app.db, C) == 1  # only the unknown client waits
 
 
+async def test_the_seed_headers_are_whole_at_80_columns(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await reception(pilot)
+        header = screen.grid.render_line(0).text
+    assert "Données en attente d'intégration" in header
+    assert "Statut / Correspondance Gestion Commerciale" in header
+
+
 async def test_annuler_integrates_nothing(tmp_path) -> None:
     app = make_app(tmp_path)
     before = external_ids(app.db)
