@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from .tui.commands import EconnectCommands, PaletteCommand
+from .tui.commands import EconnectCommands, Palette, PaletteCommand
 from .tui.screens.articles import ArticlesScreen
 from .tui.screens.documents import DocumentsScreen
 from .tui.screens.help import HelpScreen
@@ -120,7 +120,7 @@ class EconnectApp(App):
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(
-                CommandPalette(placeholder="Rechercher une commande…", id="--command-palette")
+                Palette(placeholder="Rechercher une commande…", id="--command-palette")
             )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.command import CommandList, CommandPalette
 
+from econnect_tui.tui.commands import NO_MATCH
 from econnect_tui.tui.screens.help import HelpScreen
 from tests.tui_helpers import SIZE, make_app, screen_text, type_text
 
@@ -42,6 +43,20 @@ async def test_f1_lists_the_keys_of_the_screen_and_escape_closes(tmp_path) -> No
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
         assert app.current_mode == "articles"
+
+
+async def test_palette_says_in_french_that_nothing_matches(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f10")
+        await type_text(pilot, "zzqx")
+        commands = app.screen.query_one(CommandList)
+        for _ in range(60):  # the search runs in a worker, the line comes after a countdown
+            if commands.option_count == 1:
+                break
+            await pilot.pause(0.05)
+        assert commands.option_count == 1
+        assert NO_MATCH in str(commands.get_option_at_index(0).prompt.renderable)
 
 
 async def test_palette_runs_a_typed_command(tmp_path) -> None:
