@@ -120,7 +120,7 @@ def test_demo_send_writes_the_three_files(env):
     assert contacts[0] == {
         "CodeClient": "0701",
         "CodeContact": "C1",
-        "Civilite": "Mme",
+        "Civilite": "M.",
         "Nom": "Martin",
         "Prenom": "Jean",
         "Fonction": "Gérant",
