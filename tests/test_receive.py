@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,7 +13,7 @@ from econnect_tui.errors import Busy, UserError
 from econnect_tui.models.gc import DocStatus, TiersKind
 from econnect_tui.store import documents, mappings, staging, tiers
 from econnect_tui.sync import receive as reception
-from econnect_tui.sync.locks import try_acquire
+from econnect_tui.sync.locks import current_owner, try_acquire
 from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows, report_rows
 
 
@@ -431,6 +433,27 @@ def test_lock_of_a_dead_process_is_taken_over(s):
     s.db.execute("UPDATE reception_locks SET pid = 999999")
     s.documents("ImportDocuments_1.csv", doc_rows("D1"))
     assert reception.receive(s.db, "FACILI", wait=0.5).exit_code == 0
+
+
+def test_lock_of_a_reused_pid_is_taken_over(s):
+    # After a reboot the pid written in the lock may belong to a process started since.
+    try_acquire(s.db, "FACILI")
+    newer = subprocess.Popen(["sleep", "30"])
+    try:
+        an_hour_ago = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="seconds")
+        s.db.execute("UPDATE reception_locks SET pid = ?, started_at = ?", [newer.pid, an_hour_ago])
+        assert current_owner(s.db, "FACILI") is None
+        s.documents("ImportDocuments_1.csv", doc_rows("D1"))
+        assert reception.receive(s.db, "FACILI", wait=0.5).exit_code == 0
+    finally:
+        newer.kill()
+        newer.wait()
+
+
+def test_lock_of_a_live_process_started_before_it_is_kept(s):
+    try_acquire(s.db, "FACILI")
+    s.db.execute("UPDATE reception_locks SET pid = ?", [os.getppid()])
+    assert current_owner(s.db, "FACILI").pid == os.getppid()
 
 
 def test_missing_import_folder_is_a_user_error(s):

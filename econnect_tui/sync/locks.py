@@ -2,8 +2,9 @@
 
 The lock is a row taken in an IMMEDIATE transaction, with the owner's pid, host and start time.
 A lock whose process is gone (killed, crashed) is taken over, and the run it left unfinished
-is marked interrupted. A second reception waits a few seconds, then gives up with a sentence
-saying who holds it.
+is marked interrupted. On Linux a pid that lives again in a process started after the lock was
+taken (after a reboot, pids are reused) counts as gone too. A second reception waits a few
+seconds, then gives up with a sentence saying who holds it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -22,6 +24,9 @@ from ..store import locks as store
 from .runs import host, operator
 
 STALE_AFTER_SECONDS = 12 * 3600  # a lock of another machine older than this is taken over
+# The lock's time is kept to the second and the boot time too: a process may seem to start a
+# little after the lock it took.
+START_TOLERANCE_SECONDS = 2.0
 
 
 def _alive(pid: int) -> bool:
@@ -34,9 +39,34 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def process_start(pid: int) -> float | None:
+    """When the process started, in Unix time, from Linux's /proc; None when unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = next(
+            int(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+        # fields after « (comm) »: the 3rd field of stat is their first, starttime the 22nd
+        ticks = int(stat[stat.rindex(")") + 2 :].split()[19])
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, StopIteration, ValueError, IndexError):
+        return None
+
+
+def _started_after_lock(owner: store.LockOwner) -> bool:
+    started = process_start(owner.pid)
+    try:
+        locked = datetime.fromisoformat(owner.started_at).timestamp()
+    except ValueError:
+        return False
+    return started is not None and started > locked + START_TOLERANCE_SECONDS
+
+
 def _is_stale(owner: store.LockOwner) -> bool:
     if owner.host == host():
-        return not _alive(owner.pid)
+        return not _alive(owner.pid) or _started_after_lock(owner)
     try:
         started = datetime.fromisoformat(owner.started_at)
     except ValueError:
