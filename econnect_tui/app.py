@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import cache
@@ -14,6 +15,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from .tui.commands import EconnectCommands, Palette, PaletteCommand
+from .tui.keymap import binding_ids, keys_file, load_keymap
 from .tui.screens.articles import ArticlesScreen
 from .tui.screens.documents import DocumentsScreen
 from .tui.screens.help import HelpScreen
@@ -25,6 +27,9 @@ from .tui.screens.tiers import TiersScreen
 from .tui.widgets.modebar import MODES as MODE_KEYS
 
 FOOTER_KEY_NAMES = {"escape": "Échap", "delete": "Suppr", "insert": "Inser"}
+
+
+log = logging.getLogger("econnect")
 
 
 class EconnectApp(App):
@@ -41,25 +46,45 @@ class EconnectApp(App):
     DEFAULT_MODE = "accueil"
     COMMANDS = App.COMMANDS | {EconnectCommands}
     BINDINGS = [
-        Binding("f1", "help", "Aide", key_display="F1", priority=True),
+        Binding("f1", "help", "Aide", key_display="F1", priority=True, id="app.help"),
         # Our own palette binding: Textual's COMMAND_PALETTE_BINDING takes one key only (a
         # "ctrl+p,f10" there binds neither). F10 survives links that lose Ctrl.
-        Binding("ctrl+p,f10", "command_palette", "Commandes", show=False, priority=True),
+        Binding(
+            "ctrl+p,f10",
+            "command_palette",
+            "Commandes",
+            show=False,
+            priority=True,
+            id="app.palette",
+        ),
         *(
             # Not priority: a grid's own F2 (edit the cell) wins where it has focus.
-            Binding(key, f"switch_mode('{mode}')", label, show=False)
+            Binding(key, f"switch_mode('{mode}')", label, show=False, id=f"app.mode.{mode}")
             for mode, key, label in MODE_KEYS
         ),
-        Binding("ctrl+q", "quit", "Quitter", show=False, priority=True),
+        Binding("ctrl+q", "quit", "Quitter", show=False, priority=True, id="app.quit"),
     ]
 
     def __init__(
-        self, db: Database, db_path: Path | None = None, *, startup_checks: bool = False
+        self,
+        db: Database,
+        db_path: Path | None = None,
+        *,
+        startup_checks: bool = False,
+        keys: Path | None = None,
     ) -> None:
         """`startup_checks`: look for data waiting for the connectors set to « A l'ouverture de
         l'application » and warn (seed 2.1.2). `run_app` turns it on; tests turn it on when
-        they test it (otherwise the warning would cover the screen they drive)."""
+        they test it (otherwise the warning would cover the screen they drive). `keys`: the
+        operator's keys file (`tui.keymap`), read at start."""
         super().__init__()
+        self.keys_path = keys
+        self.keymap: dict[str, str] = {}
+        self._keymap_problems: list[str] = []
+        if keys is not None:
+            self.keymap, self._keymap_problems = load_keymap(keys, set(binding_ids()))
+            self.set_keymap(self.keymap)
+        self._clashes_said: set[str] = set()
         self.db = db
         self.db_path = db_path
         self.startup_checks = startup_checks
@@ -67,6 +92,9 @@ class EconnectApp(App):
         self.animation_level = "none"
 
     def on_mount(self) -> None:
+        for problem in self._keymap_problems:
+            log.warning("%s", problem)
+            self.notify(problem, severity="warning", timeout=15)
         if self.startup_checks:
             check_pending_at_opening(self)
 
@@ -76,12 +104,13 @@ class EconnectApp(App):
         super().notify(message, markup=False, **kwargs)
 
     def get_key_display(self, binding: Binding) -> str:
-        """The footer's key names, in French (« Échap », not « esc ») and F keys in capitals."""
+        """The footer's key names, in French (« Échap », not « esc »), F keys and letters in
+        capitals (as the keys moved by the operator's keys file come without a display)."""
         if binding.key_display:
             return binding.key_display
         if binding.key in FOOTER_KEY_NAMES:
             return FOOTER_KEY_NAMES[binding.key]
-        if binding.key[:1] == "f" and binding.key[1:].isdigit():
+        if (binding.key[:1] == "f" and binding.key[1:].isdigit()) or len(binding.key) == 1:
             return binding.key.upper()
         return super().get_key_display(binding)
 
@@ -98,7 +127,8 @@ class EconnectApp(App):
             ident = (binding.action, binding.description)
             declared = _declared_bindings(type(active.node))
             if active.enabled and ident in declared and not _is_obvious(binding.action):
-                (app_keys if active.node is self else own).setdefault(ident, declared[ident].key)
+                keys = self.keys_of(declared[ident])
+                (app_keys if active.node is self else own).setdefault(ident, keys)
         # The screen's keys that a focused widget shadows (Ctrl+PageDown in an Input) still work
         # when the widget has nothing to do with them: list them too.
         for ident, binding in _declared_bindings(type(screen)).items():
@@ -108,7 +138,7 @@ class EconnectApp(App):
                 and not _is_obvious(binding.action)
                 and screen.check_action(binding.action, ())
             ):
-                own[ident] = binding.key
+                own[ident] = self.keys_of(binding)
         lines = [(keys, description) for (_, description), keys in own.items()]
         if not any("tab" in keys.split(",") for keys in own.values()):
             lines.append(("tab,shift+tab", "Champ ou zone suivant / précédent"))
@@ -116,6 +146,23 @@ class EconnectApp(App):
         lines += [(keys, description) for (_, description), keys in app_keys.items()]
         title = screen.sub_title or screen.title or self.title
         self.push_screen(HelpScreen(str(title), lines))
+
+    def keys_of(self, binding: Binding) -> str:
+        """The keys of a binding, the operator's own when the keys file gives them."""
+        return self.keymap.get(binding.id, binding.key) if binding.id else binding.key
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node) -> None:
+        """A key of the keys file already used on this screen: said once, in French."""
+        for binding in clashed_bindings:
+            if binding.key in self._clashes_said:
+                continue
+            self._clashes_said.add(binding.key)
+            message = (
+                f"Touche « {binding.key} » du fichier des touches déjà prise ici : "
+                f"« {binding.description} » garde cette touche."
+            )
+            log.warning("%s", message)
+            self.notify(message, severity="warning", timeout=15)
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
@@ -183,4 +230,4 @@ def _is_obvious(action: str) -> bool:
 
 
 def run_app(db: Database, db_path: Path | None = None) -> None:
-    EconnectApp(db, db_path, startup_checks=True).run()
+    EconnectApp(db, db_path, startup_checks=True, keys=keys_file()).run()

@@ -439,7 +439,9 @@ def test_snapshot_dashboard_several(snap_compare, tmp_path) -> None:
         save_connector(db, other, new=True, create_folders=True)
     with write_transaction(db):
         put_lock(db, "ETA2", 1, host(), "marie")
-        db.execute("UPDATE reception_locks SET started_at = '2026-01-19T08:02:03+00:00'")
+        # A fixed time for the picture, after pid 1 started (a lock older than its process is
+        # one a reused pid holds: stale).
+        db.execute("UPDATE reception_locks SET started_at = '2099-01-19T08:02:03+00:00'")
     fix_history(db)
     assert snap_compare(make_app(tmp_path, db), terminal_size=SIZE, run_before=dashboard)
 

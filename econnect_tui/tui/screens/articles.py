@@ -62,7 +62,7 @@ def article_row(a: Article) -> GridRow:
 
 class ArticlesScreen(GridScreen):
     MODE = "articles"
-    BINDINGS = [Binding("n,insert", "new", "Nouvel article", key_display="N")]
+    BINDINGS = [Binding("n,insert", "new", "Nouvel article", key_display="N", id="articles.new")]
 
     def compose_body(self) -> ComposeResult:
         yield GridPanel(id="articles", unit=("article", "articles"))
@@ -109,11 +109,13 @@ class ArticleCardScreen(CardScreen):
 
     MODE = "articles"
     BINDINGS = [
-        Binding("ctrl+s,f9", "save", "Enregistrer", key_display="Ctrl+S"),
+        Binding("ctrl+s,f9", "save", "Enregistrer", key_display="Ctrl+S", id="form.save"),
         Binding("escape", "close", "Fermer"),
-        Binding("n,insert", "add_line", "Ajouter", key_display="N"),
+        Binding("n,insert", "add_line", "Ajouter", key_display="N", id="articles.add_line"),
         # Not Suppr: on an editable cell Suppr clears the cell, as in a spreadsheet.
-        Binding("f8", "remove_line", "Retirer la ligne", key_display="F8"),
+        Binding(
+            "f8", "remove_line", "Retirer la ligne", key_display="F8", id="articles.remove_line"
+        ),
     ]
     TABS = ("general", "tarifs", "stocks", "correspondances")
 

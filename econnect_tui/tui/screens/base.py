@@ -62,8 +62,16 @@ class CardScreen(EconnectScreen):
     through with Ctrl+PgDn / Ctrl+PgUp, the content of the tab shown taking the focus."""
 
     BINDINGS = [
-        Binding("ctrl+pagedown,ctrl+right", "next_tab", "Onglet suivant", show=False),
-        Binding("ctrl+pageup,ctrl+left", "previous_tab", "Onglet précédent", show=False),
+        Binding(
+            "ctrl+pagedown,ctrl+right", "next_tab", "Onglet suivant", show=False, id="card.next_tab"
+        ),
+        Binding(
+            "ctrl+pageup,ctrl+left",
+            "previous_tab",
+            "Onglet précédent",
+            show=False,
+            id="card.previous_tab",
+        ),
     ]
     TABS: tuple[str, ...] = ()
 

@@ -417,13 +417,21 @@ class ConnectorWizardScreen(EconnectScreen):
 
     MODE = "parametres"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f8,ctrl+b", "previous", "Étape précédente", key_display="F8"),
-        Binding("f9,ctrl+n", "next", "Étape suivante", key_display="F9"),
-        Binding("ctrl+s", "finish", "Terminer", key_display="Ctrl+S"),
+        Binding(
+            "f8,ctrl+b", "previous", "Étape précédente", key_display="F8", id="wizard.previous"
+        ),
+        Binding("f9,ctrl+n", "next", "Étape suivante", key_display="F9", id="wizard.next"),
+        Binding("ctrl+s", "finish", "Terminer", key_display="Ctrl+S", id="wizard.finish"),
         # Off the footer (80 columns): their keys are written on the button and under the key.
-        Binding("ctrl+t", "test_connection", "Test de connexion", show=False),
-        Binding("ctrl+r", "reveal(True)", "Afficher la clé", show=False),
-        Binding("ctrl+r", "reveal(False)", "Masquer la clé", show=False),
+        Binding(
+            "ctrl+t",
+            "test_connection",
+            "Test de connexion",
+            show=False,
+            id="wizard.test_connection",
+        ),
+        Binding("ctrl+r", "reveal(True)", "Afficher la clé", show=False, id="wizard.reveal"),
+        Binding("ctrl+r", "reveal(False)", "Masquer la clé", show=False, id="wizard.reveal"),
         Binding("escape", "leave", "Fermer"),
     ]
     DEFAULT_CSS = """

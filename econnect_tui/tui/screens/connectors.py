@@ -70,11 +70,11 @@ class ConnectorListScreen(GridScreen):
 
     MODE = "parametres"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n,insert", "new", "Créer un connecteur", key_display="N"),
+        Binding("n,insert", "new", "Créer un connecteur", key_display="N", id="connectors.new"),
         # Priority over the grid's own Enter (« Ouvrir ») so the footer says what it does here.
         Binding("enter", "edit", "Modifier", priority=True),
-        Binding("e", "edit", "Modifier", show=False),
-        Binding("delete", "delete", "Supprimer", key_display="Suppr"),
+        Binding("e", "edit", "Modifier", show=False, id="connectors.edit"),
+        Binding("delete", "delete", "Supprimer", key_display="Suppr", id="connectors.delete"),
         Binding("escape", "back", "Retour"),
     ]
     DEFAULT_CSS = """

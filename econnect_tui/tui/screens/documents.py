@@ -88,7 +88,7 @@ class DocumentScreen(EconnectScreen):
 
     MODE = "documents"
     BINDINGS = [
-        Binding("v", "validate", "Valider", key_display="V"),
+        Binding("v", "validate", "Valider", key_display="V", id="documents.validate"),
         Binding("escape", "close", "Fermer"),
     ]
 

@@ -57,8 +57,8 @@ class HistoryScreen(GridScreen):
 
     MODE = "synchro"
     BINDINGS = [
-        Binding("t", "cycle_kind", "Type", key_display="T"),
-        Binding("s", "cycle_state", "État", key_display="S"),
+        Binding("t", "cycle_kind", "Type", key_display="T", id="history.kind"),
+        Binding("s", "cycle_state", "État", key_display="S", id="history.state"),
         Binding("escape", "close", "Fermer"),
     ]
 

@@ -119,10 +119,10 @@ class MappingScreen(GridScreen):
 
     MODE = "synchro"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("u,ctrl+z", "undo", "Annuler la modif.", key_display="U"),
-        Binding("s", "suggest", "Suggestions", key_display="S"),
+        Binding("u,ctrl+z", "undo", "Annuler la modif.", key_display="U", id="mapping.undo"),
+        Binding("s", "suggest", "Suggestions", key_display="S", id="mapping.suggest"),
         # Tab moves between cells in the grid: O goes back to the choice of articles.
-        Binding("o", "options", "Choix des articles", key_display="O"),
+        Binding("o", "options", "Choix des articles", key_display="O", id="mapping.options"),
         Binding("escape", "close", "Fermer"),
     ]
     DEFAULT_CSS = """

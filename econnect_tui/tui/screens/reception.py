@@ -130,11 +130,11 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 class ReceptionScreen(GridScreen):
     MODE = "synchro"
     BINDINGS = [
-        Binding("c", "map", "Correspondance", key_display="C"),
-        Binding("d", "discard", "Écarter", key_display="D"),
+        Binding("c", "map", "Correspondance", key_display="C", id="reception.map"),
+        Binding("d", "discard", "Écarter", key_display="D", id="reception.discard"),
         # Not R, which opens this screen from the dashboard: a key held down there must not
         # integrate before the operator read the preview.
-        Binding("f9", "receive", "Recevoir", key_display="F9"),
+        Binding("f9", "receive", "Recevoir", key_display="F9", id="reception.receive"),
         Binding("escape", "cancel", "Annuler"),
     ]
     DEFAULT_CSS = """

@@ -21,7 +21,7 @@ from .confirm import leave_asking_first
 
 class RecordFormScreen(EconnectModal[Any]):
     BINDINGS = [
-        Binding("ctrl+s,f9", "save", "Enregistrer", key_display="Ctrl+S"),
+        Binding("ctrl+s,f9", "save", "Enregistrer", key_display="Ctrl+S", id="form.save"),
         Binding("escape", "cancel", "Annuler"),
     ]
     DEFAULT_CSS = """

@@ -73,7 +73,7 @@ class ReportScreen(GridScreen):
 
     MODE = "synchro"
     BINDINGS = [
-        Binding("x", "toggle_failed", "Seulement ✗", key_display="X"),
+        Binding("x", "toggle_failed", "Seulement ✗", key_display="X", id="report.failed_only"),
         Binding("escape", "close", "Fermer"),
     ]
     DEFAULT_CSS = """

@@ -297,10 +297,10 @@ class TableEditorScreen(GridScreen):
 
     MODE = "parametres"
     BINDINGS = [
-        Binding("n,insert", "new", "Nouveau", key_display="N"),
+        Binding("n,insert", "new", "Nouveau", key_display="N", id="settings.new"),
         # Enter on a row (the grid's « Ouvrir ») edits it; E is an alias kept off the footer.
-        Binding("e", "edit", "Modifier", show=False),
-        Binding("delete", "delete", "Supprimer", key_display="Suppr"),
+        Binding("e", "edit", "Modifier", show=False, id="settings.edit"),
+        Binding("delete", "delete", "Supprimer", key_display="Suppr", id="settings.delete"),
         Binding("escape", "back", "Retour"),
     ]
 

@@ -293,11 +293,11 @@ class ConnectorRow(Vertical, can_focus=True):
     """One connector: its texts under the column titles, its three buttons, its alerts."""
 
     BINDINGS = [
-        Binding("r", "receive", "Réceptionner", key_display="R"),
+        Binding("r", "receive", "Réceptionner", key_display="R", id="synchro.receive"),
         Binding("enter", "receive", "Réceptionner", show=False),
-        Binding("e", "send", "Envoyer", key_display="E"),
-        Binding("o", "options", "Options", key_display="O"),
-        Binding("h", "history", "Historique", key_display="H", show=False),
+        Binding("e", "send", "Envoyer", key_display="E", id="synchro.send"),
+        Binding("o", "options", "Options", key_display="O", id="synchro.options"),
+        Binding("h", "history", "Historique", key_display="H", show=False, id="synchro.history"),
         Binding("up", "row(-1)", "Connecteur précédent", show=False),
         Binding("down", "row(1)", "Connecteur suivant", show=False),
     ]
@@ -385,7 +385,7 @@ class ConnectorRow(Vertical, can_focus=True):
 class SyncScreen(EconnectScreen):
     MODE = "synchro"
     BINDINGS = [
-        Binding("m", "menu", "Menu", key_display="M"),
+        Binding("m", "menu", "Menu", key_display="M", id="synchro.menu"),
     ]
     DEFAULT_CSS = """
     SyncScreen #sync-board { height: 1fr; scrollbar-size-vertical: 1; }

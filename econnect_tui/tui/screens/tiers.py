@@ -44,9 +44,9 @@ def tiers_row(t: Tiers) -> GridRow:
 class TiersScreen(GridScreen):
     MODE = "tiers"
     BINDINGS = [
-        Binding("c", "show('client')", "Clients", key_display="C"),
-        Binding("f", "show('fournisseur')", "Fournisseurs", key_display="F"),
-        Binding("n,insert", "new", "Nouveau", key_display="N"),
+        Binding("c", "show('client')", "Clients", key_display="C", id="tiers.clients"),
+        Binding("f", "show('fournisseur')", "Fournisseurs", key_display="F", id="tiers.suppliers"),
+        Binding("n,insert", "new", "Nouveau", key_display="N", id="tiers.new"),
     ]
 
     kind = TiersKind.CLIENT
@@ -157,11 +157,13 @@ CONTACT_FIELDS = [
 class TiersCardScreen(CardScreen):
     MODE = "tiers"
     BINDINGS = [
-        Binding("ctrl+s,f9", "save", "Enregistrer", key_display="Ctrl+S"),
+        Binding("ctrl+s,f9", "save", "Enregistrer", key_display="Ctrl+S", id="form.save"),
         Binding("escape", "close", "Fermer"),
         # Short labels: the footer must keep F1 Aide visible at 80 columns.
-        Binding("n,insert", "new_contact", "Nouveau", key_display="N"),
-        Binding("delete", "delete_contact", "Supprimer", key_display="Suppr"),
+        Binding("n,insert", "new_contact", "Nouveau", key_display="N", id="tiers.new_contact"),
+        Binding(
+            "delete", "delete_contact", "Supprimer", key_display="Suppr", id="tiers.delete_contact"
+        ),
     ]
     TABS = ("general", "contacts")
 

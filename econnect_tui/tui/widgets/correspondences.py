@@ -158,8 +158,8 @@ class CorrespondencesTab(Vertical):
     """One line per connector: Connecteur | Liaison | Code article externe (editable)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "suggest", "Suggestions", key_display="S"),
-        Binding("u", "undo", "Annuler la modif.", key_display="U"),
+        Binding("s", "suggest", "Suggestions", key_display="S", id="mapping.suggest"),
+        Binding("u", "undo", "Annuler la modif.", key_display="U", id="mapping.undo"),
     ]
     DEFAULT_CSS = """
     CorrespondencesTab { height: 1fr; }

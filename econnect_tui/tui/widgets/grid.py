@@ -145,7 +145,7 @@ class DataGrid(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "activate", "Ouvrir"),
         Binding("enter", "edit", "Modifier", show=False),
-        Binding("f2", "edit", "Modifier"),
+        Binding("f2", "edit", "Modifier", id="grid.edit"),
         Binding("delete,backspace", "clear_cell", "Effacer", show=False),
         Binding("up", "cursor_up", "Ligne précédente", show=False),
         Binding("down", "cursor_down", "Ligne suivante", show=False),
@@ -1066,7 +1066,7 @@ class GridPanel(Vertical):
     """A DataGrid with a `/` filter line above it and a status line under it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash,ctrl+f", "open_filter", "Filtrer", key_display="/"),
+        Binding("slash,ctrl+f", "open_filter", "Filtrer", key_display="/", id="grid.filter"),
         Binding("escape", "clear_filter", "Effacer le filtre", show=False),
     ]
 

@@ -36,10 +36,13 @@ class ModeBar(Widget):
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         self._spans = []
+        keymap: dict[str, str] = getattr(self.app, "keymap", {})
         for mode, key, label in MODES:
             start = len(text)
+            # the operator's first key for it when the keys file gives one
+            shown = keymap.get(f"app.mode.{mode}", key).split(",")[0]
             text.append(
-                f" {key.upper()} ", style="bold reverse" if mode == self.current else "bold"
+                f" {shown.upper()} ", style="bold reverse" if mode == self.current else "bold"
             )
             text.append(f"{label} ", style="bold underline" if mode == self.current else "")
             self._spans.append((start, len(text), mode))
