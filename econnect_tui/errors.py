@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class UserError(Exception):
     """A problem the operator can fix: shown as one French sentence, never as a traceback."""
@@ -23,3 +25,33 @@ class ValidationFailed(UserError):
 
 class Busy(UserError):
     """Another process holds what this one needs (a reception lock, the database)."""
+
+
+# The system's reasons, in French (the C library's own are in English).
+_OS_REASONS = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota disque dépassé",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EFBIG: "fichier trop gros",
+    errno.EEXIST: "existe déjà",
+    errno.ENAMETOOLONG: "nom trop long",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.EMFILE: "trop de fichiers ouverts",
+    errno.ENFILE: "trop de fichiers ouverts",
+    errno.EXDEV: "déplacement impossible entre deux disques",
+    errno.ENOTEMPTY: "dossier non vide",
+    errno.EBUSY: "ressource occupée",
+    errno.EPIPE: "la sortie a été fermée",
+    errno.ELOOP: "trop de liens symboliques",
+    errno.ETXTBSY: "fichier occupé",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in French when the system's reason is a known one."""
+    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)

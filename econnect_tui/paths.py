@@ -29,9 +29,28 @@ def ensure_private_dir(path: Path) -> None:
         path.mkdir(parents=True, mode=0o700)
 
 
-def setup_logging(db_path: Path) -> Path | None:
-    """Technical details go to a 0600 rotating log beside the database; returns its path."""
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_database_file(path: Path) -> bool:
+    """An SQLite file (by its first bytes), without opening it as a database."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def setup_logging(db_path: Path, *, create: bool = True) -> Path | None:
+    """Technical details go to a 0600 rotating log beside the database; returns its path.
+
+    Without `create` (every command but those that create the database), the log is written
+    only beside an existing SQLite file: a mistyped `--db` leaves no folder and no log behind.
+    When there is no log, details are dropped rather than printed over the French sentence."""
     path = log_path_for(db_path)
+    if not create and not is_database_file(db_path):
+        _use_handler(logging.NullHandler())
+        return None
     try:
         ensure_private_dir(path.parent)
         if not path.exists():
@@ -40,12 +59,17 @@ def setup_logging(db_path: Path) -> Path | None:
             path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
         )
     except OSError:
+        _use_handler(logging.NullHandler())
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(message)s"))
+    _use_handler(handler)
+    return path
+
+
+def _use_handler(handler: logging.Handler) -> None:
     for old in list(log.handlers):
         log.removeHandler(old)
         old.close()
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False
-    return path

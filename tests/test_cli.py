@@ -88,6 +88,50 @@ def test_missing_database_exits_1_with_one_sentence(tmp_path):
     assert "n'existe pas" in result.stderr
 
 
+def test_a_mistyped_database_path_leaves_no_folder_and_no_log(tmp_path):
+    result = run_cli("status", db=tmp_path / "typo" / "e.db")
+    assert result.returncode == 1 and "n'existe pas" in result.stderr
+    assert not (tmp_path / "typo").exists()
+    not_a_database = tmp_path / "notes.txt"
+    not_a_database.write_text("bonjour")
+    assert run_cli("status", db=not_a_database).returncode == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_no_traceback_when_the_log_cannot_be_written(tmp_path):
+    (tmp_path / "file").write_text("")
+    result = run_cli("init", db=tmp_path / "file" / "e.db")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Erreur du système de fichiers ({tmp_path / 'file' / 'e.db'}) : un élément du chemin"
+        " n'est pas un dossier.\n"
+    )
+
+
+def test_file_system_errors_are_french_and_name_the_file_asked_for(demo, tmp_path):
+    target = tmp_path / "absent" / "m.csv"
+    result = run_cli("mapping", "export", "FACILI", str(target), db=demo)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Erreur du système de fichiers ({target}) : fichier ou dossier introuvable.\n"
+    )
+
+
+def test_output_cut_by_its_reader_ends_quietly_like_a_unix_tool(demo):
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "econnect_tui", "--db", str(demo), "mapping", "export", "FACILI"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()  # the reader is gone before the first line
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 141
+    assert err == b""
+
+
 def test_corrupt_database_no_traceback(tmp_path):
     path = tmp_path / "bad.db"
     path.write_bytes(b"\x00garbage" * 1000)
@@ -156,7 +200,9 @@ def test_documents_list_and_validate(tmp_path):
 
 def test_log_file_keeps_details_beside_the_database(tmp_path):
     path = tmp_path / "e.db"
-    run_cli("documents", "list", db=path)
+    run_cli("init", db=path)
     log = tmp_path / "econnect.log"
+    log.unlink()
+    run_cli("documents", "list", db=path)  # any command on an existing database
     assert log.exists()
     assert oct(log.stat().st_mode & 0o777) == "0o600"

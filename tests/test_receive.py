@@ -288,7 +288,7 @@ def test_file_order_partial_and_unrecognised(s):
     s.drop("notes.txt", "x")
     scan = reception.scan_folder(s.import_dir)
     assert [f.name for f in scan.files] == ["IMPORTTIERS_z.csv", "importdocuments_b.csv"]
-    assert scan.unrecognised == ["notes.txt"]
+    assert [name for name, _ in scan.unrecognised] == ["notes.txt"]
     result = reception.receive(s.db, "FACILI")
     assert "D1" in s.gc_documents()  # tiers first: the client existed for its document
     assert result.exit_code == 3  # notes.txt was left aside

@@ -111,6 +111,23 @@ def test_second_process_waits_then_says_who_holds_the_lock(tmp_path):
     _check_exactly_once(s, documents=3)
 
 
+def test_cli_preview_says_3_when_files_would_be_left_aside(tmp_path):
+    s = Setup(tmp_path)
+    s.drop(
+        "ImportDocuments_bad.csv", "NumeroDocument;DateDocument;CodeClient\r\nX;01/01/2026;0701\r\n"
+    )
+    preview = run_cli("receive", "FACILI", "--preview", "--json", db=s.path)
+    assert preview.returncode == 3  # the reception would refuse it: it would exit 3 too
+    assert [f["ok"] for f in json.loads(preview.stdout)["files"]] == [False]
+    (s.import_dir / "ImportDocuments_bad.csv").unlink()
+    s.drop("notes.txt", "four")
+    preview = run_cli("receive", "FACILI", "--preview", "--json", db=s.path)
+    assert preview.returncode == 3
+    files = json.loads(preview.stdout)["files"]
+    assert [(f["name"], f["size"], f["ok"]) for f in files] == [("notes.txt", 4, False)]
+    assert run_cli("receive", "FACILI", db=s.path).returncode == 3
+
+
 def test_cli_preview_receive_status_history(tmp_path):
     s = Setup(tmp_path)
     s.documents("ImportDocuments_1.csv", doc_rows("D1") + doc_rows("D2", client="0999"))

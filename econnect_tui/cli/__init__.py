@@ -8,7 +8,9 @@ of an unexpected error goes to the log file beside the database).
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from sqlite_utils import Database
 
 from .. import paths
 from ..db import describe, open_db
-from ..errors import UserError, ValidationFailed
+from ..errors import UserError, ValidationFailed, os_reason
 from . import _french
 from ._output import EXIT_FAILED, say
 
@@ -57,6 +59,11 @@ class EconnectGroup(click.Group):
             log.info("user error: %s", exc)
             say(str(exc))
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # `econnect documents list | head`: the reader went away. No message, the exit
+            # status of a Unix tool stopped by SIGPIPE; the rest of the output is dropped.
+            _drop_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except sqlite3.Error as exc:
             log.exception("database error")
             say(f"Erreur de base de données : {describe(exc)}.")
@@ -64,7 +71,7 @@ class EconnectGroup(click.Group):
         except OSError as exc:
             log.exception("file system error")
             where = f" ({exc.filename})" if exc.filename else ""
-            say(f"Erreur du système de fichiers{where} : {exc.strerror or exc}.")
+            say(f"Erreur du système de fichiers{where} : {os_reason(exc)}.")
             ctx.exit(EXIT_FAILED)
         except KeyboardInterrupt:
             say("Interrompu.")
@@ -74,6 +81,15 @@ class EconnectGroup(click.Group):
         except Exception as exc:  # a bug, not a user error: short message, traceback in the log
             _unexpected(exc, ctx.obj)
             ctx.exit(EXIT_FAILED)
+
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
+
+
+def _drop_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _unexpected(exc: BaseException, obj: Context | None) -> None:
@@ -96,7 +112,8 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
     """E-connecteur Facilitime : échanges de fichiers CSV entre le logiciel ETA et la
     Gestion Commerciale. Sans commande, ouvre l'application."""
     db_path = (db_path or paths.default_db_path()).expanduser()
-    obj = Context(db_path=db_path, log_path=paths.setup_logging(db_path))
+    creates = ctx.invoked_subcommand in (None, "init")  # the commands that create the database
+    obj = Context(db_path=db_path, log_path=paths.setup_logging(db_path, create=creates))
     ctx.obj = obj
     ctx.call_on_close(obj.close)
     if ctx.invoked_subcommand is None:

@@ -54,7 +54,7 @@ def receive(obj: Context, code: str, preview: bool, as_json: bool) -> None:
             print_json(data)
         else:
             print_preview(result)
-        left_aside = any(not d.ok for d in result.documents) or any(not t.ok for t in result.tiers)
+        left_aside = any(not item.ok for item in [*result.files, *result.documents, *result.tiers])
         sys.exit(EXIT_HELD_BACK if left_aside else 0)
     outcome = reception.receive(db, code, progress=_progress())
     if as_json:

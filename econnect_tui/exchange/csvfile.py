@@ -933,6 +933,8 @@ def _atomic_file(path: Path, mode: str, **open_args: Any) -> Iterator[IO[Any]]:
             break
         except FileExistsError:
             continue
+        except OSError as exc:  # named after the file asked for, not the temporary one
+            raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
         except BaseException:
             with suppress(OSError):
                 os.unlink(tmp)

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from ..db import write_transaction
-from ..errors import UserError, ValidationFailed
+from ..errors import UserError, ValidationFailed, os_reason
 from ..exchange.connector_toml import dump_connector, load_connector
 from ..models.connector import ArticlesToSend, ClientsToSend, Connector, Liaison, Mode
 from ..store import connectors as store
@@ -123,7 +123,7 @@ def _folder_errors(key: str, value: str | None, role: str, create: bool) -> list
             try:
                 path.mkdir(parents=True)
             except OSError as exc:
-                return [FieldError(key, f"impossible de créer « {value} » : {exc.strerror}")]
+                return [FieldError(key, f"impossible de créer « {value} » : {os_reason(exc)}")]
         else:
             return [FieldError(key, f"le dossier « {value} » n'existe pas", missing_folder=True)]
     if not path.is_dir():

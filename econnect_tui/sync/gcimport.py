@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from sqlite_utils import Database
 
 from ..db import write_transaction
-from ..errors import UserError, ValidationFailed
+from ..errors import UserError, ValidationFailed, os_reason
 from ..exchange.csvfile import CsvFileError, read_csv
 from ..exchange.masterdata import KINDS, MasterKind, split_codes
 from ..models.gc import (
@@ -81,7 +81,7 @@ def import_master_file(db: Database, kind: str, path: Path) -> ImportSummary:
     except CsvFileError as exc:
         raise ValidationFailed(f"{exc} ; rien n'a été importé.") from exc
     except OSError as exc:
-        raise UserError(f"Impossible de lire le fichier {path} : {exc.strerror or exc}.") from exc
+        raise UserError(f"Impossible de lire le fichier {path} : {os_reason(exc)}.") from exc
     rows = _Rows(spec, reader.filename)
     handler = _HANDLERS[kind]
     built: list = []

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from sqlite_utils import Database
 
-from ..errors import UserError
+from ..errors import UserError, os_reason
 from ..store import maintenance as store
 from . import locks
 
@@ -100,5 +100,5 @@ def backup(db: Database, target: Path) -> Path:
     except OSError as exc:
         with contextlib.suppress(OSError):
             temporary.unlink()
-        raise UserError(f"Sauvegarde impossible dans {target} : {exc.strerror or exc}.") from exc
+        raise UserError(f"Sauvegarde impossible dans {target} : {os_reason(exc)}.") from exc
     return target

@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz, process, utils
 from sqlite_utils import Database
 
-from ..errors import UserError, ValidationFailed
+from ..errors import UserError, ValidationFailed, os_reason
 from ..exchange.csvfile import CsvFileError, format_cell, read_csv, write_csv_atomic
 from ..exchange.mappingfile import MAPPING_HEADER, MAPPING_LAYOUT
 from ..models.gc import ArticleFilter
@@ -266,7 +266,7 @@ def import_file(db: Database, connector: str, path: Path, user: str) -> ImportSu
     except CsvFileError as exc:
         raise ValidationFailed(f"{exc} ; rien n'a été importé.") from exc
     except OSError as exc:
-        raise UserError(f"Impossible de lire le fichier {path} : {exc.strerror or exc}.") from exc
+        raise UserError(f"Impossible de lire le fichier {path} : {os_reason(exc)}.") from exc
     fname = reader.filename
     errors: list[tuple[int, str]] = []
 

@@ -33,7 +33,7 @@ from pydantic import BaseModel
 from sqlite_utils import Database
 
 from ..db import describe, write_transaction
-from ..errors import UserError
+from ..errors import UserError, os_reason
 from ..exchange.csvfile import CsvFileError, read_csv
 from ..exchange.facilitime import (
     CONTACT_FIELDS,
@@ -187,7 +187,7 @@ class FolderEntry:
 @dataclass
 class FolderScan:
     files: list[FolderEntry] = field(default_factory=list)
-    unrecognised: list[str] = field(default_factory=list)
+    unrecognised: list[tuple[str, int]] = field(default_factory=list)  # (name, size)
     ignored: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
 
 
@@ -220,7 +220,7 @@ def scan_folder(folder: Path) -> FolderScan:
         entries = list(os.scandir(folder))
     except OSError as exc:
         raise UserError(
-            f"Le dossier d'import {folder} ne peut pas être lu : {exc.strerror}."
+            f"Le dossier d'import {folder} ne peut pas être lu : {os_reason(exc)}."
         ) from exc
     for entry in sorted(entries, key=lambda e: e.name):
         name = entry.name
@@ -237,7 +237,7 @@ def scan_folder(folder: Path) -> FolderScan:
             continue
         kind = file_kind(name)
         if kind is None:
-            scan.unrecognised.append(name)
+            scan.unrecognised.append((name, size))
         else:
             scan.files.append(FolderEntry(name, Path(entry.path), kind, size))
     order = {FileKind.TIERS: 0, FileKind.DOCUMENTS: 1}
@@ -944,11 +944,12 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
             )
         )
     _forget_vanished_previews(db, connector.code, present)
-    for name in scan.unrecognised:
+    for name, size in scan.unrecognised:
         result.files.append(
             PendingFile(
                 name=display_name(name),
                 kind="non reconnu",
+                size=size,
                 status="fichier non reconnu : laissé en place",
                 ok=False,
             )
@@ -1117,7 +1118,7 @@ def _collect_all(
             target = archive_destination(folder, entry.name, now, rejected=False)
             collected = _stage(db, connector.code, entry, "recu", run_id, str(target))
         except (OSError, _Unreadable) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             report.add(
                 entry.name,
                 ItemType.FILE,
@@ -1135,7 +1136,7 @@ def _collect_all(
         _archive(db, connector, folder, entry, collected, run_id, report, now)
         faults.checkpoint("archived")
     _forget_vanished_previews(db, connector.code, present)
-    for name in scan.unrecognised:
+    for name, size in scan.unrecognised:
         report.add(
             name,
             ItemType.FILE,
@@ -1144,7 +1145,9 @@ def _collect_all(
             "Fichier non reconnu : laissé dans le dossier d'import",
         )
         report.files.append(
-            RunFile(name=display_name(name), kind="non reconnu", status="laissé en place")
+            RunFile(
+                name=display_name(name), kind="non reconnu", size=size, status="laissé en place"
+            )
         )
     for name, why in scan.ignored:
         report.add(name, ItemType.FILE, display_name(name), False, why.capitalize())
@@ -1188,7 +1191,7 @@ def _archive(
             ItemType.FILE,
             name,
             False,
-            f"Intégré mais non archivé ({exc.strerror}) : il le sera à la prochaine réception",
+            f"Intégré mais non archivé ({os_reason(exc)}) : il le sera à la prochaine réception",
         )
         return
     report.count("fichiers")

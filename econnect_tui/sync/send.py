@@ -47,7 +47,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from sqlite_utils import Database
 
-from ..errors import UserError
+from ..errors import UserError, os_reason
 from ..exchange.csvfile import write_csv_atomic
 from ..models.connector import ArticlesToSend, ClientsToSend, Connector, Liaison, Mode
 from ..models.gc import ArticleFilter, ClientFilter
@@ -275,7 +275,7 @@ def _write_error(exc: OSError, path: Path) -> UserError:
     elif code == errno.ENOENT:
         why = "le dossier n'existe plus"
     else:
-        why = exc.strerror or str(exc)
+        why = os_reason(exc)
     return UserError(f"Impossible d'écrire {path.name} dans « {folder} » : {why} ; {kept}.")
 
 
