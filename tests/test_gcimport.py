@@ -83,6 +83,27 @@ def test_file_with_errors_is_refused_whole_with_every_error_located(db, tmp_path
     assert articles.get_article(db, "OK1") is None
 
 
+def test_each_wrong_cell_of_a_row_is_said_once(db, tmp_path):
+    path = write_csv(
+        tmp_path / "t.csv",
+        "CodeArticle;CategorieTarifaire;PrixHT\nLAB;NOPE;x\nLAB;TARIF1;\n",
+    )
+    with pytest.raises(ValidationFailed) as info:
+        import_master_file(db, "tarifs", path)
+    assert info.value.errors == [
+        "t.csv:2: PrixHT: « x » n'est pas un nombre",  # not also « valeur obligatoire »
+        "t.csv:2: CategorieTarifaire: catégorie tarifaire inconnue « NOPE »",
+        "t.csv:3: PrixHT: valeur obligatoire",
+    ]
+    path = write_csv(tmp_path / "a.csv", "CodeArticle;Libelle;Famille;Unite\nX2;;TRAVSOL;ZZ\n")
+    with pytest.raises(ValidationFailed) as info:
+        import_master_file(db, "articles", path)
+    assert info.value.errors == [
+        "a.csv:2: Libelle: valeur obligatoire",
+        "a.csv:2: Unite: unité inconnue « ZZ »",
+    ]
+
+
 def test_missing_required_column_names_it(db, tmp_path):
     path = write_csv(tmp_path / "t.csv", "CodeArticle;CategorieTarifaire\nLAB;TARIF1\n")
     with pytest.raises(ValidationFailed, match="PrixHT"):

@@ -172,7 +172,9 @@ def status(obj: Context, as_json: bool) -> None:
 
 @click.command()
 @click.argument("code")
-@click.option("--run", "run_id", type=int, help="Affiche le rapport de la synchronisation N.")
+@click.option(
+    "--run", "run_id", type=int, metavar="N", help="Affiche le rapport de la synchronisation N."
+)
 @click.option("--json", "as_json", is_flag=True, help="Historique en JSON sur la sortie standard.")
 @click.pass_obj
 def history(obj: Context, code: str, run_id: int | None, as_json: bool) -> None:

@@ -45,26 +45,51 @@ class ImportSummary(BaseModel):
 
 
 class _Rows:
-    """Collects records and located errors while a file is checked."""
+    """Collects records and located errors while a file is checked: every error of a file is
+    listed, each cell's once (a bad number is not also « valeur obligatoire »)."""
 
     def __init__(self, spec: MasterKind, filename: str):
         self.spec = spec
         self.filename = filename
         self.errors: list[str] = []
         self.columns = {field: col for col, field in spec.fields.items()}
+        self._located: set[tuple[int, str]] = set()  # (line, column) already in error
 
     def error(self, line: int, column: str, reason: str) -> None:
-        self.errors.append(f"{self.filename}:{line}: {column}: {reason}")
+        if (line, column) not in self._located:
+            self._located.add((line, column))
+            self.errors.append(f"{self.filename}:{line}: {column}: {reason}")
 
-    def validate(self, model: type[BaseModel], line: int, data: dict) -> BaseModel | None:
+    def add_read_errors(self, messages: list[str]) -> None:
+        """Errors of the CSV reader, « file:line: Column: reason »."""
+        for message in messages:
+            parts = message.split(": ", 2)
+            where = parts[0].rsplit(":", 1)
+            if len(parts) == 3 and len(where) == 2 and where[1].isdigit():
+                self._located.add((int(where[1]), parts[1]))
+            self.errors.append(message)
+
+    def validate(
+        self,
+        model: type[BaseModel],
+        line: int,
+        data: dict,
+        codes: tuple[tuple[str, set, str], ...] = (),
+    ) -> BaseModel | None:
+        """The record, or None with its errors located. `codes` are (field, known codes, how
+        to say an unknown one), checked even when another value of the row is wrong."""
+        record = None
         try:
-            return model.model_validate(data)
+            record = model.model_validate(data)
         except ValidationError as exc:
             for err in exc.errors():
                 field = str(err["loc"][0]) if err["loc"] else ""
                 column = self.columns.get(field, field)
                 self.error(line, column, french_reason(err))
-            return None
+        for field, known, unknown in codes:
+            value = getattr(record, field) if record is not None else data.get(field)
+            self.check_code(line, field, value, known, unknown)
+        return record
 
     def check_code(self, line: int, field: str, value, known: set, unknown: str) -> None:
         """`unknown` says it in French with its agreement: « unité inconnue »."""
@@ -90,14 +115,14 @@ def import_master_file(db: Database, kind: str, path: Path) -> ImportSummary:
     for row in reader:
         count += 1
         # A row with a bad value still goes through the other checks, so every error is listed.
-        rows.errors.extend(row.errors)
+        rows.add_read_errors(row.errors)
         key = tuple(row.values.get(col) for col in spec.key)
         if key in seen:
             rows.error(row.line, spec.key[0], f"en double (déjà ligne {seen[key]})")
             continue
         seen[key] = row.line
         built.append((row.line, spec.given(row)))
-    rows.errors.extend(getattr(reader, "errors", []))
+    rows.add_read_errors(getattr(reader, "errors", []))
     records = handler.check(db, rows, built)
     if rows.errors:
         n = len(rows.errors)
@@ -151,13 +176,10 @@ def _reference_handler(kind: RefKind) -> _Handler:
         for line, given in built:
             old = existing.get(given.get("code"))
             data = {**(old.model_dump() if old else {}), **given}
-            record = rows.validate(spec.model, line, data)
-            if record is None:
-                continue
-            if parent:
-                field, what = parent
-                rows.check_code(line, field, getattr(record, field), parent_codes, what)
-            out.append(record)
+            codes = ((parent[0], parent_codes, parent[1]),) if parent else ()
+            record = rows.validate(spec.model, line, data, codes)
+            if record is not None:
+                out.append(record)
         return out
 
     def write(db, records):
@@ -177,14 +199,13 @@ def _check_articles(db, rows: _Rows, built):
     for line, given in built:
         old = existing.get(given.get("code"))
         base = old.model_dump(exclude={"id"}) if old else {}
-        record = rows.validate(Article, line, {**base, **given})
-        if record is None:
-            continue
-        rows.check_code(
-            line, "family_code", record.family_code, families, "famille d'articles inconnue"
+        codes = (
+            ("family_code", families, "famille d'articles inconnue"),
+            ("unit_code", units, "unité inconnue"),
         )
-        rows.check_code(line, "unit_code", record.unit_code, units, "unité inconnue")
-        out.append(record)
+        record = rows.validate(Article, line, {**base, **given}, codes)
+        if record is not None:
+            out.append(record)
     return out
 
 
@@ -194,19 +215,14 @@ def _check_prices(db, rows: _Rows, built):
     units = reference.codes(db, RefKind.UNITS)
     out = []
     for line, given in built:
-        record = rows.validate(Price, line, given)
-        if record is None:
-            continue
-        rows.check_code(line, "article_code", record.article_code, articles, "article inconnu")
-        rows.check_code(
-            line,
-            "price_category_code",
-            record.price_category_code,
-            categories,
-            "catégorie tarifaire inconnue",
+        codes = (
+            ("article_code", articles, "article inconnu"),
+            ("price_category_code", categories, "catégorie tarifaire inconnue"),
+            ("unit_code", units, "unité inconnue"),
         )
-        rows.check_code(line, "unit_code", record.unit_code, units, "unité inconnue")
-        out.append(record)
+        record = rows.validate(Price, line, given, codes)
+        if record is not None:
+            out.append(record)
     return out
 
 
@@ -230,12 +246,13 @@ def _check_stocks(db, rows: _Rows, built):
     depots = reference.codes(db, RefKind.DEPOTS)
     out = []
     for line, given in built:
-        record = rows.validate(Stock, line, given)
-        if record is None:
-            continue
-        rows.check_code(line, "article_code", record.article_code, articles, "article inconnu")
-        rows.check_code(line, "depot_code", record.depot_code, depots, "dépôt inconnu")
-        out.append(record)
+        codes = (
+            ("article_code", articles, "article inconnu"),
+            ("depot_code", depots, "dépôt inconnu"),
+        )
+        record = rows.validate(Stock, line, given, codes)
+        if record is not None:
+            out.append(record)
     return out
 
 
@@ -264,16 +281,15 @@ def _tiers_handler(kind: TiersKind) -> _Handler:
         for line, given in built:
             old = existing.get(given.get("code"))
             base = old.model_dump(exclude={"id"}) if old else {}
-            record = rows.validate(Tiers, line, {**base, **given, "kind": kind})
-            if record is None:
-                continue
             what = (
                 "famille de clients inconnue"
                 if kind is TiersKind.CLIENT
                 else "famille de fournisseurs inconnue"
             )
-            rows.check_code(line, "family_code", record.family_code, families, what)
-            out.append(record)
+            data = {**base, **given, "kind": kind}
+            record = rows.validate(Tiers, line, data, (("family_code", families, what),))
+            if record is not None:
+                out.append(record)
         return out
 
     def write(db, records):
