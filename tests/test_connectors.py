@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -212,6 +213,22 @@ def test_toml_errors_name_the_key():
     }
     with pytest.raises(ValidationFailed, match="ligne 1"):
         load_connector("code = = 3")
+
+
+def test_import_names_the_wrong_gc_codes_beside_a_refused_shape(db, tmp_path):
+    text = dump_connector(good(tmp_path))
+    text = text.replace('encodage = "utf-8-sig"', 'encodage = "latin1"')
+    text = re.sub(r"(?m)^unite = .*$", 'unite = "ZZ"', text)
+    text = re.sub(r"(?m)^site = .*$", 'site = "NOPE"', text)
+    with pytest.raises(ValidationFailed) as info:
+        service.import_toml(db, text, "f.toml")
+    assert info.value.errors == [
+        "envois.encodage : valeur « latin1 » invalide (attendu : utf-8-sig, cp1252)",
+        "envois.unite : unité inconnue « ZZ »",
+        "receptions.site : site inconnu « NOPE »",
+    ]
+    assert str(info.value) == "f.toml refusé : 3 erreur(s)."
+    assert store.get_connector(db, "FACILI") is None
 
 
 def test_cli_example_imports_and_exports_the_same(tmp_path):

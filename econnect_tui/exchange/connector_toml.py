@@ -39,6 +39,39 @@ def dump_connector(c: Connector) -> str:
 
 def load_connector(text: str, source: str = "TOML") -> Connector:
     """Parses and checks the shape; raises ValidationFailed naming each wrong key."""
+    data = _parse(text, source)
+    try:
+        return Connector.model_validate(data)
+    except ValidationError as exc:
+        errors = [f"{_key(err['loc'])} : {_reason(err)}" for err in exc.errors()]
+        raise ValidationFailed(f"{source} refusé : {len(errors)} erreur(s).", errors) from exc
+
+
+def load_valid_part(text: str) -> tuple[Connector | None, set[str]]:
+    """For a TOML whose shape is refused: the connector without the refused keys (so the other
+    keys can still be checked against the GC), and the refused keys. None when the keys left
+    do not make a connector (a required key is wrong)."""
+    try:
+        data = _parse(text, "TOML")
+        Connector.model_validate(data)
+    except ValidationFailed:
+        return None, set()
+    except ValidationError as exc:
+        refused = {_key(err["loc"]) for err in exc.errors()}
+        for loc in (err["loc"] for err in exc.errors()):
+            section = data
+            for part in loc[:-1]:
+                section = section.get(part, {}) if isinstance(section, dict) else {}
+            if isinstance(section, dict):
+                section.pop(loc[-1], None)
+        try:
+            return Connector.model_validate(data), refused
+        except ValidationError:
+            return None, refused
+    return None, set()
+
+
+def _parse(text: str, source: str) -> dict:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -48,11 +81,7 @@ def load_connector(text: str, source: str = "TOML") -> Connector:
     for section in ("envois", "receptions"):
         if section in data and not isinstance(data[section], dict):
             raise ValidationFailed(f"{source} : « {section} » doit être une section [{section}].")
-    try:
-        return Connector.model_validate(data)
-    except ValidationError as exc:
-        errors = [f"{_key(err['loc'])} : {_reason(err)}" for err in exc.errors()]
-        raise ValidationFailed(f"{source} refusé : {len(errors)} erreur(s).", errors) from exc
+    return data
 
 
 def _key(loc: tuple) -> str:

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..errors import UserError, ValidationFailed, os_reason
-from ..exchange.connector_toml import dump_connector, load_connector
+from ..exchange.connector_toml import dump_connector, load_connector, load_valid_part
 from ..models.connector import ArticlesToSend, ClientsToSend, Connector, Liaison, Mode
 from ..store import connectors as store
 from ..store import filters as filters_store
@@ -294,9 +294,26 @@ def import_toml(
 ) -> tuple[Connector, bool]:
     """Validates everything first and changes nothing on error; an existing code is updated.
     Returns (connector, created)."""
-    connector = load_connector(text, source)
+    try:
+        connector = load_connector(text, source)
+    except ValidationFailed as exc:
+        raise _with_gc_errors(db, exc, text, source) from exc
     new = store.get_connector(db, connector.code) is None
     return save_connector(db, connector, new=new, create_folders=create_folders), new
+
+
+def _with_gc_errors(db: Database, exc: ValidationFailed, text: str, source: str):
+    """A refused shape, plus what the other keys would meet: every wrong key named at once."""
+    partial, refused = load_valid_part(text)
+    if partial is None:
+        return exc
+    # the GC codes only: folders are neither checked nor created for a refused file
+    more = [str(e) for e in _send_errors(db, partial) + _receive_errors(db, partial)]
+    more = [m for m in more if m.split(" : ", 1)[0] not in refused]
+    if not more:
+        return exc
+    errors = [*exc.errors, *more]
+    return ValidationFailed(f"{source} refusé : {len(errors)} erreur(s).", errors)
 
 
 # « Test de connexion » -------------------------------------------------------------------------
