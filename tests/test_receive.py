@@ -262,6 +262,18 @@ def test_header_fields_must_agree(s):
     assert status.startswith("Erreur : CodeClient ligne 3 : « 0702 » diffère de la ligne 2")
 
 
+def test_preview_of_a_refused_file_does_not_repeat_its_name(s):
+    s.drop("ImportDocuments_bad.csv", "NumeroDocument;DateDocument\r\nX;01/01/2026\r\n")
+    s.drop("ImportDocuments_nul.csv", ";".join(DOC_HEADER) + "\r\n\x00\x00\x00\r\n")
+    files = {f.name: f.status for f in reception.preview(s.db, "FACILI").files}
+    assert files["ImportDocuments_bad.csv"].startswith(
+        "refusé : colonnes obligatoires manquantes : CodeClient, "
+    )
+    assert files["ImportDocuments_nul.csv"] == (
+        "à traiter ; lignes ignorées : ligne 2 : caractère NUL (fichier binaire ?)"
+    )
+
+
 def test_preview_label_and_report_identifier(s):
     s.documents(
         "ImportDocuments_1.csv",

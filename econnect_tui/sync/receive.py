@@ -929,11 +929,12 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
             present.add(collected.sha256)
         status = collected.status
         if collected.error:
-            status = f"refusé : {collected.error}"
+            status = f"refusé : {_without_file_name(collected.error, entry.name)}"
         elif collected.status == "déjà reçu":
             status = "déjà reçu : rien ne sera intégré deux fois"
         if collected.line_errors and not collected.error:
-            status = f"{status} ; lignes ignorées : {'; '.join(collected.line_errors)}"
+            ignored = [_without_file_name(e, entry.name) for e in collected.line_errors]
+            status = f"{status} ; lignes ignorées : {'; '.join(ignored)}"
         result.files.append(
             PendingFile(
                 name=display_name(entry.name),
@@ -967,6 +968,18 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
     )
     progress("Analyse", 1, 1)
     return result
+
+
+def _without_file_name(located: str, name: str) -> str:
+    """« f.csv: colonne … » -> « colonne … », « f.csv:3: … » -> « ligne 3 : … »: the file's
+    own row already names it."""
+    rest = located.removeprefix(f"{name}:")
+    if rest == located:
+        return located
+    line, sep, message = rest.partition(": ")
+    if sep and line.isdigit():
+        return f"ligne {line} : {message}"
+    return rest.strip()
 
 
 class Analysis(BaseModel):

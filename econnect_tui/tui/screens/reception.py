@@ -267,7 +267,7 @@ class ReceptionScreen(GridScreen):
             summary = (
                 plural(len(unmapped), "sans correspondance", "sans correspondance")
                 if unmapped
-                else "toutes ont une correspondance"
+                else "tous ont une correspondance"
             )
             rows.append(_section("articles", f"Articles ({len(analysis.articles)})", summary))
             ordered = sorted(analysis.articles, key=lambda a: (a.mapped, a.code))
