@@ -33,8 +33,10 @@ def test_reference_tables_are_loaded_and_linked(db):
 
 
 def test_reference_record_in_use_cannot_be_deleted(db):
-    with pytest.raises(UserError, match="encore utilisé"):
+    with pytest.raises(UserError, match=r"encore utilisé par \d+ article\(s\)\.$"):
         reference.delete_record(db, RefKind.UNITS, "HA")
+    with pytest.raises(UserError, match=r"encore utilisé par 1 dépôt\(s\)\.$"):
+        reference.delete_record(db, RefKind.SITES, "CHARTRES")
     assert reference.get_record(db, RefKind.UNITS, "HA") is not None
 
 

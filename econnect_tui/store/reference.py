@@ -149,12 +149,48 @@ def save_record(db: Database, kind: RefKind, record, *, new: bool) -> None:
         ) from exc
 
 
+# What a reference code may be used by, as the refusal of its deletion says it.
+_USED_BY = {
+    "sites": "site(s)",
+    "depots": "dépôt(s)",
+    "articles": "article(s)",
+    "prices": "tarif(s)",
+    "stocks": "stock(s)",
+    "tiers": "tiers",
+    "documents": "document(s)",
+    "document_lines": "ligne(s) de document",
+    "connectors": "connecteur(s)",
+}
+
+
+def usages(db: Database, table: str, code: str) -> list[str]:
+    """« 2 dépôt(s) », « 1 connecteur(s) »: the rows whose foreign keys name this code."""
+    found = []
+    for (child,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        columns = [
+            row[3]
+            for row in db.execute(f"PRAGMA foreign_key_list({child})").fetchall()
+            if row[2] == table and row[4] == "code"
+        ]
+        if not columns:
+            continue
+        where = " OR ".join(f"{column} = ?" for column in columns)
+        (count,) = db.execute(
+            f"SELECT count(*) FROM {child} WHERE {where}", [code] * len(columns)
+        ).fetchone()
+        if count:
+            found.append(f"{count} {_USED_BY.get(child, child)}")
+    return found
+
+
 def delete_record(db: Database, kind: RefKind, code: str) -> None:
     spec = REF_TABLES[kind]
     try:
         with write_transaction(db):
             db.execute(f"DELETE FROM {spec.table} WHERE code = ?", [code])
     except sqlite3.IntegrityError as exc:
+        used = usages(db, spec.table, code)
+        by = f" par {', '.join(used)}" if used else ""
         raise UserError(
-            f"Impossible de supprimer {spec.singular} « {code} » : ce code est encore utilisé."
+            f"Impossible de supprimer {spec.singular} « {code} » : ce code est encore utilisé{by}."
         ) from exc
