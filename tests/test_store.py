@@ -32,6 +32,32 @@ def test_reference_tables_are_loaded_and_linked(db):
     assert reference.get_record(db, RefKind.DEPOTS, "DEP2").site_code == "BONNEVAL"
 
 
+def test_a_new_code_differing_only_by_case_is_refused(db):
+    lab = articles.get_article(db, "LAB").model_copy(update={"code": "lab", "id": None})
+    with pytest.raises(UserError) as info:
+        articles.save_article(db, lab, new=True)
+    assert str(info.value) == (
+        "L'article « LAB » existe déjà (« lab » ne s'en distingue que par la casse)."
+    )
+    site = reference.get_record(db, RefKind.SITES, "CHARTRES").model_copy(
+        update={"code": "chartres"}
+    )
+    with pytest.raises(UserError, match="« CHARTRES » existe déjà"):
+        reference.save_record(db, RefKind.SITES, site, new=True)
+    supplier = tiers.get_tiers(db, TiersKind.SUPPLIER, "F001")
+    with pytest.raises(UserError, match="« F001 » existe déjà"):
+        tiers.save_tiers(db, supplier.model_copy(update={"code": "f001", "id": None}), new=True)
+    # a client may have a supplier's code: only the same kind counts
+    assert tiers.save_tiers(
+        db,
+        supplier.model_copy(
+            update={"code": "f001", "id": None, "kind": TiersKind.CLIENT, "family_code": None}
+        ),
+        new=True,
+    )
+    assert articles.get_article(db, "lab") is None
+
+
 def test_reference_record_in_use_cannot_be_deleted(db):
     with pytest.raises(UserError, match=r"encore utilisé par \d+ article\(s\)\.$"):
         reference.delete_record(db, RefKind.UNITS, "HA")

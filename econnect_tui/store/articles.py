@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from ..db import write_transaction
 from ..errors import NotFound, UserError
 from ..models.gc import Article, ArticleFilter, Price, Stock
+from .reference import refuse_other_case
 
 _COLS = (
     "id",
@@ -106,6 +107,8 @@ def save_article(db: Database, article: Article, *, new: bool) -> Article:
             exists = get_article(db, article.code) is not None
             if new and exists:
                 raise UserError(f"L'article « {article.code} » existe déjà.")
+            if new:
+                refuse_other_case(db, "articles", "", article.code, "L'article")
             if not new and not exists:
                 raise NotFound(f"L'article « {article.code} » n'existe plus.")
             db.execute(_UPSERT, _values(article))

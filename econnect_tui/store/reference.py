@@ -119,6 +119,18 @@ def upsert_records(db: Database, kind: RefKind, records: list) -> tuple[int, int
     return created, updated
 
 
+def refuse_other_case(db: Database, table: str, where: str, code: str, what: str, *args) -> None:
+    """A new code that differs from an existing one by its case only (« lab », « LAB ») is
+    refused: operators and the other software would take them for the same."""
+    row = db.execute(
+        f"SELECT code FROM {table} WHERE code = ? COLLATE NOCASE {where} LIMIT 1", [code, *args]
+    ).fetchone()
+    if row and row[0] != code:
+        raise UserError(
+            f"{what} « {row[0]} » existe déjà (« {code} » ne s'en distingue que par la casse)."
+        )
+
+
 def save_record(db: Database, kind: RefKind, record, *, new: bool) -> None:
     """Insert a new record, or update the fields of an existing one (a code never changes)."""
     spec = REF_TABLES[kind]
@@ -128,6 +140,8 @@ def save_record(db: Database, kind: RefKind, record, *, new: bool) -> None:
             exists = get_record(db, kind, record.code) is not None
             if new and exists:
                 raise UserError(f"Le code « {record.code} » existe déjà.")
+            if new:
+                refuse_other_case(db, spec.table, "", record.code, "Le code")
             if not new and not exists:
                 raise NotFound(f"Le code « {record.code} » n'existe plus.")
             if new:

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from ..db import write_transaction
 from ..errors import NotFound, UserError
 from ..models.gc import Contact, Tiers, TiersKind
+from .reference import refuse_other_case
 
 _FIELDS = (
     "code",
@@ -91,6 +92,8 @@ def save_tiers(db: Database, t: Tiers, *, new: bool | None = None) -> bool:
             ).fetchone()
             if new is True and row:
                 raise UserError(f"Le code « {t.code} » existe déjà.")
+            if new is True:
+                refuse_other_case(db, "tiers", "AND kind = ?", t.code, "Le code", t.kind.value)
             if new is False and not row:
                 raise NotFound(f"Le tiers « {t.code} » n'existe plus.")
             if row:
