@@ -52,7 +52,10 @@ def test_gc_import_ok_prints_summary_on_stderr(demo, tmp_path):
     assert "1 créé(s)" in result.stderr
     result = run_cli("gc", "import", "unites", str(path), "--json", db=demo)
     data = json.loads(result.stdout)
-    assert data["created"] == 0 and data["updated"] == 1
+    assert (data["created"], data["updated"], data["unchanged"]) == (0, 0, 1)
+    path = write_csv(tmp_path / "u.csv", "Code;Libelle\nJ;Jours\n")
+    result = run_cli("gc", "import", "unites", str(path), db=demo)
+    assert "0 créé(s), 1 mis à jour, 0 inchangé(s)" in result.stderr
 
 
 def test_gc_import_refused_lists_every_error_and_exits_1(demo, tmp_path):

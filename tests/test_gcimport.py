@@ -33,7 +33,7 @@ def test_demo_counts(db):
 
 def test_import_is_idempotent(db, tmp_path):
     summary = import_master_file(db, "articles", SAMPLE_DATA / "gc" / "articles.csv")
-    assert (summary.created, summary.updated) == (0, 32)
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 32)
     assert articles.count_articles(db) == 32
 
 

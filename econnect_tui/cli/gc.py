@@ -34,7 +34,8 @@ def import_(obj: Context, kind: str, file: Path, as_json: bool) -> None:
     else:
         say(
             f"{file.name} : {summary.rows} ligne(s) lue(s), {summary.created} créé(s), "
-            f"{summary.updated} mis à jour ({KINDS[kind].title})."
+            f"{summary.updated} mis à jour, {summary.unchanged} inchangé(s) "
+            f"({KINDS[kind].title})."
         )
 
 

@@ -41,6 +41,7 @@ class ImportSummary(BaseModel):
     rows: int
     created: int
     updated: int
+    unchanged: int = 0
     warnings: list[str] = []
 
 
@@ -131,14 +132,24 @@ def import_master_file(db: Database, kind: str, path: Path) -> ImportSummary:
             sorted(rows.errors, key=_line_number),
         )
     with write_transaction(db):
-        created, updated = handler.write(db, records)
+        # A record identical to the stored one is not written: a nightly re-import of the
+        # same file says « inchangé », not « mis à jour ».
+        changed = [r for r in records if not _same(handler.stored(db, r), r)]
+        created, updated = handler.write(db, changed)
     return ImportSummary(
         kind=kind,
         file=str(path),
         rows=count,
         created=created,
         updated=updated,
+        unchanged=len(records) - len(changed),
         warnings=list(reader.warnings),
+    )
+
+
+def _same(stored: BaseModel | None, record: BaseModel) -> bool:
+    return stored is not None and stored.model_dump(exclude={"id"}) == record.model_dump(
+        exclude={"id"}
     )
 
 
@@ -151,10 +162,12 @@ def _line_number(message: str) -> int:
 class _Handler:
     check: Callable
     write: Callable
+    stored: Callable  # (db, record) -> the stored version of the record, or None
 
-    def __init__(self, check, write):
+    def __init__(self, check, write, stored):
         self.check = check
         self.write = write
+        self.stored = stored
 
 
 # Reference tables -----------------------------------------------------------------------------
@@ -185,7 +198,10 @@ def _reference_handler(kind: RefKind) -> _Handler:
     def write(db, records):
         return reference.upsert_records(db, kind, records)
 
-    return _Handler(check, write)
+    def stored(db, record):
+        return reference.get_record(db, kind, record.code)
+
+    return _Handler(check, write, stored)
 
 
 # Articles, prices, stocks ---------------------------------------------------------------------
@@ -295,7 +311,10 @@ def _tiers_handler(kind: TiersKind) -> _Handler:
     def write(db, records):
         return tiers_store.upsert_tiers(db, records)
 
-    return _Handler(check, write)
+    def stored(db, record):
+        return tiers_store.get_tiers(db, kind, record.code)
+
+    return _Handler(check, write, stored)
 
 
 _TIERS_TYPES = {
@@ -337,6 +356,32 @@ def _check_contacts(db, rows: _Rows, built):
     return out
 
 
+def _stored_price(db, p: Price) -> Price | None:
+    return next(
+        (
+            old
+            for old in articles_store.prices_of(db, p.article_code)
+            if (old.price_category_code, old.unit_code) == (p.price_category_code, p.unit_code)
+        ),
+        None,
+    )
+
+
+def _stored_stock(db, s: Stock) -> Stock | None:
+    return next(
+        (
+            old
+            for old in articles_store.stocks_of(db, s.article_code)
+            if old.depot_code == s.depot_code
+        ),
+        None,
+    )
+
+
+def _stored_article(db, a):
+    return articles_store.get_article(db, a.code)
+
+
 def _write_contacts(db, records: list[Contact]):
     updated = sum(r.id is not None for r in records)
     for r in records:
@@ -374,17 +419,20 @@ def _filter_handler(model, family_kind: RefKind, list_fn, save_fn) -> _Handler:
         updated = sum(r.name in names for r in records)
         return len(records) - updated, updated
 
-    return _Handler(check, write)
+    def stored(db, record):
+        return next((f for f in list_fn(db) if f.name == record.name), None)
+
+    return _Handler(check, write, stored)
 
 
 _HANDLERS: dict[str, _Handler] = {
     **{kind.value: _reference_handler(kind) for kind in RefKind},
-    "articles": _Handler(_check_articles, articles_store.upsert_articles),
-    "tarifs": _Handler(_check_prices, _write_prices),
-    "stocks": _Handler(_check_stocks, _write_stocks),
+    "articles": _Handler(_check_articles, articles_store.upsert_articles, _stored_article),
+    "tarifs": _Handler(_check_prices, _write_prices, _stored_price),
+    "stocks": _Handler(_check_stocks, _write_stocks, _stored_stock),
     "clients": _tiers_handler(TiersKind.CLIENT),
     "fournisseurs": _tiers_handler(TiersKind.SUPPLIER),
-    "contacts": _Handler(_check_contacts, _write_contacts),
+    "contacts": _Handler(_check_contacts, _write_contacts, tiers_store.find_contact),
     "filtres-articles": _filter_handler(
         ArticleFilter,
         RefKind.ARTICLE_FAMILIES,
