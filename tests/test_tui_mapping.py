@@ -25,7 +25,7 @@ from econnect_tui.tui.screens.suggestions import SuggestionScreen
 from econnect_tui.tui.widgets.cell_editor import CellEditor
 from econnect_tui.tui.widgets.correspondences import CorrespondencesTab, mapping_session
 from econnect_tui.tui.widgets.grid import DataGrid
-from tests.tui_helpers import SIZE, notifications
+from tests.tui_helpers import SIZE, notifications, post_burst
 
 C = "FACILI"
 DUPLICATE = "Le code FT-LAB est déjà utilisé par l'article LAB sur FACILI"
@@ -118,6 +118,29 @@ async def test_duplicate_keeps_the_editor_open_with_the_sentence(tmp_path) -> No
         await pilot.press("escape")
         assert app.screen is screen and app.focused is screen.grid
     assert "SEMMAIS" not in codes(app) and codes(app)["LAB"] == "FT-LAB"
+
+
+async def test_duplicate_in_a_burst_is_said_at_once_and_the_next_codes_kept_out(tmp_path) -> None:
+    """A scanner's burst « FT-DECH⏎ZZZ1⏎ZZZ2⏎ » on BALRON: the refusal is shown at once, ZZZ1
+    and ZZZ2 are saved nowhere and said ignored; the editor keeps FT-DECH for correction."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        screen.grid.select_key("BALRON")
+        post_burst(app, "FT-DECH\rZZZ1\rZZZ2\r")
+        for _ in range(3):
+            await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, CellEditor) and editor.input.value == "FT-DECH"
+        assert str(editor.error_label.render()).splitlines() == [
+            "✗ Le code FT-DECH est déjà utilisé par l'article DECH sur FACILI",
+            "2 saisies suivantes ignorées",
+        ]
+        assert editor.error_label.display and editor.error_label.region.width >= 66
+        assert screen.grid.cursor_key == "BALRON"
+    saved = codes(app)
+    assert saved["BALRON"] == "FT-BALRON" and "ZZZ1" not in saved.values()
+    assert "ZZZ2" not in saved.values()
 
 
 async def test_suggestion_accepted_with_one_key(tmp_path) -> None:

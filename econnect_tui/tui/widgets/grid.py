@@ -17,7 +17,8 @@ synchronously:
   the row style or `search`); otherwise the grid puts the new text in the cell itself (and
   re-derives `search` when it was derived from the cells).
 - it returns a French error message when the value is refused: the editor stays open with the
-  typed text and shows the message.
+  typed text and shows the message. Keys typed ahead behind a refused value (a scanner's next
+  codes) are never entered: the editor counts them under the message.
 
 Without a hook, edits are accepted and only kept in memory. After an accepted commit the grid
 posts `CellEdited` and moves: down one row after Enter (to type a column of codes in one go),
@@ -322,6 +323,7 @@ class DataGrid(ScrollView, can_focus=True):
         self._editing: tuple[Hashable, int] | None = None
         self._editor: CellEditor | None = None
         self._typeahead: deque[str] = deque()
+        self._typeahead_time: float | None = None  # when the last typed-ahead key came
         self._had_rows = False
         self._styles_memo: tuple[tuple[object, ...], _Styles] | None = None
         self.set_columns(columns)
@@ -672,6 +674,7 @@ class DataGrid(ScrollView, can_focus=True):
             event.stop()
             event.prevent_default()
             self._typeahead.append("\r" if event.key == "enter" else event.character)
+            self._typeahead_time = event.time
             self._pump_typeahead()
             return
         # Spreadsheet behaviour: a printable character on an editable cell starts editing with it.
@@ -816,7 +819,20 @@ class DataGrid(ScrollView, can_focus=True):
                 self._typeahead.append("\r")
             else:
                 self._typeahead.append("\n")  # skip this row
+        self._typeahead_time = event.time
         self._pump_typeahead()
+
+    def type_ahead(self, event: events.Key) -> bool:
+        """A key for the grid that reached its closing editor: replayed here, in order."""
+        if event.key == "enter":
+            self._typeahead.append("\r")
+        elif event.is_printable and event.character:
+            self._typeahead.append(event.character)
+        else:
+            return False
+        self._typeahead_time = event.time
+        self._pump_typeahead()
+        return True
 
     def _pump_typeahead(self) -> None:
         """Replays typed-ahead keys in order: characters into the open editor (or opening one,
@@ -831,13 +847,10 @@ class DataGrid(ScrollView, can_focus=True):
                     editor.feed(key)
                     continue
                 editor.action_commit("down")
-                if self._editing is not None:  # refused: the operator reads why first
-                    if self._typeahead:
-                        self.notify(
-                            f"{len(self._typeahead)} caractère(s) tapé(s) d'avance non saisis "
-                            "après un refus.",
-                            severity="warning",
-                        )
+                if self._editing is not None:
+                    # Refused: the editor keeps the value and says why; what was typed after it
+                    # is counted there, never saved (it was meant for the following rows).
+                    editor.ignore_typed_ahead(self._typeahead, self._typeahead_time)
                     self._typeahead.clear()
                     return
             else:
