@@ -124,7 +124,15 @@ class MappingScreen(GridScreen):
         Binding("u,ctrl+z", "undo", "Annuler la modif.", key_display="U", id="mapping.undo"),
         Binding("s", "suggest", "Suggestions", key_display="S", id="mapping.suggest"),
         # Tab moves between cells in the grid: O goes back to the choice of articles.
-        Binding("o", "options", "Choix des articles", key_display="O", id="mapping.options"),
+        # Short in the footer (80 columns), whole in F1 (the tooltip).
+        Binding(
+            "o",
+            "options",
+            "Options",
+            key_display="O",
+            tooltip="Choix des articles affichés",
+            id="mapping.options",
+        ),
         Binding("escape", "close", "Fermer"),
     ]
     DEFAULT_CSS = """

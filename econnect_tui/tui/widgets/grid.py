@@ -146,7 +146,8 @@ class DataGrid(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "activate", "Ouvrir"),
         Binding("enter", "edit", "Modifier", show=False),
-        Binding("f2", "edit", "Modifier", id="grid.edit"),
+        # Typing or Enter edits too: kept out of the footer (F2 is also the mode bar's Accueil).
+        Binding("f2", "edit", "Modifier", show=False, id="grid.edit"),
         Binding("delete,backspace", "clear_cell", "Effacer", show=False),
         Binding("up", "cursor_up", "Ligne précédente", show=False),
         Binding("down", "cursor_down", "Ligne suivante", show=False),
