@@ -122,6 +122,8 @@ class EconnectApp(App):
         # only bindings this application declares (not Textual's English ones: Input, scrolling).
         own: dict[tuple[str, str], str] = {}
         app_keys: dict[tuple[str, str], str] = {}
+        # A footer label kept short for 80 columns gives its whole text as a tooltip.
+        texts: dict[tuple[str, str], str] = {}
         for active in screen.active_bindings.values():
             binding = active.binding
             ident = (binding.action, binding.description)
@@ -129,6 +131,8 @@ class EconnectApp(App):
             if active.enabled and ident in declared and not _is_obvious(binding.action):
                 keys = self.keys_of(declared[ident])
                 (app_keys if active.node is self else own).setdefault(ident, keys)
+                if declared[ident].tooltip:
+                    texts[ident] = declared[ident].tooltip
         # The screen's keys that a focused widget shadows (Ctrl+PageDown in an Input) still work
         # when the widget has nothing to do with them: list them too.
         for ident, binding in _declared_bindings(type(screen)).items():
@@ -139,7 +143,9 @@ class EconnectApp(App):
                 and screen.check_action(binding.action, ())
             ):
                 own[ident] = self.keys_of(binding)
-        lines = [(keys, description) for (_, description), keys in own.items()]
+                if binding.tooltip:
+                    texts[ident] = binding.tooltip
+        lines = [(keys, texts.get(ident, ident[1])) for ident, keys in own.items()]
         if not any("tab" in keys.split(",") for keys in own.values()):
             lines.append(("tab,shift+tab", "Champ ou zone suivant / précédent"))
         lines.append(("f2…f7", "Changer d'espace (barre du bas)"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Hashable
 
@@ -10,7 +11,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import Footer
 
-from econnect_tui.tui.widgets.cell_editor import CellEditor
+from econnect_tui.tui.widgets.cell_editor import BURST_GAP, CellEditor
 from econnect_tui.tui.widgets.grid import (
     DataGrid,
     GridColumn,
@@ -19,6 +20,7 @@ from econnect_tui.tui.widgets.grid import (
     fold,
     format_count,
 )
+from tests.tui_helpers import post_burst
 
 COLUMNS = [
     GridColumn("code", "Code ETA", width=9),
@@ -347,6 +349,75 @@ async def test_a_burst_of_keys_is_never_lost() -> None:
         await pilot.pause()
         await pilot.pause()
         assert store.saved == [(0, "gc", "GC4242"), (1, "gc", "GC9")]
+        assert app.grid.cursor_row == 2 and not app.grid.is_editing
+
+
+async def test_a_refusal_in_a_burst_is_shown_at_once_and_the_rest_ignored() -> None:
+    """A refused code typed fast: its reason is shown at once in the editor, which keeps the
+    refused value; the codes typed after it are counted as ignored, never saved elsewhere."""
+    store = Store()
+    app = GridApp(make_rows(30), hook=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("right", "right")
+        post_burst(app, "XYZ\rGC1\rGC2\r")
+        for _ in range(3):
+            await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, CellEditor)
+        assert editor.input.value == "XYZ"
+        assert editor.error == "« XYZ » n'est pas un code de la gestion commerciale"
+        assert editor.ignored_entries == 2
+        label = editor.error_label
+        assert str(label.render()).splitlines() == [
+            "✗ « XYZ » n'est pas un code de la gestion commerciale",
+            "2 saisies suivantes ignorées",
+        ]
+        assert label.display and label.region.width >= 55 and label.region.height == 2
+        assert label.region.y == editor.input.region.y + 1
+        assert store.saved == [] and app.grid.cursor_row == 0
+        # Keys of the same burst reaching the editor itself once it shows the refusal (the
+        # scanner's next packet) are ignored too.
+        last_key = editor._last_ignored
+        assert last_key is not None
+        post_burst(app, "GC3\r", at=last_key + BURST_GAP / 2)
+        await pilot.pause()
+        assert editor.input.value == "XYZ" and editor.ignored_entries == 3
+        assert app.screen is editor and store.saved == []
+        # The operator's own correction, after reading, is taken.
+        await asyncio.sleep(BURST_GAP * 1.5)
+        await pilot.press("backspace", "backspace", "backspace", *"GC1", "enter")
+        await pilot.pause()
+        assert store.saved == [(0, "gc", "GC1")]
+        assert not isinstance(app.screen, CellEditor) and app.grid.cursor_row == 1
+
+
+async def test_keys_typed_before_a_refusal_in_an_open_editor_are_ignored() -> None:
+    """The editor already open (F2), a scanner sends a refused code and the next one."""
+    store = Store()
+    app = GridApp(make_rows(30), hook=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("right", "right", "f2", "ctrl+u")
+        editor = app.screen
+        assert isinstance(editor, CellEditor)
+        post_burst(app, "XYZ\rGC5")
+        for _ in range(3):
+            await pilot.pause()
+        assert app.screen is editor and editor.input.value == "XYZ"
+        assert editor.ignored_entries == 1
+        assert str(editor.error_label.render()).endswith("\n1 saisie suivante ignorée")
+        assert store.saved == []
+
+
+async def test_a_burst_into_an_open_editor_saves_each_code_on_its_row() -> None:
+    """Enter commits what was typed before it, not the keys queued behind it."""
+    store = Store()
+    app = GridApp(make_rows(30), hook=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("right", "right", "f2", "ctrl+u")
+        post_burst(app, "GC1\rGC2\r")
+        for _ in range(4):
+            await pilot.pause()
+        assert store.saved == [(0, "gc", "GC1"), (1, "gc", "GC2")]
         assert app.grid.cursor_row == 2 and not app.grid.is_editing
 
 

@@ -8,8 +8,9 @@ from econnect_tui.store import articles
 from econnect_tui.tui.screens.articles import ArticleCardScreen, ArticlesScreen
 from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.record_form import RecordFormScreen
+from econnect_tui.tui.widgets.cell_editor import CellEditor
 from econnect_tui.tui.widgets.grid import DataGrid
-from tests.tui_helpers import SIZE, field_error, make_app, notifications, type_text
+from tests.tui_helpers import SIZE, field_error, make_app, notifications, post_burst, type_text
 
 
 def visible_keys(grid: DataGrid) -> list:
@@ -67,6 +68,25 @@ async def test_filter_open_edit_label_price_and_stock_then_save(tmp_path) -> Non
     assert prices == {"ADH": D("7.1"), "TARIF1": D("6.80")}
     stocks = articles.stocks_of(app.db, "EPFUM")
     assert [(s.depot_code, s.quantity) for s in stocks] == [("DEP2", D("1"))]
+
+
+async def test_a_price_refused_in_a_burst_says_why_at_once(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        card = await open_card(pilot, "EPFUM")
+        await pilot.press("ctrl+pagedown")
+        prices_grid = card.query_one("#prices-grid", DataGrid)
+        post_burst(app, "xyz\r8\r")
+        for _ in range(3):
+            await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, CellEditor) and editor.input.value == "xyz"
+        assert str(editor.error_label.render()).splitlines() == [
+            "✗ « xyz » n'est pas un nombre",
+            "1 saisie suivante ignorée",
+        ]
+        assert editor.error_label.display and editor.error_label.region.width > 0
+        assert [row.cells[2] for row in prices_grid.rows] == ["6,20", "6,80"]
 
 
 async def test_escape_with_changes_asks_and_defaults_to_cancel(tmp_path) -> None:

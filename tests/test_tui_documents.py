@@ -6,6 +6,7 @@ from econnect_tui.models.gc import DocStatus
 from econnect_tui.store import documents
 from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.documents import DocumentScreen, DocumentsScreen
+from econnect_tui.tui.screens.menu import TextScreen
 from econnect_tui.tui.widgets.grid import DataGrid
 from tests.tui_helpers import SIZE, add_document, make_app, notifications, screen_text
 
@@ -31,12 +32,23 @@ async def test_open_a_document_and_validate_it(tmp_path) -> None:
         assert "TVA 20 % sur 237,50 : 47,50" in text
         assert "TVA 5,5 % sur 406,60 : 22,36" in text
         assert "v" in detail.active_bindings
-        # Enter on a line shows what the ETA said about the work.
+        # Enter on a line shows what the ETA said about the work, in a modal (not in toasts
+        # that pile up over the totals); Escape or Enter closes it.
         await pilot.press("enter")
-        assert notifications(app)[-1] == (
+        modal = app.screen
+        assert isinstance(modal, TextScreen)
+        assert modal.text_title == "Ligne 1 — LAB Labour"
+        assert str(modal.text) == (
             "Date d'intervention : 15/01/2026\nChantier : Parcelle des Mares\n"
             "Chauffeur : Paul\nTVA : 20 %"
         )
+        await pilot.press("escape")
+        assert app.screen is detail
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, TextScreen)
+        assert app.screen.text_title == "Ligne 2 — SEMBLE Semences blé certifiées"
+        await pilot.press("enter")
+        assert app.screen is detail and notifications(app) == []
 
         # V asks first; the default answer (Enter on « Annuler ») changes nothing.
         await pilot.press("v")
@@ -48,6 +60,7 @@ async def test_open_a_document_and_validate_it(tmp_path) -> None:
         await pilot.press("v", "right", "enter")
         assert app.screen is detail
         assert documents.get_document(app.db, doc.id).status is DocStatus.VALIDATED
+        assert notifications(app)[-1] == f"Document {doc.number} validé."
         # Once validated, V is no longer offered (nor shown in the footer).
         assert "v" not in detail.active_bindings
         await pilot.press("v")
@@ -75,6 +88,12 @@ def test_snapshot_document_detail(snap_compare, tmp_path) -> None:
     app = make_app(tmp_path)
     add_document(app)
     assert snap_compare(app, terminal_size=SIZE, press=["f6", "enter"])
+
+
+def test_snapshot_document_line_detail(snap_compare, tmp_path) -> None:
+    app = make_app(tmp_path)
+    add_document(app)
+    assert snap_compare(app, terminal_size=SIZE, press=["f6", "enter", "enter"])
 
 
 def test_snapshot_validate_confirm(snap_compare, tmp_path) -> None:

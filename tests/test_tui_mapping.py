@@ -20,12 +20,19 @@ from econnect_tui.sync.connectors import save_connector
 from econnect_tui.sync.demo import demo_connector, load_demo
 from econnect_tui.sync.mapping import ShowMode
 from econnect_tui.sync.receive import preview
+from econnect_tui.tui.screens.articles import ArticleCardScreen
 from econnect_tui.tui.screens.mapping import MappingScreen, open_mapping
+from econnect_tui.tui.screens.reception import ReceptionScreen
 from econnect_tui.tui.screens.suggestions import SuggestionScreen
+from econnect_tui.tui.widgets.article_picker import ArticlePicker
 from econnect_tui.tui.widgets.cell_editor import CellEditor
-from econnect_tui.tui.widgets.correspondences import CorrespondencesTab, mapping_session
+from econnect_tui.tui.widgets.correspondences import (
+    NOTHING_TO_UNDO,
+    CorrespondencesTab,
+    mapping_session,
+)
 from econnect_tui.tui.widgets.grid import DataGrid
-from tests.tui_helpers import SIZE, notifications
+from tests.tui_helpers import SIZE, notifications, post_burst
 
 C = "FACILI"
 DUPLICATE = "Le code FT-LAB est déjà utilisé par l'article LAB sur FACILI"
@@ -103,7 +110,7 @@ async def test_slash_filter_then_undo_twice(tmp_path) -> None:
         assert codes(app)["MOISBLE"] == "FT-MOISBLE"
         assert status(screen) == "3 / 30 articles · 1 article sans correspondance"
         await pilot.press("u")
-        assert notifications(app)[-1] == "Aucune modification à annuler."
+        assert notifications(app)[-1] == NOTHING_TO_UNDO
 
 
 async def test_duplicate_keeps_the_editor_open_with_the_sentence(tmp_path) -> None:
@@ -118,6 +125,58 @@ async def test_duplicate_keeps_the_editor_open_with_the_sentence(tmp_path) -> No
         await pilot.press("escape")
         assert app.screen is screen and app.focused is screen.grid
     assert "SEMMAIS" not in codes(app) and codes(app)["LAB"] == "FT-LAB"
+
+
+async def test_duplicate_in_a_burst_is_said_at_once_and_the_next_codes_kept_out(tmp_path) -> None:
+    """A scanner's burst « FT-DECH⏎ZZZ1⏎ZZZ2⏎ » on BALRON: the refusal is shown at once, ZZZ1
+    and ZZZ2 are saved nowhere and said ignored; the editor keeps FT-DECH for correction."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        screen.grid.select_key("BALRON")
+        post_burst(app, "FT-DECH\rZZZ1\rZZZ2\r")
+        for _ in range(3):
+            await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, CellEditor) and editor.input.value == "FT-DECH"
+        assert str(editor.error_label.render()).splitlines() == [
+            "✗ Le code FT-DECH est déjà utilisé par l'article DECH sur FACILI",
+            "2 saisies suivantes ignorées",
+        ]
+        assert editor.error_label.display and editor.error_label.region.width >= 66
+        assert screen.grid.cursor_key == "BALRON"
+    saved = codes(app)
+    assert saved["BALRON"] == "FT-BALRON" and "ZZZ1" not in saved.values()
+    assert "ZZZ2" not in saved.values()
+
+
+async def test_undo_leaves_alone_the_changes_made_before_the_grid_opened(tmp_path) -> None:
+    """A mapping made on the reception screen's picker is not the grid's to undo."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        app.push_screen(ReceptionScreen(C))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        reception = app.screen
+        assert isinstance(reception, ReceptionScreen)
+        reception.grid.select_key(("article", "SEMIS-MAIS"))
+        await pilot.press("c")
+        assert isinstance(app.screen, ArticlePicker) and app.screen.codes[0] == "SEMMAIS"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert codes(app)["SEMMAIS"] == "SEMIS-MAIS"
+
+        screen = await opened(pilot)
+        screen.grid.select_key("LAB")
+        await pilot.press(*"FT-LAB2", "enter")
+        await pilot.press("u")  # the grid's own change
+        assert codes(app)["LAB"] == "FT-LAB"
+        await pilot.press("u")  # nothing else of this screen
+        assert codes(app)["SEMMAIS"] == "SEMIS-MAIS"
+        assert notifications(app)[-1] == NOTHING_TO_UNDO
 
 
 async def test_suggestion_accepted_with_one_key(tmp_path) -> None:
@@ -230,7 +289,29 @@ async def test_card_tab_edit_duplicate_suggestion_undo(tmp_path) -> None:
         await pilot.press("u")
         assert store.mappings_of_article(db, "SEMMAIS") == {"ETA2": "S-MAIS"}
         assert grid.get_row_by_key(C).style == "missing"
-    assert len(mapping_session(app).changes) == 1
+        assert len(app.query_one(CorrespondencesTab).undo.changes) == 1
+
+
+async def test_card_tab_undo_is_limited_to_the_card(tmp_path) -> None:
+    """SEMMAIS mapped in the bulk grid, then its card opened: U on the card's tab has nothing
+    of its own to undo, whatever the grid did."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        screen.grid.select_key("SEMMAIS")
+        await pilot.press(*"SEMIS-MAIS", "enter")
+        assert codes(app)["SEMMAIS"] == "SEMIS-MAIS"
+        await pilot.press("escape", "f4")
+        app.push_screen(ArticleCardScreen("SEMMAIS"))
+        await pilot.pause()
+        card = app.screen
+        assert isinstance(card, ArticleCardScreen)
+        await pilot.press("ctrl+pagedown", "ctrl+pagedown", "ctrl+pagedown")
+        tab = card.query_one(CorrespondencesTab)
+        assert app.focused is tab.grid
+        await pilot.press("u")
+        assert codes(app)["SEMMAIS"] == "SEMIS-MAIS"
+        assert notifications(app)[-1] == NOTHING_TO_UNDO
 
 
 # Snapshots (80x24) ------------------------------------------------------------------------------

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from textual.command import CommandList, CommandPalette
 
+from econnect_tui.app import EconnectApp
+from econnect_tui.db import open_db
+from econnect_tui.sync.demo import load_demo
 from econnect_tui.tui.commands import NO_MATCH
 from econnect_tui.tui.screens.help import HelpScreen
+from econnect_tui.tui.screens.mapping import open_mapping
 from tests.tui_helpers import SIZE, make_app, screen_text, type_text
 
 
@@ -87,6 +91,56 @@ async def test_palette_runs_a_typed_command(tmp_path) -> None:
 
 
 # ----------------------------------------------------------------------------- snapshots
+
+
+async def test_every_main_footer_fits_80_columns_with_f1_aide(tmp_path) -> None:
+    """At 80x24 the footer's last key, F1 Aide, is whole on every main screen (Textual cuts
+    what does not fit, and F1 comes last)."""
+    db = open_db(tmp_path / "econnect.db")
+    load_demo(db, tmp_path)
+    app = EconnectApp(db, tmp_path / "econnect.db")
+    app.animation_level = "none"
+    footers: dict[str, str] = {}
+    async with app.run_test(size=SIZE) as pilot:
+
+        async def footer(name: str, *keys: str) -> None:
+            await pilot.press(*keys)
+            for _ in range(2):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            footers[name] = app.screen._compositor.render_strips()[-1].text.rstrip()
+
+        await footer("Accueil", "escape", "f2")  # « Plus tard » on the startup warning
+        await footer("Synchro", "f3")
+        await footer("Réception", "r")
+        await footer("Historique", "escape", "h")
+        await footer("Rapport", "enter")
+        await pilot.press("escape", "escape")
+        open_mapping(app)
+        await footer("Correspondance des articles")
+        await pilot.press("f1")  # a label shortened for the footer is whole in the help
+        assert "Choix des articles affichés" in screen_text(app)
+        await pilot.press("escape")
+        await footer("Correspondance des articles, choix", "o")
+        await footer("Articles", "escape", "f4")
+        await footer("Fiche article", "enter")
+        await footer("Fiche article, Tarifs", "ctrl+pagedown")
+        await footer("Fiche article, Stocks", "ctrl+pagedown")
+        await footer("Fiche article, Correspondances", "ctrl+pagedown")
+        await footer("Tiers", "escape", "f5")
+        await footer("Fiche client", "enter")
+        await footer("Fiche client, Contacts", "ctrl+pagedown")
+        await footer("Documents", "escape", "f6")
+        await footer("Document", "enter")
+        await pilot.press("escape")
+        await footer("Paramètres", "f7")
+        await footer("Connecteurs", "enter")
+        await footer("Assistant connecteur", "enter")
+        await footer("Table de paramètres", "escape", "escape", "down", "enter")
+    cut = {name: text for name, text in footers.items() if not text.endswith("F1 Aide")}
+    assert not cut, cut
+    assert "H Historique" in footers["Synchro"]
+    assert "F2 Modifier" not in footers["Fiche article, Tarifs"]
 
 
 def test_snapshot_home(snap_compare, tmp_path) -> None:

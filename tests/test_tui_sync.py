@@ -167,6 +167,31 @@ async def test_reception_with_a_mapping_made_on_the_screen(tmp_path) -> None:
     assert staging.held_back_documents(app.db, C) == 1  # only the unknown client waits
 
 
+async def test_picker_search_without_match_lists_nothing_and_enter_maps_nothing(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await reception(pilot)
+        await pilot.press("c")
+        picker = app.screen
+        assert isinstance(picker, ArticlePicker)
+        await type_text(pilot, "xwxwxw")
+        assert picker.codes == [] and picker.query_one("#picker-list").option_count == 0
+        empty = picker.query_one("#picker-empty")
+        assert empty.display and str(empty.render()) == "Aucun article ne correspond"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is picker
+        assert notifications(app)[-1] == "Aucun article ne correspond à la recherche."
+        # Accents and case are still ignored.
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "Semis Maïs")
+        assert picker.codes[0] == "SEMMAIS"
+        assert not empty.display
+        await pilot.press("escape")
+        assert app.screen is screen
+    assert "SEMIS-MAIS" not in mappings.external_to_article(app.db, C)
+
+
 async def test_the_seed_headers_are_whole_at_80_columns(tmp_path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -101,3 +101,13 @@ def field_error(app: App, name: str) -> str:
 
 def notifications(app: App) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+def post_burst(app: App, text: str, at: float | None = None) -> None:
+    """Keys as a barcode scanner or tmux sends them: all queued at once (\r = Enter); `at` =
+    when they were read (the harness is too slow to deliver a next packet within a burst)."""
+    for ch in text:
+        event = events.Key("enter", "\r") if ch == "\r" else events.Key(ch, ch)
+        if at is not None:
+            event.time = at
+        app.post_message(event)

@@ -119,14 +119,20 @@ class ArticleMatcher:
         self.held = store.article_to_external(db, connector_code)
 
     def suggest(
-        self, external_code: str, label: str | None, limit: int = 5
+        self, external_code: str, label: str | None, limit: int = 5, min_score: float = 0
     ) -> list[ArticleSuggestion]:
-        """The articles closest to an external code and its label, best first (ties by code)."""
+        """The articles closest to an external code and its label, best first (ties by code);
+        only those scoring at least `min_score` (0-100) when given."""
         query = _key(f"{external_code} {label or ''}")
         if not query:
             return []
         found = process.extract(
-            query, self.choices, scorer=fuzz.WRatio, processor=None, limit=limit
+            query,
+            self.choices,
+            scorer=fuzz.WRatio,
+            processor=None,
+            limit=limit,
+            score_cutoff=min_score or None,
         )
         ranked = sorted(found, key=lambda hit: (-hit[1], hit[2]))
         return [

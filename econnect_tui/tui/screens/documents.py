@@ -19,6 +19,7 @@ from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
 from .articles import decimal_text
 from .base import EconnectScreen, GridScreen
 from .confirm import ConfirmScreen
+from .menu import TextScreen
 
 LIST_COLUMNS = (
     # No Type column: the number's prefix tells it (BL, CD), so that at 80 columns the client
@@ -193,7 +194,9 @@ class DocumentScreen(EconnectScreen):
             ("TVA", f"{decimal_text(line.vat_rate)} %"),
         ]
         text = "\n".join(f"{name} : {value}" for name, value in details if value)
-        self.notify(text, title=f"Ligne {line.position} — {line.label}", timeout=8, markup=False)
+        # A modal, not a toast: toasts piled up over the totals and outlived the document.
+        title = f"Ligne {line.position} — {line.article_code} {line.label}"
+        self.app.push_screen(TextScreen(title, text))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "validate":

@@ -6,14 +6,15 @@ articles disponibles à l'export » or « … correspondants au filtre » with a
 (one transaction with its change record), a refused one stays in the editor with the reason.
 
 Keys on the grid: Enter or typing edits the code, Enter saves and moves down, Escape cancels,
-Tab saves and moves on, `/` filters the list, `u` undoes the last change of this session (again
-and again), `s` lists the external codes waiting in reception, ranked for the article under the
-cursor (Enter maps one), `o` goes back to the choices above the grid (Tab moves between cells
-there). These three letters never start an edit: type Enter first for a code beginning with a
-lowercase u, s or o.
+Tab saves and moves on, `/` filters the list, `u` undoes the last change made on this screen
+since it was opened (again and again), `s` lists the external codes waiting in reception,
+ranked for the article under the cursor (Enter maps one), `o` goes back to the choices above
+the grid (Tab moves between cells there). These three letters never start an edit: type Enter
+first for a code beginning with a lowercase u, s or o.
 
 What the screen remembers lives in the app instance (`mapping_session`): the last connector,
-the choice and the filter, and the changes to undo, so leaving and coming back loses nothing.
+the choice and the filter, so coming back shows the same list. The changes to undo are the
+screen's own.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from ...sync import mapping as service
 from ...sync.mapping import MappingRow, ShowMode
 from ...text import fold_all
 from ..widgets.correspondences import (
+    UndoStack,
     mapping_session,
     no_suggestion_text,
     save_code,
@@ -122,7 +124,15 @@ class MappingScreen(GridScreen):
         Binding("u,ctrl+z", "undo", "Annuler la modif.", key_display="U", id="mapping.undo"),
         Binding("s", "suggest", "Suggestions", key_display="S", id="mapping.suggest"),
         # Tab moves between cells in the grid: O goes back to the choice of articles.
-        Binding("o", "options", "Choix des articles", key_display="O", id="mapping.options"),
+        # Short in the footer (80 columns), whole in F1 (the tooltip).
+        Binding(
+            "o",
+            "options",
+            "Options",
+            key_display="O",
+            tooltip="Choix des articles affichés",
+            id="mapping.options",
+        ),
         Binding("escape", "close", "Fermer"),
     ]
     DEFAULT_CSS = """
@@ -150,6 +160,7 @@ class MappingScreen(GridScreen):
         self.missing = 0
         self._ready = False  # Select.Changed of the initial values is not the operator's
         self._seen_change = 0  # the newest mapping_changes id when the rows were read
+        self.undo = UndoStack()
 
     # -- layout
 
@@ -303,7 +314,7 @@ class MappingScreen(GridScreen):
         """The grid's commit hook: saved at once, or the French refusal (editor stays open)."""
         if self.connector is None:
             return "Aucun connecteur."
-        change, error = save_code(self.app, self.db, self.connector, str(key), text)
+        change, error = save_code(self.db, self.connector, str(key), text, self.undo)
         if error:
             return error
         if change is not None:
@@ -355,7 +366,7 @@ class MappingScreen(GridScreen):
     def action_undo(self) -> None:
         if self.connector is None:
             return
-        change = undo_last(self.app, self.db, connector=self.connector)
+        change = undo_last(self.app, self.db, self.undo, connector=self.connector)
         if change is not None:
             self._show_code(change.article_code, change.old_code or "")
             self.grid.select_key(change.article_code)
@@ -373,7 +384,7 @@ class MappingScreen(GridScreen):
         def chosen(code: str | None) -> None:
             if not code:
                 return
-            change, error = save_code(self.app, self.db, connector, str(article), code)
+            change, error = save_code(self.db, connector, str(article), code, self.undo)
             if error:
                 self.notify_error(error)
             elif change is not None and connector == self.connector:
@@ -401,7 +412,7 @@ class MappingScreen(GridScreen):
         )
         yield PaletteCommand(
             "Annuler la dernière correspondance",
-            "Remet le code d'avant la dernière modification de cette session (U)",
+            "Remet le code d'avant la dernière modification faite dans cet écran (U)",
             self.action_undo,
         )
 

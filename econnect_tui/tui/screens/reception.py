@@ -440,11 +440,11 @@ class ReceptionScreen(GridScreen):
     def _map(self, article: PendingArticle, chosen: str) -> None:
         if article.article_code:
             # The external code moves from its article to the chosen one.
-            _, error = save_code(self.app, self.db, self.code, article.article_code, None)
+            _, error = save_code(self.db, self.code, article.article_code, None)
             if error:
                 self.notify_error(error)
                 return
-        _, error = save_code(self.app, self.db, self.code, chosen, article.code)
+        _, error = save_code(self.db, self.code, chosen, article.code)
         if error:
             self.notify_error(error)
             return

@@ -297,7 +297,7 @@ class ConnectorRow(Vertical, can_focus=True):
         Binding("enter", "receive", "Réceptionner", show=False),
         Binding("e", "send", "Envoyer", key_display="E", id="synchro.send"),
         Binding("o", "options", "Options", key_display="O", id="synchro.options"),
-        Binding("h", "history", "Historique", key_display="H", show=False, id="synchro.history"),
+        Binding("h", "history", "Historique", key_display="H", id="synchro.history"),
         Binding("up", "row(-1)", "Connecteur précédent", show=False),
         Binding("down", "row(1)", "Connecteur suivant", show=False),
     ]

@@ -4,9 +4,10 @@ correspondance » rows, seed 2.2.3).
 A modal with a search line and a list. Before anything is typed the list starts with the
 suggestions for the external code and its label (`sync.mapping.ArticleMatcher`: fuzzy on code and
 label, accents and case ignored), then every article by code; typing searches code and label the
-same fuzzy way, best first. An article that already corresponds to another external code on the
-connector says so (« déjà FT-SEMCER »): choosing it moves the correspondence, which the caller
-confirms.
+same fuzzy way, best first, leaving out articles too far from it (« Aucun article ne
+correspond » when none is left, and Enter associates nothing). An article that already
+corresponds to another external code on the connector says so (« déjà FT-SEMCER »): choosing it
+moves the correspondence, which the caller confirms.
 
 Keys: type to search, ↑/↓ (Page ↑/↓) to choose, Enter to associate, Escape to cancel.
 Returns the chosen article's code, or None.
@@ -27,6 +28,9 @@ from ..screens.base import EconnectModal
 
 BROWSE_LIMIT = 200  # articles listed by code under the suggestions, before anything is typed
 SEARCH_LIMIT = 50
+# A typed search lists only articles this close (WRatio, 0-100): a word of the code or label
+# scores 90, a typo 70-80, unrelated letters under 50 (« xwxwxw » 0, « qwerty » 45).
+SEARCH_MIN_SCORE = 60
 SUGGESTIONS = 5
 
 
@@ -59,6 +63,9 @@ class ArticlePicker(EconnectModal[str | None]):
         background: $surface;
     }
     ArticlePicker #picker-hint { color: $text-muted; height: 1; }
+    ArticlePicker #picker-empty {
+        display: none; height: 1; margin-top: 1; color: $text-warning; text-style: italic;
+    }
     """
 
     def __init__(
@@ -91,6 +98,7 @@ class ArticlePicker(EconnectModal[str | None]):
                     id="picker-search",
                 )
             yield _PickerList(id="picker-list", compact=True)
+            yield Static("Aucun article ne correspond", id="picker-empty")
             yield Static("Entrée : associer · ↑↓ : choisir · Échap : annuler", id="picker-hint")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -133,7 +141,8 @@ class ArticlePicker(EconnectModal[str | None]):
         codes: list[str] = []
         query = query.strip()
         if query:
-            for hit in self.matcher.suggest(query, None, limit=SEARCH_LIMIT):
+            hits = self.matcher.suggest(query, None, limit=SEARCH_LIMIT, min_score=SEARCH_MIN_SCORE)
+            for hit in hits:
                 options.append(self._option(hit.article_code))
                 codes.append(hit.article_code)
         else:
@@ -154,6 +163,8 @@ class ArticlePicker(EconnectModal[str | None]):
         option_list.clear_options()
         option_list.add_options(options)
         option_list.highlighted = 0 if codes else None
+        option_list.display = bool(codes)
+        self.query_one("#picker-empty").display = not codes
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -13,6 +13,8 @@ Keys inside the editor:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from time import monotonic
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.cells import cell_len
@@ -28,11 +30,39 @@ if TYPE_CHECKING:
 
 EditMove = Literal["down", "up", "next", "previous", "stay"]
 
+BURST_GAP = 0.1
+"""Seconds between two keys of one burst (a scanner, a paste typed by tmux): a key coming later
+than that after a refusal is the operator's own."""
+
+
+_COMMIT_KEYS: dict[str, EditMove] = {
+    "enter": "down",
+    "down": "down",
+    "up": "up",
+    "tab": "next",
+    "shift+tab": "previous",
+}
+"""Keys of the editor that commit (also its BINDINGS, for the footer and F1), and the move."""
+
+
+def ignored_text(count: int) -> str:
+    """« 2 saisies suivantes ignorées »: entries typed after a refused value."""
+    if count == 1:
+        return "1 saisie suivante ignorée"
+    return f"{count} saisies suivantes ignorées"
+
 
 class _CellInput(Input):
     """The editor's Input, with Enter shown as "Valider" in the footer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Valider")]
+
+    def _on_key(self, event: events.Key) -> None:
+        # Before Input's own handler (prevent_default skips it).
+        screen = self.screen
+        if isinstance(screen, CellEditor) and screen.take_key(event):
+            event.stop()
+            event.prevent_default()
 
 
 class CellEditor(ModalScreen[None]):
@@ -67,7 +97,7 @@ class CellEditor(ModalScreen[None]):
             position: absolute;
             display: none;
             width: auto;
-            height: 1;
+            height: auto;
             padding: 0 1;
             background: $error;
             color: $text;
@@ -86,10 +116,8 @@ class CellEditor(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "commit('down')", "Valider"),
         Binding("escape", "cancel", "Annuler"),
-        Binding("tab", "commit('next')", "Suivant", priority=True),
-        Binding(
-            "shift+tab", "commit('previous')", "Valider et précédent", show=False, priority=True
-        ),
+        Binding("tab", "commit('next')", "Suivant"),
+        Binding("shift+tab", "commit('previous')", "Valider et précédent", show=False),
         Binding("down", "commit('down')", "Valider et descendre", show=False),
         Binding("up", "commit('up')", "Valider et monter", show=False),
     ]
@@ -109,6 +137,11 @@ class CellEditor(ModalScreen[None]):
         self._error = ""
         self._refused_value: str | None = None
         self._ready = False
+        # Keys typed before a refusal was shown (a scanner, a burst): ignored, and counted.
+        self._refused_at: float | None = None
+        self._last_ignored: float | None = None
+        self._ignored_entries = 0
+        self._ignored_open = False  # characters ignored since the last ignored Enter
 
     @property
     def grid(self) -> DataGrid:
@@ -145,34 +178,92 @@ class CellEditor(ModalScreen[None]):
         self.input.styles.width = max(region.width, 3)
         self._place_error(region)
 
+    def _error_lines(self) -> list[str]:
+        lines = [f"✗ {self._error}"]
+        if self._ignored_entries:
+            lines.append(ignored_text(self._ignored_entries))
+        return lines
+
     def _place_error(self, region: Region) -> None:
-        message = self.error
-        if not message:
+        if not self.error:
             return
-        screen_width, screen_height = self.size
-        width = min(cell_len(message) + 4, max(screen_width, 1))
+        lines = self._error_lines()
+        # Before the first layout the screen has no size yet: place against the app's.
+        screen_width, screen_height = self.size if self.size.width else self.app.size
+        width = min(max(cell_len(line) for line in lines) + 2, max(screen_width, 1))
         x = max(0, min(region.x, screen_width - width))
-        y = region.y + 1 if region.y + 1 < screen_height else region.y - 1
+        below = region.y + len(lines) < screen_height
+        y = region.y + 1 if below else region.y - len(lines)
         self.error_label.styles.offset = (x, max(0, y))
         self.error_label.styles.max_width = screen_width
 
     def show_error(self, message: str) -> None:
         """Display a refusal from the commit hook; keeps the editor open with the typed text."""
         self._error = message
-        self.error_label.update(f"✗ {message}")
-        self.error_label.add_class("-visible")
+        self._refused_at = monotonic()
+        self._last_ignored = None
+        self._ignored_entries = 0
+        self._ignored_open = False
+        self._show_error_lines()
         self.input.add_class("-error")
-        self.place()
         self.input.focus()
+
+    def _show_error_lines(self) -> None:
+        self.error_label.update("\n".join(self._error_lines()))
+        self.error_label.add_class("-visible")
+        self.place()
 
     def clear_error(self) -> None:
         self._error = ""
+        self._refused_at = None
+        self._ignored_entries = 0
         self.error_label.remove_class("-visible")
         self.input.remove_class("-error")
 
+    @property
+    def ignored_entries(self) -> int:
+        """Entries (values, Enter-terminated or not) typed after the refused one and ignored."""
+        return self._ignored_entries
+
+    def ignore_typed_ahead(self, keys: Iterable[str], last_time: float | None) -> None:
+        """Keys the grid had typed ahead behind a refused value: counted, never entered."""
+        for key in keys:
+            if key == "\n":  # a pasted empty line: a row to skip, not an entry
+                self._ignored_open = False
+            else:
+                self._count_ignored(key == "\r")
+        if last_time is not None:
+            self._last_ignored = last_time
+        if self._ignored_entries:
+            self._show_error_lines()
+
+    def ignores(self, event: events.Key) -> bool:
+        """True for a key of the burst that hit a refusal: typed before the refusal was shown,
+        or following such a key closely (a scanner does not stop to read)."""
+        if self._refused_at is None or not (event.key == "enter" or event.is_printable):
+            return False
+        last = self._last_ignored
+        if event.time > self._refused_at and (last is None or event.time - last > BURST_GAP):
+            self._refused_at = None  # the operator's own keys from now on
+            return False
+        self._last_ignored = event.time
+        self._count_ignored(event.key == "enter")
+        self._show_error_lines()
+        return True
+
+    def _count_ignored(self, is_enter: bool) -> None:
+        if is_enter:
+            if not self._ignored_open:
+                self._ignored_entries += 1
+            self._ignored_open = False
+        elif not self._ignored_open:
+            self._ignored_open = True
+            self._ignored_entries += 1
+
     def on_input_changed(self, event: Input.Changed) -> None:
         # The error describes the refused value: hide it as soon as the operator changes it.
-        if self._error and event.value != self._refused_value:
+        # The current value, not the event's: typed-ahead keys post stale Changed events.
+        if self._error and self.input.value != self._refused_value:
             self.clear_error()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -181,10 +272,29 @@ class CellEditor(ModalScreen[None]):
 
     def on_key(self, event: events.Key) -> None:
         # Keys typed before the Input got focus (fast typists, barcode scanners) are not lost.
-        if self.focused is not self.input and event.is_printable and event.character:
+        if self.focused is self.input:
+            return
+        if self.take_key(event):
+            event.stop()
+            event.prevent_default()
+        elif event.is_printable and event.character:
             event.stop()
             self.input.insert_text_at_cursor(event.character)
             self.input.focus()
+
+    def take_key(self, event: events.Key) -> bool:
+        """Handles the keys that commit, in the order they come: as bindings they would run
+        only once the key bubbled up to the app, after the keys queued behind it had gone into
+        the Input (« FT-DECH⏎ZZZ1⏎ » committing « FT-DECHZZZ1 »)."""
+        if self._done:  # committed and closing: the keys are for the following rows
+            return self._grid.type_ahead(event)
+        if self.ignores(event):
+            return True
+        move = _COMMIT_KEYS.get(event.key)
+        if move is None:
+            return False
+        self.action_commit(move)
+        return True
 
     @property
     def ready(self) -> bool:

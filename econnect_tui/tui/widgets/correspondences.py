@@ -5,13 +5,14 @@ LAB sur FACILI »).
 
 Keys: Enter or typing edits the code, Enter saves, Escape cancels; `s` lists the external codes
 waiting in reception on the connector of the line, ranked for this article (Enter maps one);
-`u` undoes this article's last change of the session.
+`u` undoes this article's last change made in this tab since the card was opened.
 
 Self-contained: mount `CorrespondencesTab(article_code, db)` in a TabPane.
 
 The module also holds what this tab and the bulk screen (`screens/mapping.py`) share: the
-session kept in the app instance (`mapping_session`: last connector and choice, the changes to
-undo), `save_code`, `undo_last` and the suggestion modal of the pending external codes.
+session kept in the app instance (`mapping_session`: last connector and choice), the undo list
+each screen keeps of its own changes (`UndoStack`), `save_code`, `undo_last` and the suggestion
+modal of the pending external codes.
 """
 
 from __future__ import annotations
@@ -47,20 +48,24 @@ class MappingSession:
     connector: str | None = None
     mode: ShowMode = ShowMode.EXPORT
     filter_name: str | None = None
+
+
+@dataclass
+class UndoStack:
+    """The changes one screen made since it was opened, oldest first; `u` undoes them from the
+    end. Per screen, not per app: a mapping made elsewhere (the reception's picker, another
+    card) is not this screen's to undo."""
+
     changes: list[MappingChange] = field(default_factory=list)
-    """Changes made in this session, oldest first; `u` undoes them from the end."""
 
     def record(self, change: MappingChange | None) -> None:
         if change is not None:
             self.changes.append(change)
 
-    def pop_last(self, connector: str | None = None, article: str | None = None):
-        """Removes and returns the newest change of `connector` (or of `article`), or None."""
+    def pop_last(self, connector: str | None = None) -> MappingChange | None:
+        """Removes and returns the newest change (of `connector`), or None."""
         for index in range(len(self.changes) - 1, -1, -1):
-            change = self.changes[index]
-            if (connector is None or change.connector_code == connector) and (
-                article is None or change.article_code == article
-            ):
+            if connector is None or self.changes[index].connector_code == connector:
                 return self.changes.pop(index)
         return None
 
@@ -77,15 +82,20 @@ def mapping_session(app: App) -> MappingSession:
 
 
 def save_code(
-    app: App, db: Database, connector: str, article: str, code: str | None
+    db: Database, connector: str, article: str, code: str | None, undo: UndoStack | None = None
 ) -> tuple[MappingChange | None, str | None]:
-    """Saves one correspondence; returns (the change or None, the French refusal or None)."""
+    """Saves one correspondence (recorded in `undo` when given); returns (the change or None,
+    the French refusal or None)."""
     try:
         change = service.set_code(db, connector, article, code, operator())
     except UserError as exc:
         return None, str(exc)
-    mapping_session(app).record(change)
+    if undo is not None:
+        undo.record(change)
     return change, None
+
+
+NOTHING_TO_UNDO = "Rien à annuler : aucune correspondance modifiée depuis l'ouverture de cet écran."
 
 
 def undo_text(change: MappingChange) -> str:
@@ -100,14 +110,13 @@ def undo_text(change: MappingChange) -> str:
 
 
 def undo_last(
-    app: App, db: Database, *, connector: str | None = None, article: str | None = None
+    app: App, db: Database, undo: UndoStack, *, connector: str | None = None
 ) -> MappingChange | None:
-    """Undoes the session's newest change (of `connector` or of `article`); notifies what was
-    undone, or why not. Returns the undone change (None when nothing was)."""
-    session = mapping_session(app)
-    change = session.pop_last(connector=connector, article=article)
+    """Undoes the newest change of `undo` (of `connector`); notifies what was undone, or why
+    not. Returns the undone change (None when nothing was)."""
+    change = undo.pop_last(connector=connector)
     if change is None:
-        app.notify("Aucune modification à annuler.", severity="warning")
+        app.notify(NOTHING_TO_UNDO, severity="warning")
         return None
     try:
         store.undo_change(db, change, operator())
@@ -179,6 +188,7 @@ class CorrespondencesTab(Vertical):
         super().__init__(name=name, id=id, classes=classes)
         self.article_code = article_code
         self.db = db
+        self.undo = UndoStack()
         self.grid = DataGrid(
             COLUMNS,
             empty_text="Aucun connecteur : créez-en un dans Paramètres › E-connecteur.",
@@ -215,7 +225,7 @@ class CorrespondencesTab(Vertical):
             self.grid.replace_row(connector, self._row(connector, str(row.cells[1]), code))
 
     def commit(self, key, column: str, text: str) -> str | None:
-        change, error = save_code(self.app, self.db, str(key), self.article_code, text)
+        change, error = save_code(self.db, str(key), self.article_code, text, self.undo)
         if error:
             return error
         if change is not None:
@@ -233,7 +243,7 @@ class CorrespondencesTab(Vertical):
         return True
 
     def action_undo(self) -> None:
-        change = undo_last(self.app, self.db, article=self.article_code)
+        change = undo_last(self.app, self.db, self.undo)
         if change is not None:
             self._show(change.connector_code, change.old_code or "")
             self.grid.select_key(change.connector_code)
@@ -251,7 +261,7 @@ class CorrespondencesTab(Vertical):
         def chosen(code: str | None) -> None:
             if not code:
                 return
-            change, error = save_code(self.app, self.db, connector, self.article_code, code)
+            change, error = save_code(self.db, connector, self.article_code, code, self.undo)
             if error:
                 self.notify(error, title="Erreur", severity="error", timeout=8)
             elif change is not None:

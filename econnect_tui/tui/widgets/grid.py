@@ -17,7 +17,8 @@ synchronously:
   the row style or `search`); otherwise the grid puts the new text in the cell itself (and
   re-derives `search` when it was derived from the cells).
 - it returns a French error message when the value is refused: the editor stays open with the
-  typed text and shows the message.
+  typed text and shows the message. Keys typed ahead behind a refused value (a scanner's next
+  codes) are never entered: the editor counts them under the message.
 
 Without a hook, edits are accepted and only kept in memory. After an accepted commit the grid
 posts `CellEdited` and moves: down one row after Enter (to type a column of codes in one go),
@@ -145,7 +146,8 @@ class DataGrid(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "activate", "Ouvrir"),
         Binding("enter", "edit", "Modifier", show=False),
-        Binding("f2", "edit", "Modifier", id="grid.edit"),
+        # Typing or Enter edits too: kept out of the footer (F2 is also the mode bar's Accueil).
+        Binding("f2", "edit", "Modifier", show=False, id="grid.edit"),
         Binding("delete,backspace", "clear_cell", "Effacer", show=False),
         Binding("up", "cursor_up", "Ligne précédente", show=False),
         Binding("down", "cursor_down", "Ligne suivante", show=False),
@@ -322,6 +324,7 @@ class DataGrid(ScrollView, can_focus=True):
         self._editing: tuple[Hashable, int] | None = None
         self._editor: CellEditor | None = None
         self._typeahead: deque[str] = deque()
+        self._typeahead_time: float | None = None  # when the last typed-ahead key came
         self._had_rows = False
         self._styles_memo: tuple[tuple[object, ...], _Styles] | None = None
         self.set_columns(columns)
@@ -672,6 +675,7 @@ class DataGrid(ScrollView, can_focus=True):
             event.stop()
             event.prevent_default()
             self._typeahead.append("\r" if event.key == "enter" else event.character)
+            self._typeahead_time = event.time
             self._pump_typeahead()
             return
         # Spreadsheet behaviour: a printable character on an editable cell starts editing with it.
@@ -816,7 +820,20 @@ class DataGrid(ScrollView, can_focus=True):
                 self._typeahead.append("\r")
             else:
                 self._typeahead.append("\n")  # skip this row
+        self._typeahead_time = event.time
         self._pump_typeahead()
+
+    def type_ahead(self, event: events.Key) -> bool:
+        """A key for the grid that reached its closing editor: replayed here, in order."""
+        if event.key == "enter":
+            self._typeahead.append("\r")
+        elif event.is_printable and event.character:
+            self._typeahead.append(event.character)
+        else:
+            return False
+        self._typeahead_time = event.time
+        self._pump_typeahead()
+        return True
 
     def _pump_typeahead(self) -> None:
         """Replays typed-ahead keys in order: characters into the open editor (or opening one,
@@ -831,13 +848,10 @@ class DataGrid(ScrollView, can_focus=True):
                     editor.feed(key)
                     continue
                 editor.action_commit("down")
-                if self._editing is not None:  # refused: the operator reads why first
-                    if self._typeahead:
-                        self.notify(
-                            f"{len(self._typeahead)} caractère(s) tapé(s) d'avance non saisis "
-                            "après un refus.",
-                            severity="warning",
-                        )
+                if self._editing is not None:
+                    # Refused: the editor keeps the value and says why; what was typed after it
+                    # is counted there, never saved (it was meant for the following rows).
+                    editor.ignore_typed_ahead(self._typeahead, self._typeahead_time)
                     self._typeahead.clear()
                     return
             else:
