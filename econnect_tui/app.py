@@ -16,6 +16,7 @@ from textual.screen import Screen
 
 from .tui.commands import EconnectCommands, Palette, PaletteCommand
 from .tui.keymap import binding_ids, keys_file, load_keymap
+from .tui.keyorder import OrderedKeysApp
 from .tui.screens.articles import ArticlesScreen
 from .tui.screens.documents import DocumentsScreen
 from .tui.screens.help import HelpScreen
@@ -32,7 +33,7 @@ FOOTER_KEY_NAMES = {"escape": "Échap", "delete": "Suppr", "insert": "Inser"}
 log = logging.getLogger("econnect")
 
 
-class EconnectApp(App):
+class EconnectApp(OrderedKeysApp):
     TITLE = "E-connecteur Facilitime"
     CSS_PATH = "app.tcss"
     MODES = {

@@ -27,7 +27,7 @@ from econnect_tui.tui.screens.connector_wizard import ConnectorWizardScreen, ope
 from econnect_tui.tui.screens.connectors import ConnectorListScreen, open_connector_list
 from econnect_tui.tui.screens.settings import SettingsScreen
 from tests.conftest import closed_port
-from tests.tui_helpers import SIZE, field_error, make_app, notifications, type_text
+from tests.tui_helpers import SIZE, burst, field_error, make_app, notifications, type_text
 
 # Folders that exist on every Linux machine: stable snapshots of a valid CSV connector.
 FIXED_EXPORT, FIXED_IMPORT = "/tmp", "/var/tmp"
@@ -496,3 +496,19 @@ def test_snapshot_connection_answer(snap_compare, tmp_path) -> None:
         await pilot.pause()
 
     assert snap_compare(snap_app(tmp_path), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_keys_typed_fast_follow_the_focus(tmp_path) -> None:
+    """Keys typed faster than the screen handles them (tmux send-keys) land in the field focused
+    after the keys before them: Tab, and F9's new step, come in their place."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot)
+        await pilot.press("n")
+        w = wizard(app)
+        await burst(pilot, *"ETA2", "f9", "tab", *"/x", "tab", *"/y")
+        assert w.step == "communication"
+        assert (w.row("chemin_export").raw(), w.row("chemin_import").raw()) == ("/x", "/y")
+        await burst(pilot, "shift+tab", "ctrl+u", *"rel", "tab", *"abc")
+        # (Tab selects the field's text: typing replaces it.)
+        assert (w.row("chemin_export").raw(), w.row("chemin_import").raw()) == ("rel", "abc")

@@ -82,6 +82,16 @@ async def type_text(pilot, text: str) -> None:
     await pilot.pause()
 
 
+async def burst(pilot, *keys: str) -> None:
+    """Keys as a terminal delivers them when typed fast (tmux send-keys, a scanner): all read by
+    the app at once, without waiting between them as `pilot.press` does. Then waits for idle."""
+    for key in keys:
+        character = key if len(key) == 1 else {"space": " "}.get(key)
+        pilot.app._driver.send_message(events.Key(key, character))
+    await pilot.pause()
+    await pilot.pause()
+
+
 def screen_text(app: App) -> str:
     """Every Static and Input text of the current screen, one per line (for `in` checks)."""
     parts = []

@@ -610,7 +610,8 @@ class ConnectorWizardScreen(EconnectScreen):
         self.query_one("#previous", Button).disabled = index == 0
         self.query_one("#next", Button).disabled = index == len(STEP_ORDER) - 1
         self.refresh_bindings()
-        self.call_after_refresh(self._focus_step)
+        # At once, not after a refresh: keys typed right after F9 are for the new step.
+        self._focus_step()
 
     def _focus_step(self) -> None:
         container = self.query_one(f"#step-{self.step}")
@@ -628,7 +629,7 @@ class ConnectorWizardScreen(EconnectScreen):
         self.show_errors(step, errors or [])
         self._show_step()
         if errors:
-            self.call_after_refresh(self._focus_error, errors)
+            self._focus_error(errors)
 
     def show_errors(self, step: str, errors: list[FieldError]) -> None:
         messages: dict[str, str] = {}
