@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.command import CommandList, CommandPalette
 
 from econnect_tui.tui.commands import NO_MATCH
+from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.help import HelpScreen
 from tests.tui_helpers import SIZE, make_app, screen_text, type_text
 
@@ -99,3 +100,29 @@ def test_snapshot_sync_empty(snap_compare, tmp_path) -> None:
 
 def test_snapshot_help(snap_compare, tmp_path) -> None:
     assert snap_compare(make_app(tmp_path), terminal_size=SIZE, press=["f4", "f1"])
+
+
+async def test_ctrl_q_asks_first_when_changes_are_not_saved(tmp_path) -> None:
+    """Ctrl+Q asked nothing and lost the edits of an open card: it asks (Annuler by default)
+    when a screen of any mode holds unsaved changes, and quits at once otherwise."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4", "enter", "end", "X", "f5")  # the card left open under F4
+        await pilot.press("ctrl+q")
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert "Articles › Fiche" in question.question
+        assert question.question.endswith("Quitter sans les enregistrer ?")
+        await pilot.press("enter")  # « Annuler »
+        assert app.is_running and app.current_mode == "tiers"
+        await pilot.press("f4", "ctrl+q", "right", "enter")  # « Quitter »
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_ctrl_q_quits_at_once_without_changes(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4", "enter", "f5", "n", "ctrl+q")
+        await pilot.pause()
+        assert not app.is_running

@@ -880,6 +880,10 @@ class ConnectorWizardScreen(EconnectScreen):
         self.notify(f"Connecteur « {saved.code} » enregistré.")
         self.dismiss(saved.code)
 
+    def unsaved_changes(self) -> str | None:
+        """Where changes wait to be saved (said when quitting), None when there are none."""
+        return self.sub_title if self.changed() else None
+
     def action_leave(self) -> None:
         leave_asking_first(
             self, self.changed(), "Abandonner les modifications du connecteur ?", "Abandonner"

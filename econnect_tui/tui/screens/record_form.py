@@ -102,7 +102,11 @@ class RecordFormScreen(EconnectModal[Any]):
             return
         self.dismiss(result if result is not None else True)
 
+    def unsaved_changes(self) -> str | None:
+        """Where changes wait to be saved (said when quitting), None when there are none."""
+        return self.form_title if self.form.changed() else None
+
     def action_cancel(self) -> None:
         leave_asking_first(
-            self, self.form.changed(), "Abandonner les modifications ?", "Abandonner"
+            self, self.unsaved_changes() is not None, "Abandonner les modifications ?", "Abandonner"
         )

@@ -295,10 +295,14 @@ class TiersCardScreen(CardScreen):
         self.notify(f"{record.kind.label} {record.code} enregistré.")
         self.dismiss(record.code)
 
+    def unsaved_changes(self) -> str | None:
+        """Where changes wait for Ctrl+S (said when quitting), None when there are none."""
+        return self.sub_title if self.query_one(Form).changed() else None
+
     def action_close(self) -> None:
         leave_asking_first(
             self,
-            self.query_one(Form).changed(),
+            self.unsaved_changes() is not None,
             "Fermer la fiche sans enregistrer les modifications ?",
             "Fermer",
         )
