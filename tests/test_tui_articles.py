@@ -162,3 +162,21 @@ def test_snapshot_add_stock_form(snap_compare, tmp_path) -> None:
     assert snap_compare(
         make_app(tmp_path), terminal_size=SIZE, run_before=card("EPFUM", "ctrl+pageup", "n")
     )
+
+
+async def test_escape_on_a_new_untouched_article_leaves_at_once(tmp_path) -> None:
+    """A new article shows its Unité's first choice (a Select without a blank line): that is
+    not a change of the operator's. Nothing typed, Échap leaves; something typed, it asks."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4", "n")
+        card = app.screen
+        assert isinstance(card, ArticleCardScreen) and card.new
+        await pilot.press("ctrl+pagedown", "n")  # « Ajouter un tarif »: two Selects, no blank
+        assert isinstance(app.screen, RecordFormScreen)
+        await pilot.press("escape")
+        assert app.screen is card
+        await pilot.press("escape")
+        assert isinstance(app.screen, ArticlesScreen)
+        await pilot.press("n", "tab", "X", "escape")
+        assert isinstance(app.screen, ConfirmScreen)

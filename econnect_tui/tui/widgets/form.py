@@ -268,18 +268,25 @@ class Form(Vertical):
     def raw_values(self) -> dict[str, Any]:
         return {spec.name: self.row(spec.name).raw() for spec in self.fields}
 
+    def on_mount(self) -> None:
+        # What the operator was shown, not the values given: a Select without a blank line
+        # shows (and holds) its first choice when given none (a new article's Unité).
+        self._opened = {spec.name: self._comparable(spec) for spec in self.fields}
+
+    def _comparable(self, spec: FieldSpec) -> Any:
+        raw = self.row(spec.name).raw()
+        if spec.kind == "bool":
+            return bool(raw)
+        if spec.kind in ("choice", "radio"):
+            return raw or None
+        return (raw or "").strip()
+
     def changed(self) -> bool:
-        for spec in self.fields:
-            raw = self.row(spec.name).raw()
-            initial = self.initial.get(spec.name)
-            if spec.kind in ("bool", "choice", "radio"):
-                if (raw or None) != (initial or None) and not (
-                    spec.kind == "bool" and bool(raw) == bool(initial)
-                ):
-                    return True
-            elif (raw or "").strip() != _display(initial):
-                return True
-        return False
+        """Whether a field differs from what it showed when the form was opened."""
+        opened = getattr(self, "_opened", None)
+        if opened is None:  # not mounted yet: nothing typed
+            return False
+        return any(self._comparable(spec) != opened[spec.name] for spec in self.fields)
 
     def set_errors(self, errors: dict[str, str]) -> None:
         for spec in self.fields:
