@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 
 from econnect_tui.app import EconnectApp
 from econnect_tui.db import open_db
@@ -512,3 +512,21 @@ async def test_keys_typed_fast_follow_the_focus(tmp_path) -> None:
         await burst(pilot, "shift+tab", "ctrl+u", *"rel", "tab", *"abc")
         # (Tab selects the field's text: typing replaces it.)
         assert (w.row("chemin_export").raw(), w.row("chemin_import").raw()) == ("rel", "abc")
+
+
+async def test_error_count_follows_the_fields_put_right(tmp_path) -> None:
+    """« Corrigez les champs signalés (N erreurs). » stayed once every field was put right."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        open_wizard(app, step="communication")
+        await pilot.pause()
+        await pilot.press("f9")
+        w = wizard(app)
+        message = w.query_one("#wizard-message", Static)
+        assert str(message.render()) == "Corrigez les champs signalés (2 erreurs)."
+        assert app.focused is w.row("chemin_export").editor
+        await type_text(pilot, "/tmp")
+        assert str(message.render()) == "Corrigez les champs signalés (1 erreur)."
+        await pilot.press("tab")
+        await type_text(pilot, "/var/tmp")
+        assert not message.display

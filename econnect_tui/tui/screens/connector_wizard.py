@@ -476,6 +476,7 @@ class ConnectorWizardScreen(EconnectScreen):
         self._rows: dict[str, FieldRow] = {}
         self._mounted: set[str] = set()
         self._shown_errors: dict[str, Any] = {}  # key -> its value when its error was shown
+        self._counting_errors = False  # the message under the step counts its errors
         self._ready = False
 
     def _load(self) -> None:
@@ -642,17 +643,23 @@ class ConnectorWizardScreen(EconnectScreen):
                 self._shown_errors[key] = row.raw()
             else:
                 self._shown_errors.pop(key, None)
-        count = len(messages)
+        self._show_error_count()
+
+    def _show_error_count(self) -> None:
+        """« Corrigez les champs signalés (N erreurs). », N the errors still shown on the step."""
+        count = sum(1 for key in self._shown_errors if key in STEPS[self.step])
         self.show_message(
             f"Corrigez les champs signalés ({count} erreur{'s' if count > 1 else ''})."
             if count
             else None
         )
+        self._counting_errors = True
 
     def show_message(self, message: str | None) -> None:
         widget = self.query_one("#wizard-message", Static)
         widget.update(message or "")
         widget.display = bool(message)
+        self._counting_errors = False
 
     def _focus_error(self, errors: list[FieldError]) -> None:
         """Focuses the first field in error, in the order of the screen."""
@@ -689,6 +696,8 @@ class ConnectorWizardScreen(EconnectScreen):
         ):
             del self._shown_errors[key]
             row.set_error(None)
+            if self._counting_errors:
+                self._show_error_count()
         return key
 
     def on_input_changed(self, event: Input.Changed) -> None:
