@@ -28,7 +28,14 @@ from .tui.screens.sync import SyncScreen, check_pending_at_opening, sync_palette
 from .tui.screens.tiers import TiersScreen
 from .tui.widgets.modebar import MODES as MODE_KEYS
 
-FOOTER_KEY_NAMES = {"escape": "Échap", "delete": "Suppr", "insert": "Inser"}
+FOOTER_KEY_NAMES = {
+    "escape": "Échap",
+    "delete": "Suppr",
+    "insert": "Inser",
+    "tab": "Tab",
+    "shift+tab": "Maj+Tab",
+    "space": "Espace",
+}
 
 
 log = logging.getLogger("econnect")

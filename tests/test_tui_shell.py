@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from textual.command import CommandList, CommandPalette
+from textual.widgets import Select
 
 from econnect_tui.tui.commands import NO_MATCH
 from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.help import HelpScreen
-from tests.tui_helpers import SIZE, make_app, screen_text, type_text
+from tests.tui_helpers import SIZE, footer_text, make_app, screen_text, type_text
 
 
 async def test_function_keys_switch_modes(tmp_path) -> None:
@@ -126,3 +130,29 @@ async def test_ctrl_q_quits_at_once_without_changes(tmp_path) -> None:
         await pilot.press("f4", "enter", "f5", "n", "ctrl+q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_footer_in_french_with_a_list_open_and_in_the_cell_editor(tmp_path) -> None:
+    """An open drop-down showed Textual's « Échap Dismiss menu »; the cell editor « tab »."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4", "n", "tab", "tab")
+        assert isinstance(app.focused, Select)  # Famille
+        await pilot.press("enter")
+        await pilot.pause()
+        footer = footer_text(app)
+        assert "Échap Fermer la liste" in footer and "Dismiss" not in footer, footer
+        await pilot.press("escape", "escape", "escape", "enter", "ctrl+pagedown", "enter")
+        await pilot.pause()
+        assert "Tab Suivant" in footer_text(app), footer_text(app)
+
+
+def test_every_drop_down_is_the_french_one() -> None:
+    """Screens build DropDown (French footer), never Textual's Select itself."""
+    root = Path(__file__).resolve().parents[1] / "econnect_tui"
+    built = [
+        path.name
+        for path in root.rglob("*.py")
+        if re.search(r"\bSelect\(", path.read_text(encoding="utf-8"))
+    ]
+    assert built == [], built

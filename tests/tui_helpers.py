@@ -9,6 +9,7 @@ from pathlib import Path
 from textual import events
 from textual.app import App
 from textual.widgets import Input, Static
+from textual.widgets._footer import FooterKey
 
 from econnect_tui.app import EconnectApp
 from econnect_tui.models.gc import DocType, Document, DocumentLine
@@ -101,6 +102,11 @@ def screen_text(app: App) -> str:
         elif isinstance(widget, Static):
             parts.append(str(widget.render()))
     return "\n".join(parts)
+
+
+def footer_text(app: App) -> str:
+    """The keys the footer shows, « key description » each, joined by « · »."""
+    return " · ".join(f"{k.key_display} {k.description}" for k in app.screen.query(FooterKey))
 
 
 def field_error(app: App, name: str) -> str:

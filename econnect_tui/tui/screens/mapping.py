@@ -42,6 +42,7 @@ from ..widgets.correspondences import (
     suggestion_screen,
     undo_last,
 )
+from ..widgets.dropdown import DropDown
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, format_count
 from .base import GridScreen
 
@@ -164,7 +165,7 @@ class MappingScreen(GridScreen):
         with Vertical(id="mapping-options"):
             with Horizontal(id="mapping-connector-row"):
                 yield Label("Connecteur")
-                yield Select(
+                yield DropDown(
                     [(code, code) for code in codes],
                     value=self.connector if self.connector else Select.NULL,
                     allow_blank=not codes,
@@ -181,7 +182,7 @@ class MappingScreen(GridScreen):
                 )
                 with Vertical(id="mapping-filter-column"):
                     yield Button("Filtrer", compact=True, id="mapping-apply")
-                    yield Select(
+                    yield DropDown(
                         [(name, name) for name in filters],
                         value=filter_name or Select.NULL,
                         prompt="(aucun filtre)" if not filters else "(choisir un filtre)",

@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
 
 from ...exchange.csvfile import parse_decimal
+from .dropdown import DropDown
 
 FieldKind = Literal["text", "decimal", "bool", "choice", "password", "radio"]
 
@@ -171,7 +172,7 @@ class FieldRow(Vertical):
             options = list(spec.choices() if spec.choices else [])
             values = {v for _, v in options}
             current = value if value in values else Select.NULL
-            return Select(
+            return DropDown(
                 options,
                 value=current,
                 allow_blank=spec.allow_blank_choice,
