@@ -530,3 +530,19 @@ async def test_error_count_follows_the_fields_put_right(tmp_path) -> None:
         await pilot.press("tab")
         await type_text(pilot, "/var/tmp")
         assert not message.display
+
+
+async def test_shift_tab_never_stops_on_the_step_itself(tmp_path) -> None:
+    """The Envois step scrolls: its container took the focus (Shift+Tab from the first radio
+    group), with nothing shown and Space or Enter doing nothing."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        open_wizard(app, "FACILI", step="envois")
+        await pilot.pause()
+        w = wizard(app)
+        assert app.focused is w.row("envois.articles").editor
+        stops = []
+        for _ in range(12):
+            await pilot.press("shift+tab")
+            stops.append(type(app.focused).__name__)
+        assert set(stops) <= {"ChoiceSet", "DropDown", "Checkbox", "Button"}, stops

@@ -23,7 +23,7 @@ from rich.text import Text
 from sqlite_utils import Database
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, ContentSwitcher, Input, RadioSet, Select, Static
 from textual.worker import Worker, WorkerState
@@ -52,7 +52,7 @@ from ...sync.connectors import (
     connector_errors,
     save_connector,
 )
-from ..widgets.form import FieldRow, FieldSpec, Form
+from ..widgets.form import FieldRow, FieldSpec, Form, FormScroll
 from ..widgets.modebar import MODES
 from .base import EconnectScreen
 from .confirm import ConfirmScreen, leave_asking_first
@@ -495,7 +495,7 @@ class ConnectorWizardScreen(EconnectScreen):
         yield Static("", id="wizard-progress")
         with ContentSwitcher(initial=None):
             for step in STEP_ORDER:
-                yield VerticalScroll(id=f"step-{step}", classes="wizard-step")
+                yield FormScroll(id=f"step-{step}", classes="wizard-step")
         yield Static("", id="wizard-message")
         with Horizontal(classes="buttons", id="wizard-buttons"):
             yield Button("Étape précédente (F8)", id="previous", compact=True)
@@ -524,7 +524,7 @@ class ConnectorWizardScreen(EconnectScreen):
         if step in self._mounted:
             return
         self._mounted.add(step)
-        container = self.query_one(f"#step-{step}", VerticalScroll)
+        container = self.query_one(f"#step-{step}", FormScroll)
         await container.mount_all(self._step_widgets(step))
         for row in container.query(FieldRow):
             self._rows[_KEY_OF_NAME[row.spec.name]] = row

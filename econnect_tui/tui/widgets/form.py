@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
 
@@ -231,6 +231,12 @@ class FieldRow(Vertical):
         """A radio field shows the hint of the chosen value (the event goes on bubbling)."""
         if self.spec.extra.get("hints") and not self.spec.help:
             self.query_one(".field-help", Static).update(self._hint(self.raw()))
+
+
+class FormScroll(VerticalScroll, can_focus=False):
+    """Scrolls a long form. Never focused itself: Tab and Shift+Tab go from field to field
+    (a scrolling container takes the focus, with nothing to show it, when it can scroll); the
+    field focused scrolls into view."""
 
 
 class Form(Vertical):
