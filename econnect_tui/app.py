@@ -16,7 +16,9 @@ from textual.screen import Screen
 
 from .tui.commands import EconnectCommands, Palette, PaletteCommand
 from .tui.keymap import binding_ids, keys_file, load_keymap
+from .tui.keyorder import OrderedKeysApp
 from .tui.screens.articles import ArticlesScreen
+from .tui.screens.confirm import ConfirmScreen
 from .tui.screens.documents import DocumentsScreen
 from .tui.screens.help import HelpScreen
 from .tui.screens.home import HomeScreen
@@ -26,13 +28,20 @@ from .tui.screens.sync import SyncScreen, check_pending_at_opening, sync_palette
 from .tui.screens.tiers import TiersScreen
 from .tui.widgets.modebar import MODES as MODE_KEYS
 
-FOOTER_KEY_NAMES = {"escape": "Échap", "delete": "Suppr", "insert": "Inser"}
+FOOTER_KEY_NAMES = {
+    "escape": "Échap",
+    "delete": "Suppr",
+    "insert": "Inser",
+    "tab": "Tab",
+    "shift+tab": "Maj+Tab",
+    "space": "Espace",
+}
 
 
 log = logging.getLogger("econnect")
 
 
-class EconnectApp(App):
+class EconnectApp(OrderedKeysApp):
     TITLE = "E-connecteur Facilitime"
     CSS_PATH = "app.tcss"
     MODES = {
@@ -113,6 +122,42 @@ class EconnectApp(App):
         if (binding.key[:1] == "f" and binding.key[1:].isdigit()) or len(binding.key) == 1:
             return binding.key.upper()
         return super().get_key_display(binding)
+
+    def unsaved_changes(self) -> list[str]:
+        """Where changes wait to be saved, in every mode's stack of screens (the screens that
+        can hold some say so with `unsaved_changes()`)."""
+        places = []
+        for mode in self.MODES:
+            try:
+                stack = self.get_screen_stack(mode)
+            except KeyError:  # a mode never opened
+                continue
+            for screen in stack:
+                place = getattr(screen, "unsaved_changes", None)
+                if place is not None and screen.is_mounted and (where := place()):
+                    places.append(str(where))
+        return places
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quits at once, unless changes are not saved somewhere (then asks, Annuler by
+        default, as Échap on a card does)."""
+        places = self.unsaved_changes()
+        if not places:
+            self.exit()
+            return
+        if isinstance(self.screen, ConfirmScreen) and self.screen.id == "quit-question":
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        question = (
+            "Des modifications ne sont pas enregistrées ("
+            + " ; ".join(places)
+            + ").\nQuitter sans les enregistrer ?"
+        )
+        self.push_screen(ConfirmScreen(question, "Quitter", id="quit-question"), answered)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -9,6 +9,7 @@ from econnect_tui.tui.screens.articles import ArticleCardScreen, ArticlesScreen
 from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.record_form import RecordFormScreen
 from econnect_tui.tui.widgets.cell_editor import CellEditor
+from econnect_tui.tui.widgets.form import FieldRow
 from econnect_tui.tui.widgets.grid import DataGrid
 from tests.tui_helpers import SIZE, field_error, make_app, notifications, post_burst, type_text
 
@@ -182,3 +183,39 @@ def test_snapshot_add_stock_form(snap_compare, tmp_path) -> None:
     assert snap_compare(
         make_app(tmp_path), terminal_size=SIZE, run_before=card("EPFUM", "ctrl+pageup", "n")
     )
+
+
+async def test_escape_on_a_new_untouched_article_leaves_at_once(tmp_path) -> None:
+    """A new article shows its Unité's first choice (a Select without a blank line): that is
+    not a change of the operator's. Nothing typed, Échap leaves; something typed, it asks."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4", "n")
+        card = app.screen
+        assert isinstance(card, ArticleCardScreen) and card.new
+        await pilot.press("ctrl+pagedown", "n")  # « Ajouter un tarif »: two Selects, no blank
+        assert isinstance(app.screen, RecordFormScreen)
+        await pilot.press("escape")
+        assert app.screen is card
+        await pilot.press("escape")
+        assert isinstance(app.screen, ArticlesScreen)
+        await pilot.press("n", "tab", "X", "escape")
+        assert isinstance(app.screen, ConfirmScreen)
+
+
+async def test_the_focused_field_has_a_bar_on_its_left(tmp_path) -> None:
+    """A focused Select differed from the others by one shade of grey, lost in 16 colours:
+    the focused field (Input, Select, Checkbox) shows a bar on its left, the others a blank."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        card = await open_card(pilot, "LAB")
+        editors = [row.editor for row in card.query(FieldRow) if not row.editor.disabled]
+        kinds = set()
+        for _ in editors:
+            focused = app.focused
+            kinds.add(type(focused).__name__)
+            bars = {e: e.styles.border_left[0] for e in editors}
+            assert bars[focused] == "outer"
+            assert all(bar == "blank" for e, bar in bars.items() if e is not focused)
+            await pilot.press("tab")
+        assert kinds == {"Input", "DropDown", "Checkbox"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 
 from econnect_tui.app import EconnectApp
 from econnect_tui.db import open_db
@@ -27,7 +27,7 @@ from econnect_tui.tui.screens.connector_wizard import ConnectorWizardScreen, ope
 from econnect_tui.tui.screens.connectors import ConnectorListScreen, open_connector_list
 from econnect_tui.tui.screens.settings import SettingsScreen
 from tests.conftest import closed_port
-from tests.tui_helpers import SIZE, field_error, make_app, notifications, type_text
+from tests.tui_helpers import SIZE, burst, field_error, make_app, notifications, type_text
 
 # Folders that exist on every Linux machine: stable snapshots of a valid CSV connector.
 FIXED_EXPORT, FIXED_IMPORT = "/tmp", "/var/tmp"
@@ -496,3 +496,53 @@ def test_snapshot_connection_answer(snap_compare, tmp_path) -> None:
         await pilot.pause()
 
     assert snap_compare(snap_app(tmp_path), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_keys_typed_fast_follow_the_focus(tmp_path) -> None:
+    """Keys typed faster than the screen handles them (tmux send-keys) land in the field focused
+    after the keys before them: Tab, and F9's new step, come in their place."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot)
+        await pilot.press("n")
+        w = wizard(app)
+        await burst(pilot, *"ETA2", "f9", "tab", *"/x", "tab", *"/y")
+        assert w.step == "communication"
+        assert (w.row("chemin_export").raw(), w.row("chemin_import").raw()) == ("/x", "/y")
+        await burst(pilot, "shift+tab", "ctrl+u", *"rel", "tab", *"abc")
+        # (Tab selects the field's text: typing replaces it.)
+        assert (w.row("chemin_export").raw(), w.row("chemin_import").raw()) == ("rel", "abc")
+
+
+async def test_error_count_follows_the_fields_put_right(tmp_path) -> None:
+    """« Corrigez les champs signalés (N erreurs). » stayed once every field was put right."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        open_wizard(app, step="communication")
+        await pilot.pause()
+        await pilot.press("f9")
+        w = wizard(app)
+        message = w.query_one("#wizard-message", Static)
+        assert str(message.render()) == "Corrigez les champs signalés (2 erreurs)."
+        assert app.focused is w.row("chemin_export").editor
+        await type_text(pilot, "/tmp")
+        assert str(message.render()) == "Corrigez les champs signalés (1 erreur)."
+        await pilot.press("tab")
+        await type_text(pilot, "/var/tmp")
+        assert not message.display
+
+
+async def test_shift_tab_never_stops_on_the_step_itself(tmp_path) -> None:
+    """The Envois step scrolls: its container took the focus (Shift+Tab from the first radio
+    group), with nothing shown and Space or Enter doing nothing."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        open_wizard(app, "FACILI", step="envois")
+        await pilot.pause()
+        w = wizard(app)
+        assert app.focused is w.row("envois.articles").editor
+        stops = []
+        for _ in range(12):
+            await pilot.press("shift+tab")
+            stops.append(type(app.focused).__name__)
+        assert set(stops) <= {"ChoiceSet", "DropDown", "Checkbox", "Button"}, stops

@@ -370,3 +370,27 @@ def test_snapshot_mapping_suggestions(snap_compare, snap_app) -> None:
 def test_snapshot_card_tab(snap_compare, tmp_path) -> None:
     app = CardApp(demo(tmp_path, second_connector=True), article="LAB")
     assert snap_compare(app, terminal_size=SIZE)
+
+
+async def test_enter_on_the_filter_choice_asks_for_the_filter_without_an_error(tmp_path) -> None:
+    """F3, M, « Mettre à jour la correspondance des articles », O, then Enter on « Afficher les
+    articles correspondants au filtre »: it ran the filter at once and said « Choisissez un
+    filtre… » before any could be chosen. It chooses the line and goes to the list; choosing
+    a filter filters."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "m", "down", "down", "enter")
+        screen = app.screen
+        assert isinstance(screen, MappingScreen) and app.focused is screen.grid
+        await pilot.press("o")
+        assert app.focused is screen.query_one("#mapping-mode")
+        await pilot.press("down", "enter")
+        assert app.focused is screen.query_one("#mapping-filter", Select)
+        assert screen.chosen_mode() is ShowMode.FILTER
+        assert notifications(app) == []
+        await pilot.press("enter", "down", "enter")
+        assert app.focused is screen.grid
+        assert (screen.shown_mode, screen.shown_filter) == (
+            ShowMode.FILTER,
+            "Prestations de récolte",
+        )

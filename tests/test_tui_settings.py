@@ -128,3 +128,16 @@ def test_snapshot_article_filter_form(snap_compare, tmp_path) -> None:
     assert snap_compare(
         make_app(tmp_path), terminal_size=SIZE, press=["f7", "end", "up", "enter", "n"]
     )
+
+
+async def test_escape_on_a_new_untouched_site_or_depot_leaves_at_once(tmp_path) -> None:
+    """Their Entreprise / Site shows its first choice: not a change, Échap does not ask."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        for key in ("sites", "depots"):
+            table = await open_table(pilot, key)
+            await pilot.press("n")
+            assert isinstance(app.screen, RecordFormScreen)
+            await pilot.press("escape")
+            assert app.screen is table, key
+            await pilot.press("escape")

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from textual.command import CommandList, CommandPalette
+from textual.widgets import Select
 
 from econnect_tui.app import EconnectApp
 from econnect_tui.db import open_db
 from econnect_tui.sync.demo import load_demo
 from econnect_tui.tui.commands import NO_MATCH
+from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.help import HelpScreen
 from econnect_tui.tui.screens.mapping import open_mapping
-from tests.tui_helpers import SIZE, make_app, screen_text, type_text
+from tests.tui_helpers import SIZE, footer_text, make_app, screen_text, type_text
 
 
 async def test_function_keys_switch_modes(tmp_path) -> None:
@@ -153,3 +158,55 @@ def test_snapshot_sync_empty(snap_compare, tmp_path) -> None:
 
 def test_snapshot_help(snap_compare, tmp_path) -> None:
     assert snap_compare(make_app(tmp_path), terminal_size=SIZE, press=["f4", "f1"])
+
+
+async def test_ctrl_q_asks_first_when_changes_are_not_saved(tmp_path) -> None:
+    """Ctrl+Q asked nothing and lost the edits of an open card: it asks (Annuler by default)
+    when a screen of any mode holds unsaved changes, and quits at once otherwise."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4", "enter", "end", "X", "f5")  # the card left open under F4
+        await pilot.press("ctrl+q")
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert "Articles › Fiche" in question.question
+        assert question.question.endswith("Quitter sans les enregistrer ?")
+        await pilot.press("enter")  # « Annuler »
+        assert app.is_running and app.current_mode == "tiers"
+        await pilot.press("f4", "ctrl+q", "right", "enter")  # « Quitter »
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_ctrl_q_quits_at_once_without_changes(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4", "enter", "f5", "n", "ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_footer_in_french_with_a_list_open_and_in_the_cell_editor(tmp_path) -> None:
+    """An open drop-down showed Textual's « Échap Dismiss menu »; the cell editor « tab »."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4", "n", "tab", "tab")
+        assert isinstance(app.focused, Select)  # Famille
+        await pilot.press("enter")
+        await pilot.pause()
+        footer = footer_text(app)
+        assert "Échap Fermer la liste" in footer and "Dismiss" not in footer, footer
+        await pilot.press("escape", "escape", "escape", "enter", "ctrl+pagedown", "enter")
+        await pilot.pause()
+        assert "Tab Suivant" in footer_text(app), footer_text(app)
+
+
+def test_every_drop_down_is_the_french_one() -> None:
+    """Screens build DropDown (French footer), never Textual's Select itself."""
+    root = Path(__file__).resolve().parents[1] / "econnect_tui"
+    built = [
+        path.name
+        for path in root.rglob("*.py")
+        if re.search(r"\bSelect\(", path.read_text(encoding="utf-8"))
+    ]
+    assert built == [], built

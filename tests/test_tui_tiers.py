@@ -7,8 +7,9 @@ from econnect_tui.store import tiers
 from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.record_form import RecordFormScreen
 from econnect_tui.tui.screens.tiers import TiersCardScreen, TiersScreen
+from econnect_tui.tui.widgets.form import Form
 from econnect_tui.tui.widgets.grid import DataGrid
-from tests.tui_helpers import SIZE, make_app, type_text
+from tests.tui_helpers import SIZE, burst, make_app, type_text
 
 
 def contact_names(db) -> list[tuple[str | None, str, str | None]]:
@@ -135,3 +136,19 @@ def test_snapshot_contact_form(snap_compare, tmp_path) -> None:
     assert snap_compare(
         make_app(tmp_path), terminal_size=SIZE, run_before=card("ctrl+pagedown", "enter")
     )
+
+
+async def test_keys_typed_fast_go_to_the_field_focused_after_the_keys_before(tmp_path) -> None:
+    """tmux send-keys « 9001 Tab SARL Test »: Tab moved the focus only after « SARL Test » had
+    already gone into the Code field. BackSpace (an Input binding) comes in its place too."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5", "n")
+        card = app.screen
+        assert isinstance(card, TiersCardScreen)
+        await burst(pilot, *"9001", "tab", *"SARL", "space", *"Tesx", "backspace", "t")
+        await burst(pilot, "tab", *"Dupont", "shift+tab", "shift+tab", "end", "2")
+        form = card.query_one(Form)
+        assert form.raw_values()["code"] == "90012"
+        assert form.raw_values()["civility"] == "SARL Test"
+        assert form.raw_values()["name"] == "Dupont"

@@ -9,6 +9,7 @@ from pathlib import Path
 from textual import events
 from textual.app import App
 from textual.widgets import Input, Static
+from textual.widgets._footer import FooterKey
 
 from econnect_tui.app import EconnectApp
 from econnect_tui.models.gc import DocType, Document, DocumentLine
@@ -82,6 +83,16 @@ async def type_text(pilot, text: str) -> None:
     await pilot.pause()
 
 
+async def burst(pilot, *keys: str) -> None:
+    """Keys as a terminal delivers them when typed fast (tmux send-keys, a scanner): all read by
+    the app at once, without waiting between them as `pilot.press` does. Then waits for idle."""
+    for key in keys:
+        character = key if len(key) == 1 else {"space": " "}.get(key)
+        pilot.app._driver.send_message(events.Key(key, character))
+    await pilot.pause()
+    await pilot.pause()
+
+
 def screen_text(app: App) -> str:
     """Every Static and Input text of the current screen, one per line (for `in` checks)."""
     parts = []
@@ -91,6 +102,11 @@ def screen_text(app: App) -> str:
         elif isinstance(widget, Static):
             parts.append(str(widget.render()))
     return "\n".join(parts)
+
+
+def footer_text(app: App) -> str:
+    """The keys the footer shows, « key description » each, joined by « · »."""
+    return " · ".join(f"{k.key_display} {k.description}" for k in app.screen.query(FooterKey))
 
 
 def field_error(app: App, name: str) -> str:

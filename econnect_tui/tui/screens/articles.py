@@ -414,10 +414,14 @@ class ArticleCardScreen(CardScreen):
         self.notify(f"Article {code} enregistré.")
         self.dismiss(code)
 
+    def unsaved_changes(self) -> str | None:
+        """Where changes wait for Ctrl+S (said when quitting), None when there are none."""
+        return self.sub_title if self.dirty or self.query_one(Form).changed() else None
+
     def action_close(self) -> None:
         leave_asking_first(
             self,
-            self.dirty or self.query_one(Form).changed(),
+            self.unsaved_changes() is not None,
             "Fermer la fiche sans enregistrer les modifications ?",
             "Fermer",
         )

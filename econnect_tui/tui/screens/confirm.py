@@ -27,8 +27,14 @@ class ConfirmScreen(EconnectModal[bool]):
     ConfirmScreen Button { margin-left: 2; min-width: 12; }
     """
 
-    def __init__(self, question: str, confirm_label: str = "Confirmer", danger: bool = True):
-        super().__init__()
+    def __init__(
+        self,
+        question: str,
+        confirm_label: str = "Confirmer",
+        danger: bool = True,
+        id: str | None = None,
+    ):
+        super().__init__(id=id)
         self.question = question
         self.confirm_label = confirm_label
         self.danger = danger

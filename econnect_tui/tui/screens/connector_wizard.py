@@ -23,7 +23,7 @@ from rich.text import Text
 from sqlite_utils import Database
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, ContentSwitcher, Input, RadioSet, Select, Static
 from textual.worker import Worker, WorkerState
@@ -52,7 +52,7 @@ from ...sync.connectors import (
     connector_errors,
     save_connector,
 )
-from ..widgets.form import FieldRow, FieldSpec, Form
+from ..widgets.form import FieldRow, FieldSpec, Form, FormScroll
 from ..widgets.modebar import MODES
 from .base import EconnectScreen
 from .confirm import ConfirmScreen, leave_asking_first
@@ -476,6 +476,7 @@ class ConnectorWizardScreen(EconnectScreen):
         self._rows: dict[str, FieldRow] = {}
         self._mounted: set[str] = set()
         self._shown_errors: dict[str, Any] = {}  # key -> its value when its error was shown
+        self._counting_errors = False  # the message under the step counts its errors
         self._ready = False
 
     def _load(self) -> None:
@@ -494,7 +495,7 @@ class ConnectorWizardScreen(EconnectScreen):
         yield Static("", id="wizard-progress")
         with ContentSwitcher(initial=None):
             for step in STEP_ORDER:
-                yield VerticalScroll(id=f"step-{step}", classes="wizard-step")
+                yield FormScroll(id=f"step-{step}", classes="wizard-step")
         yield Static("", id="wizard-message")
         with Horizontal(classes="buttons", id="wizard-buttons"):
             yield Button("Étape précédente (F8)", id="previous", compact=True)
@@ -523,7 +524,7 @@ class ConnectorWizardScreen(EconnectScreen):
         if step in self._mounted:
             return
         self._mounted.add(step)
-        container = self.query_one(f"#step-{step}", VerticalScroll)
+        container = self.query_one(f"#step-{step}", FormScroll)
         await container.mount_all(self._step_widgets(step))
         for row in container.query(FieldRow):
             self._rows[_KEY_OF_NAME[row.spec.name]] = row
@@ -610,7 +611,8 @@ class ConnectorWizardScreen(EconnectScreen):
         self.query_one("#previous", Button).disabled = index == 0
         self.query_one("#next", Button).disabled = index == len(STEP_ORDER) - 1
         self.refresh_bindings()
-        self.call_after_refresh(self._focus_step)
+        # At once, not after a refresh: keys typed right after F9 are for the new step.
+        self._focus_step()
 
     def _focus_step(self) -> None:
         container = self.query_one(f"#step-{self.step}")
@@ -628,7 +630,7 @@ class ConnectorWizardScreen(EconnectScreen):
         self.show_errors(step, errors or [])
         self._show_step()
         if errors:
-            self.call_after_refresh(self._focus_error, errors)
+            self._focus_error(errors)
 
     def show_errors(self, step: str, errors: list[FieldError]) -> None:
         messages: dict[str, str] = {}
@@ -641,17 +643,23 @@ class ConnectorWizardScreen(EconnectScreen):
                 self._shown_errors[key] = row.raw()
             else:
                 self._shown_errors.pop(key, None)
-        count = len(messages)
+        self._show_error_count()
+
+    def _show_error_count(self) -> None:
+        """« Corrigez les champs signalés (N erreurs). », N the errors still shown on the step."""
+        count = sum(1 for key in self._shown_errors if key in STEPS[self.step])
         self.show_message(
             f"Corrigez les champs signalés ({count} erreur{'s' if count > 1 else ''})."
             if count
             else None
         )
+        self._counting_errors = True
 
     def show_message(self, message: str | None) -> None:
         widget = self.query_one("#wizard-message", Static)
         widget.update(message or "")
         widget.display = bool(message)
+        self._counting_errors = False
 
     def _focus_error(self, errors: list[FieldError]) -> None:
         """Focuses the first field in error, in the order of the screen."""
@@ -688,6 +696,8 @@ class ConnectorWizardScreen(EconnectScreen):
         ):
             del self._shown_errors[key]
             row.set_error(None)
+            if self._counting_errors:
+                self._show_error_count()
         return key
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -878,6 +888,10 @@ class ConnectorWizardScreen(EconnectScreen):
             return
         self.notify(f"Connecteur « {saved.code} » enregistré.")
         self.dismiss(saved.code)
+
+    def unsaved_changes(self) -> str | None:
+        """Where changes wait to be saved (said when quitting), None when there are none."""
+        return self.sub_title if self.changed() else None
 
     def action_leave(self) -> None:
         leave_asking_first(

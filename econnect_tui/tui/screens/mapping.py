@@ -44,6 +44,7 @@ from ..widgets.correspondences import (
     suggestion_screen,
     undo_last,
 )
+from ..widgets.dropdown import DropDown
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, format_count
 from .base import GridScreen
 
@@ -97,7 +98,8 @@ def _bulk_allocation() -> Iterator[None]:
 
 class _ModeChoice(RadioSet):
     """The two « Afficher les articles … » choices: Enter chooses the highlighted one and
-    filters (the « Filtrer » button), Space only chooses."""
+    filters (the « Filtrer » button), or, on « … correspondants au filtre » with no filter
+    chosen yet, goes to the list of filters (choosing one filters); Space only chooses."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "choose_and_filter", "Filtrer"),
@@ -113,7 +115,12 @@ class _ModeChoice(RadioSet):
 
     def action_choose_and_filter(self) -> None:
         self.action_toggle_button()
-        self.screen.call_after_refresh(self.screen.action_apply)  # type: ignore[attr-defined]
+        screen = self.screen
+        assert isinstance(screen, MappingScreen)
+        if screen.chosen_mode() is ShowMode.FILTER and screen.chosen_filter() is None:
+            screen.query_one("#mapping-filter", Select).focus()
+        else:
+            screen.action_apply()
 
 
 class MappingScreen(GridScreen):
@@ -175,7 +182,7 @@ class MappingScreen(GridScreen):
         with Vertical(id="mapping-options"):
             with Horizontal(id="mapping-connector-row"):
                 yield Label("Connecteur")
-                yield Select(
+                yield DropDown(
                     [(code, code) for code in codes],
                     value=self.connector if self.connector else Select.NULL,
                     allow_blank=not codes,
@@ -192,7 +199,7 @@ class MappingScreen(GridScreen):
                 )
                 with Vertical(id="mapping-filter-column"):
                     yield Button("Filtrer", compact=True, id="mapping-apply")
-                    yield Select(
+                    yield DropDown(
                         [(name, name) for name in filters],
                         value=filter_name or Select.NULL,
                         prompt="(aucun filtre)" if not filters else "(choisir un filtre)",
@@ -235,8 +242,9 @@ class MappingScreen(GridScreen):
     # -- choosing what to show
 
     def chosen_mode(self) -> ShowMode:
-        pressed = self.query_one(RadioSet).pressed_button
-        if pressed is not None and pressed.id == "mode-filter":
+        # The button's own value: set at once, where the RadioSet's pressed_button follows
+        # only once its Changed message is handled.
+        if self.query_one("#mode-filter", RadioButton).value:
             return ShowMode.FILTER
         return ShowMode.EXPORT
 

@@ -9,12 +9,12 @@ from typing import Any
 from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from ...errors import UserError
 from ...models.validators import field_errors
-from ..widgets.form import FieldSpec, Form
+from ..widgets.form import FieldSpec, Form, FormScroll
 from .base import EconnectModal
 from .confirm import leave_asking_first
 
@@ -31,7 +31,7 @@ class RecordFormScreen(EconnectModal[Any]):
         border: round $primary; background: $surface; padding: 0 1;
     }
     RecordFormScreen #form-title { text-style: bold; padding: 0 1; }
-    RecordFormScreen VerticalScroll { height: auto; max-height: 15; }
+    RecordFormScreen FormScroll { height: auto; max-height: 15; }
     RecordFormScreen #form-message { color: $error; padding: 0 1; height: auto; }
     RecordFormScreen .buttons { height: auto; align-horizontal: right; }
     RecordFormScreen .buttons Button { margin-left: 1; min-width: 10; }
@@ -52,7 +52,7 @@ class RecordFormScreen(EconnectModal[Any]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.form_title, id="form-title")
-            with VerticalScroll():
+            with FormScroll():
                 yield self.form
             yield Static("", id="form-message")
             with Horizontal(classes="buttons"):
@@ -102,7 +102,11 @@ class RecordFormScreen(EconnectModal[Any]):
             return
         self.dismiss(result if result is not None else True)
 
+    def unsaved_changes(self) -> str | None:
+        """Where changes wait to be saved (said when quitting), None when there are none."""
+        return self.form_title if self.form.changed() else None
+
     def action_cancel(self) -> None:
         leave_asking_first(
-            self, self.form.changed(), "Abandonner les modifications ?", "Abandonner"
+            self, self.unsaved_changes() is not None, "Abandonner les modifications ?", "Abandonner"
         )

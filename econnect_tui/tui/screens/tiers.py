@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
 from ...errors import UserError
@@ -16,7 +15,7 @@ from ...models.validators import field_errors
 from ...store import reference
 from ...store import tiers as store
 from ...store.reference import RefKind
-from ..widgets.form import FieldSpec, Form
+from ..widgets.form import FieldSpec, Form, FormScroll
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
 from .base import CardScreen, GridScreen
 from .confirm import ConfirmScreen, leave_asking_first
@@ -177,7 +176,7 @@ class TiersCardScreen(CardScreen):
         tiers = None if self.new else store.require_tiers(self.db, self.kind, self.code)
         values = tiers.model_dump() if tiers else {"country": "France"}
         with TabbedContent(id="card-tabs"):
-            with TabPane("Général", id="general"), VerticalScroll():
+            with TabPane("Général", id="general"), FormScroll():
                 yield Form(tiers_fields(self.db, self.kind, self.new), values)
             with TabPane("Contacts", id="contacts"):
                 yield Static(
@@ -295,10 +294,14 @@ class TiersCardScreen(CardScreen):
         self.notify(f"{record.kind.label} {record.code} enregistré.")
         self.dismiss(record.code)
 
+    def unsaved_changes(self) -> str | None:
+        """Where changes wait for Ctrl+S (said when quitting), None when there are none."""
+        return self.sub_title if self.query_one(Form).changed() else None
+
     def action_close(self) -> None:
         leave_asking_first(
             self,
-            self.query_one(Form).changed(),
+            self.unsaved_changes() is not None,
             "Fermer la fiche sans enregistrer les modifications ?",
             "Fermer",
         )

@@ -19,11 +19,12 @@ from typing import Any, ClassVar, Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
 
 from ...exchange.csvfile import parse_decimal
+from .dropdown import DropDown
 
 FieldKind = Literal["text", "decimal", "bool", "choice", "password", "radio"]
 
@@ -171,7 +172,7 @@ class FieldRow(Vertical):
             options = list(spec.choices() if spec.choices else [])
             values = {v for _, v in options}
             current = value if value in values else Select.NULL
-            return Select(
+            return DropDown(
                 options,
                 value=current,
                 allow_blank=spec.allow_blank_choice,
@@ -232,6 +233,12 @@ class FieldRow(Vertical):
             self.query_one(".field-help", Static).update(self._hint(self.raw()))
 
 
+class FormScroll(VerticalScroll, can_focus=False):
+    """Scrolls a long form. Never focused itself: Tab and Shift+Tab go from field to field
+    (a scrolling container takes the focus, with nothing to show it, when it can scroll); the
+    field focused scrolls into view."""
+
+
 class Form(Vertical):
     """A column of FieldRows. `values()` returns parsed values or marks the fields in error."""
 
@@ -268,18 +275,25 @@ class Form(Vertical):
     def raw_values(self) -> dict[str, Any]:
         return {spec.name: self.row(spec.name).raw() for spec in self.fields}
 
+    def on_mount(self) -> None:
+        # What the operator was shown, not the values given: a Select without a blank line
+        # shows (and holds) its first choice when given none (a new article's Unité).
+        self._opened = {spec.name: self._comparable(spec) for spec in self.fields}
+
+    def _comparable(self, spec: FieldSpec) -> Any:
+        raw = self.row(spec.name).raw()
+        if spec.kind == "bool":
+            return bool(raw)
+        if spec.kind in ("choice", "radio"):
+            return raw or None
+        return (raw or "").strip()
+
     def changed(self) -> bool:
-        for spec in self.fields:
-            raw = self.row(spec.name).raw()
-            initial = self.initial.get(spec.name)
-            if spec.kind in ("bool", "choice", "radio"):
-                if (raw or None) != (initial or None) and not (
-                    spec.kind == "bool" and bool(raw) == bool(initial)
-                ):
-                    return True
-            elif (raw or "").strip() != _display(initial):
-                return True
-        return False
+        """Whether a field differs from what it showed when the form was opened."""
+        opened = getattr(self, "_opened", None)
+        if opened is None:  # not mounted yet: nothing typed
+            return False
+        return any(self._comparable(spec) != opened[spec.name] for spec in self.fields)
 
     def set_errors(self, errors: dict[str, str]) -> None:
         for spec in self.fields:
