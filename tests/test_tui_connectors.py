@@ -25,6 +25,7 @@ from econnect_tui.sync.receive import receive
 from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.connector_wizard import ConnectorWizardScreen, open_wizard
 from econnect_tui.tui.screens.connectors import ConnectorListScreen, open_connector_list
+from econnect_tui.tui.screens.menu import TextScreen
 from econnect_tui.tui.screens.settings import SettingsScreen
 from tests.conftest import closed_port
 from tests.tui_helpers import SIZE, burst, field_error, make_app, notifications, type_text
@@ -311,6 +312,25 @@ async def to_webservice_step(pilot, url: str, key: str) -> ConnectorWizardScreen
     await pilot.press("tab")
     await type_text(pilot, key)
     return w
+
+
+async def test_en_savoir_plus_explains_the_key_in_webservice_mode_only(tmp_path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        w = await to_webservice_step(pilot, "https://boutique.exemple.fr", "K")
+        button = w.query_one("#learn-more")
+        assert button.display
+        button.press()
+        await pilot.pause()
+        assert isinstance(app.screen, TextScreen)
+        assert "Paramètres avancés › Webservice" in str(app.screen.text)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is w
+        await pilot.press("shift+tab", "shift+tab", "shift+tab")  # back to Mode
+        w.row("mode").editor.value = Mode.CSV.value
+        await pilot.pause()
+        assert not button.display
 
 
 async def test_key_masked_and_connection_test_answers(tmp_path, prestashop) -> None:

@@ -56,6 +56,7 @@ from ..widgets.form import FieldRow, FieldSpec, Form, FormScroll
 from ..widgets.modebar import MODES
 from .base import EconnectScreen
 from .confirm import ConfirmScreen, leave_asking_first
+from .menu import TextScreen
 
 STEP_ORDER: tuple[str, ...] = tuple(STEPS)
 _KEY_OF_NAME: dict[str, str] = {
@@ -68,6 +69,16 @@ STEP_TITLES: dict[str, str] = {
     "receptions": "Réceptions",
 }
 CONNECTION_TIMEOUT = 5.0  # seconds, for « Test de connexion »
+PRESTASHOP_KEY_HELP = (
+    "La clé se crée dans le back-office PrestaShop :\n"
+    "1. Paramètres avancés › Webservice : « Activer le service web » sur Oui, puis Enregistrer.\n"
+    "2. « Ajouter une nouvelle clé webservice » : « Générer » crée une clé de 32 caractères.\n"
+    "3. Cochez les droits des ressources échangées : products, customers, addresses, orders "
+    "(GET, POST, PUT), puis Enregistrer.\n"
+    "4. Copiez la clé dans « Clé Prestashop » et l'adresse de la boutique (https://…) dans "
+    "« Adresse du site internet ».\n\n"
+    "« Test de connexion » (Ctrl+T) vérifie l'adresse et la clé."
+)
 _PLACEHOLDER_CODE = "_"  # stands for a code still wrong while the other steps are checked
 
 
@@ -270,8 +281,14 @@ def step_groups(
                         "envois.categorie_tarifaire",
                         "Catégorie tarifaire à envoyer",
                         _ref_choices(db, RefKind.PRICE_CATEGORIES),
+                        blank="(aucune)",
                     ),
-                    _choice("envois.unite", "Unité à envoyer", _ref_choices(db, RefKind.UNITS)),
+                    _choice(
+                        "envois.unite",
+                        "Unité à envoyer",
+                        _ref_choices(db, RefKind.UNITS),
+                        blank="(aucune)",
+                    ),
                     _choice(
                         "envois.depot",
                         "Sélection du dépôt",
@@ -514,6 +531,7 @@ class ConnectorWizardScreen(EconnectScreen):
             widgets.append(
                 Horizontal(
                     Button("Test de connexion (Ctrl+T)", id="test-connection", compact=True),
+                    Button("En savoir +", id="learn-more", compact=True),
                     id="connection-row",
                 )
             )
@@ -749,6 +767,7 @@ class ConnectorWizardScreen(EconnectScreen):
         csv = self.values().get("mode") != Mode.WEBSERVICE.value
         self.query_one("#group-csv").display = csv
         self.query_one("#group-webservice").display = not csv
+        self.query_one("#learn-more").display = not csv  # the seed's link, beside the key
         self.refresh_bindings()
 
     def _show_filters(self) -> None:
@@ -773,6 +792,8 @@ class ConnectorWizardScreen(EconnectScreen):
             await self.action_finish()
         elif button == "test-connection":
             self.action_test_connection()
+        elif button == "learn-more":
+            self.app.push_screen(TextScreen("En savoir + : la clé PrestaShop", PRESTASHOP_KEY_HELP))
 
     # -- keys
 
