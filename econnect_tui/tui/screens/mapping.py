@@ -45,6 +45,7 @@ from ..widgets.correspondences import (
     undo_last,
 )
 from ..widgets.dropdown import DropDown
+from ..widgets.form import ChoiceButton
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, format_count
 from .base import GridScreen
 
@@ -192,8 +193,8 @@ class MappingScreen(GridScreen):
                 )
             with Horizontal(id="mapping-choice-row"):
                 yield _ModeChoice(
-                    RadioButton(ShowMode.EXPORT.label, mode is ShowMode.EXPORT, id="mode-export"),
-                    RadioButton(ShowMode.FILTER.label, mode is ShowMode.FILTER, id="mode-filter"),
+                    ChoiceButton(ShowMode.EXPORT.label, mode is ShowMode.EXPORT, id="mode-export"),
+                    ChoiceButton(ShowMode.FILTER.label, mode is ShowMode.FILTER, id="mode-filter"),
                     compact=True,
                     id="mapping-mode",
                 )
