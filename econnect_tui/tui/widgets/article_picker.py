@@ -40,7 +40,7 @@ class _PickerList(OptionList, can_focus=False):
 
 class ArticlePicker(EconnectModal[str | None]):
     BINDINGS = [
-        Binding("enter", "accept", "Associer"),
+        Binding("enter", "accept", "Associer", priority=True),  # shown, though the search has focus
         Binding("escape", "close", "Annuler"),
         Binding("down", "move(1)", "Suivant", show=False),
         Binding("up", "move(-1)", "Précédent", show=False),
