@@ -212,3 +212,13 @@ def test_cli_import_refused_exits_1_and_changes_nothing(db, tmp_path) -> None:
     ]
     assert result.stdout == "" and "Traceback" not in result.stderr
     assert mappings(db) == before
+
+
+def test_picker_search_puts_code_and_word_starts_first(db):
+    from econnect_tui.sync.mapping import ArticleMatcher
+
+    matcher = ArticleMatcher(db, "FACILI")
+    found = [hit.article_code for hit in matcher.search("bal", limit=5)]
+    assert found[:3] == ["BALCAR", "BALRON", "FILET"]  # codes, then « Filet balle ronde »
+    assert [h.article_code for h in matcher.search("semis mais", limit=1)] == ["SEMMAIS"]
+    assert matcher.search("xwxwxw") == []

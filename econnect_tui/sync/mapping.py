@@ -140,6 +140,33 @@ class ArticleMatcher:
             for _, score, code in ranked
         ]
 
+    def search(self, typed: str, limit: int = 50, min_score: float = 60) -> list[ArticleSuggestion]:
+        """What an operator typing in the picker looks for, best first: codes starting with the
+        text, then articles with a word starting with each typed word (« bal » finds BALCAR and
+        BALRON before FILET, « Filet balle ronde »), then the fuzzy matches."""
+        query = _key(typed)
+        if not query:
+            return []
+        words = query.split()
+        starts = sorted(code for code, text in self.choices.items() if text.startswith(query))
+        found = set(starts)
+        padded = [" " + word for word in words]
+        in_words = sorted(
+            code
+            for code, text in self.choices.items()
+            if code not in found and all(word in " " + text for word in padded)
+        )
+        found.update(in_words)
+        fuzzy = [
+            hit.article_code
+            for hit in self.suggest(typed, None, limit=limit, min_score=min_score)
+            if hit.article_code not in found
+        ]
+        return [
+            ArticleSuggestion(code, self.labels[code], 100.0, self.held.get(code))
+            for code in [*starts, *in_words, *fuzzy][:limit]
+        ]
+
 
 def suggestions(
     db: Database, connector_code: str, external_code: str, label: str | None, limit: int = 5

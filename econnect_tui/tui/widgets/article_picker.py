@@ -141,7 +141,7 @@ class ArticlePicker(EconnectModal[str | None]):
         codes: list[str] = []
         query = query.strip()
         if query:
-            hits = self.matcher.suggest(query, None, limit=SEARCH_LIMIT, min_score=SEARCH_MIN_SCORE)
+            hits = self.matcher.search(query, limit=SEARCH_LIMIT, min_score=SEARCH_MIN_SCORE)
             for hit in hits:
                 options.append(self._option(hit.article_code))
                 codes.append(hit.article_code)
