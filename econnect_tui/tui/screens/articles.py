@@ -21,7 +21,6 @@ from ..widgets.correspondences import CorrespondencesTab
 from ..widgets.form import FieldSpec, Form
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
 from .base import CardScreen, GridScreen
-from .confirm import leave_asking_first
 from .record_form import RecordFormScreen
 
 LIST_COLUMNS = (
@@ -417,11 +416,3 @@ class ArticleCardScreen(CardScreen):
     def unsaved_changes(self) -> str | None:
         """Where changes wait for Ctrl+S (said when quitting), None when there are none."""
         return self.sub_title if self.dirty or self.query_one(Form).changed() else None
-
-    def action_close(self) -> None:
-        leave_asking_first(
-            self,
-            self.unsaved_changes() is not None,
-            "Fermer la fiche sans enregistrer les modifications ?",
-            "Fermer",
-        )

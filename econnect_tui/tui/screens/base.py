@@ -98,6 +98,20 @@ class CardScreen(EconnectScreen):
         self.query_one(TabbedContent).active = tab
         self.focus_tab(tab)
 
+    def unsaved_changes(self) -> str | None:
+        """Where changes wait for Ctrl+S (said when quitting), None when there are none."""
+        return None
+
+    def action_close(self) -> None:
+        from .confirm import leave_asking_first  # confirm.py builds on this module
+
+        leave_asking_first(
+            self,
+            self.unsaved_changes() is not None,
+            "Fermer la fiche sans enregistrer les modifications ?",
+            "Fermer",
+        )
+
 
 class EconnectModal(ModalScreen[ScreenResultType]):
     @property

@@ -18,7 +18,7 @@ from ...store.reference import RefKind
 from ..widgets.form import FieldSpec, Form, FormScroll
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
 from .base import CardScreen, GridScreen
-from .confirm import ConfirmScreen, leave_asking_first
+from .confirm import ConfirmScreen
 from .record_form import RecordFormScreen
 
 LIST_COLUMNS = (
@@ -297,11 +297,3 @@ class TiersCardScreen(CardScreen):
     def unsaved_changes(self) -> str | None:
         """Where changes wait for Ctrl+S (said when quitting), None when there are none."""
         return self.sub_title if self.query_one(Form).changed() else None
-
-    def action_close(self) -> None:
-        leave_asking_first(
-            self,
-            self.unsaved_changes() is not None,
-            "Fermer la fiche sans enregistrer les modifications ?",
-            "Fermer",
-        )
