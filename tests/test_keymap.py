@@ -12,6 +12,7 @@ from econnect_tui.tui.keymap import binding_ids, keys_file, load_keymap
 from econnect_tui.tui.screens.reception import ReceptionScreen
 from econnect_tui.tui.screens.sync import SyncScreen
 from econnect_tui.tui.widgets.modebar import ModeBar
+from tests.tui_helpers import settle
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWN = set(binding_ids())
@@ -75,12 +76,6 @@ def make_app(tmp_path: Path, keys: Path) -> EconnectApp:
     app = EconnectApp(db, tmp_path / "econnect.db", keys=keys)
     app.animation_level = "none"
     return app
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def test_moved_keys_work_and_the_old_ones_no_longer_do(tmp_path) -> None:

@@ -33,7 +33,7 @@ from econnect_tui.tui.screens.reception import ReceptionScreen
 from econnect_tui.tui.screens.report import ReportScreen, SendReportScreen
 from econnect_tui.tui.screens.sync import ConnectorRow, PendingWarningScreen, SyncScreen
 from econnect_tui.tui.widgets.article_picker import ArticlePicker
-from tests.tui_helpers import SIZE, notifications, screen_text, type_text
+from tests.tui_helpers import SIZE, notifications, screen_text, settle, type_text
 
 C = "FACILI"
 HELD = "F259038_D260190"  # held back by SEMIS-MAIS until it is mapped
@@ -72,13 +72,6 @@ def fix_history(db) -> None:
             " '2026-01-19 07:30:00', '+' || (id * 7) || ' minutes'), finished_at = NULL,"
             " user = 'marie', host = 'eta', pid = 4242"
         )
-
-
-async def settle(pilot) -> None:
-    """Until the workers (folder poll, preview, reception, send) are done and shown."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def dashboard(pilot) -> SyncScreen:

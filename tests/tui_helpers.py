@@ -74,6 +74,13 @@ def add_document(app: EconnectApp) -> Document:
     return documents.create_document(app.db, sample_document())
 
 
+async def settle(pilot) -> None:
+    """Until the workers (folder poll, preview, reception, send) are done and shown."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
 async def type_text(pilot, text: str) -> None:
     """Type `text` into the focused Input as a terminal paste does: one event instead of one
     key press per character (each press costs ~60 ms of harness time). Replaces a selection."""
