@@ -31,6 +31,7 @@ from econnect_tui.exchange.csvfile import (
     atomic_write_bytes,
     atomic_writer,
     format_cell,
+    location,
     normalize_header,
     normalize_text,
     parse_bool,
@@ -1108,3 +1109,13 @@ def test_shuffling_rows_changes_only_their_order(tmp_path, rows, seed):
             )
         )
     assert results[0] == results[1]
+
+
+def test_located_messages_read_back():
+    cell = location("f.csv:14: Quantite: « x » n'est pas un nombre")
+    assert (cell.line, cell.cell()) == (14, ("Quantite", "« x » n'est pas un nombre"))
+    row = location("f.csv:2: caractère NUL (fichier binaire ?)")
+    assert (row.line, row.text, row.cell()) == (2, "caractère NUL (fichier binaire ?)", None)
+    whole = location("f.csv: colonne obligatoire manquante : CodeClient")
+    assert (whole.line, whole.text) == (None, "colonne obligatoire manquante : CodeClient")
+    assert location("sans emplacement") is None

@@ -44,7 +44,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum, auto
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, Any, NamedTuple, TextIO
 
 from ..text import fold, strip_accents
 
@@ -394,6 +394,27 @@ class CsvRow:
     line: int
     values: Any
     errors: list[str]
+
+
+class Location(NamedTuple):
+    """Where a located message points: « f.csv:14: Quantite: « x » n'est pas un nombre »."""
+
+    line: int | None  # 14; None for a message about the whole file (« f.csv: … »)
+    text: str  # what follows the location: « Quantite: « x » n'est pas un nombre »
+
+    def cell(self) -> tuple[str, str] | None:
+        """(column, reason) when the text names a column: (« Quantite », « « x » n'est… »)."""
+        column, sep, reason = self.text.partition(": ")
+        return (column, reason) if sep else None
+
+
+def location(message: str) -> Location | None:
+    """Reads back a located message as this module writes them, None when it has none."""
+    head, sep, text = message.partition(": ")
+    if not sep:
+        return None
+    _, colon, number = head.rpartition(":")
+    return Location(int(number) if colon and number.isdigit() else None, text)
 
 
 class CsvFileError(Exception):

@@ -18,7 +18,7 @@ from functools import lru_cache
 from ..models.amounts import Totals, document_totals, line_amount_ht
 from ..models.validators import check_email, check_siret
 from .csvfile import ColumnKind as K
-from .csvfile import CsvRow, Layout
+from .csvfile import CsvRow, Layout, location
 from .csvfile import column as _c
 
 
@@ -315,7 +315,7 @@ _required = operator.itemgetter(*(i for i, _ in _REQUIRED_POSITIONS))
 def missing_values(values: list, errors: list[str], filename: str, line: int) -> list[str]:
     """Located errors for required cells left empty (a bad value already has its own error);
     `values` in layout order."""
-    bad = {e.split(": ", 2)[1] if e.count(": ") >= 2 else "" for e in errors}
+    bad = {cell[0] for e in errors if (where := location(e)) and (cell := where.cell())}
     return [
         f"{filename}:{line}: {name}: valeur obligatoire"
         for i, name in _REQUIRED_POSITIONS

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..errors import UserError, ValidationFailed, os_reason
-from ..exchange.csvfile import CsvFileError, read_csv
+from ..exchange.csvfile import CsvFileError, location, read_csv
 from ..exchange.masterdata import KINDS, MasterKind, split_codes
 from ..models.gc import (
     Article,
@@ -64,10 +64,10 @@ class _Rows:
     def add_read_errors(self, messages: list[str]) -> None:
         """Errors of the CSV reader, « file:line: Column: reason »."""
         for message in messages:
-            parts = message.split(": ", 2)
-            where = parts[0].rsplit(":", 1)
-            if len(parts) == 3 and len(where) == 2 and where[1].isdigit():
-                self._located.add((int(where[1]), parts[1]))
+            where = location(message)
+            cell = where.cell() if where and where.line is not None else None
+            if cell:
+                self._located.add((where.line, cell[0]))
             self.errors.append(message)
 
     def validate(
@@ -155,8 +155,8 @@ def _same(stored: BaseModel | None, record: BaseModel) -> bool:
 
 def _line_number(message: str) -> int:
     """« file.csv:14: Column: reason » -> 14, so errors list in file order."""
-    parts = message.split(":", 2)
-    return int(parts[1]) if len(parts) > 2 and parts[1].strip().isdigit() else 0
+    where = location(message)
+    return where.line if where and where.line is not None else 0
 
 
 class _Handler:

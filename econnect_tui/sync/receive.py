@@ -34,7 +34,7 @@ from sqlite_utils import Database
 
 from ..db import describe, write_transaction
 from ..errors import UserError, os_reason
-from ..exchange.csvfile import CsvFileError, read_csv
+from ..exchange.csvfile import CsvFileError, location, read_csv
 from ..exchange.facilitime import (
     CONTACT_FIELDS,
     DOCUMENT_LAYOUT,
@@ -749,10 +749,10 @@ def _known_outcome(
 
 def _reason(located: str) -> str:
     """« file:14: Quantite: « x » n'est pas un nombre » -> « Quantite ligne 14 : … »."""
-    parts = located.split(": ", 2)
-    if len(parts) == 3 and ":" in parts[0]:
-        line = parts[0].rsplit(":", 1)[-1]
-        return f"{parts[1]} ligne {line} : {parts[2]}"
+    where = location(located)
+    cell = where.cell() if where and where.line is not None else None
+    if cell:
+        return f"{cell[0]} ligne {where.line} : {cell[1]}"
     return located
 
 
@@ -973,13 +973,10 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
 def _without_file_name(located: str, name: str) -> str:
     """« f.csv: colonne … » -> « colonne … », « f.csv:3: … » -> « ligne 3 : … »: the file's
     own row already names it."""
-    rest = located.removeprefix(f"{name}:")
-    if rest == located:
+    where = location(located) if located.startswith(f"{name}:") else None
+    if where is None:
         return located
-    line, sep, message = rest.partition(": ")
-    if sep and line.isdigit():
-        return f"ligne {line} : {message}"
-    return rest.strip()
+    return where.text if where.line is None else f"ligne {where.line} : {where.text}"
 
 
 class Analysis(BaseModel):
