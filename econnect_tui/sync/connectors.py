@@ -308,8 +308,11 @@ def _with_gc_errors(db: Database, exc: ValidationFailed, text: str, source: str)
     if partial is None:
         return exc
     # the GC codes only: folders are neither checked nor created for a refused file
-    more = [str(e) for e in _send_errors(db, partial) + _receive_errors(db, partial)]
-    more = [m for m in more if m.split(" : ", 1)[0] not in refused]
+    more = [
+        str(e)
+        for e in _send_errors(db, partial) + _receive_errors(db, partial)
+        if e.key not in refused
+    ]
     if not more:
         return exc
     errors = [*exc.errors, *more]
