@@ -5,14 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from econnect_tui.app import EconnectApp
-from econnect_tui.db import open_db
-from econnect_tui.sync.demo import load_demo
 from econnect_tui.tui.keymap import binding_ids, keys_file, load_keymap
 from econnect_tui.tui.screens.reception import ReceptionScreen
 from econnect_tui.tui.screens.sync import SyncScreen
 from econnect_tui.tui.widgets.modebar import ModeBar
-from tests.tui_helpers import settle
+from tests.tui_helpers import demo_app, settle
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWN = set(binding_ids())
@@ -70,17 +67,9 @@ def test_docs_list_every_action_with_its_default_keys() -> None:
     assert dict(rows) == {ident: binding.key for ident, binding in binding_ids().items()}
 
 
-def make_app(tmp_path: Path, keys: Path) -> EconnectApp:
-    db = open_db(tmp_path / "econnect.db")
-    load_demo(db, tmp_path)
-    app = EconnectApp(db, tmp_path / "econnect.db", keys=keys)
-    app.animation_level = "none"
-    return app
-
-
 async def test_moved_keys_work_and_the_old_ones_no_longer_do(tmp_path) -> None:
     keys = write_keys(tmp_path, '[touches]\n"synchro.receive" = "a"\n"app.mode.synchro" = "f12"\n')
-    app = make_app(tmp_path, keys)
+    app = demo_app(tmp_path, keys=keys)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")
         await settle(pilot)
@@ -101,7 +90,7 @@ async def test_moved_keys_work_and_the_old_ones_no_longer_do(tmp_path) -> None:
 
 async def test_help_shows_the_operator_s_keys(tmp_path) -> None:
     keys = write_keys(tmp_path, '[touches]\n"synchro.receive" = "a"\n')
-    app = make_app(tmp_path, keys)
+    app = demo_app(tmp_path, keys=keys)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")
         await settle(pilot)
@@ -113,7 +102,7 @@ async def test_help_shows_the_operator_s_keys(tmp_path) -> None:
 
 async def test_problems_of_the_file_are_shown_at_start(tmp_path) -> None:
     keys = write_keys(tmp_path, '[touches]\n"nimporte.quoi" = "a"\n')
-    app = make_app(tmp_path, keys)
+    app = demo_app(tmp_path, keys=keys)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         messages = [n.message for n in app._notifications]

@@ -8,7 +8,6 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Static
 
 from econnect_tui.app import EconnectApp
-from econnect_tui.db import open_db
 from econnect_tui.models.connector import (
     ArticlesToSend,
     ClientsToSend,
@@ -20,30 +19,25 @@ from econnect_tui.models.connector import (
 )
 from econnect_tui.models.gc import DocType
 from econnect_tui.store import connectors as store
-from econnect_tui.sync.demo import demo_connector, load_demo
-from econnect_tui.sync.receive import receive
+from econnect_tui.sync.demo import demo_connector
 from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.connector_wizard import ConnectorWizardScreen, open_wizard
 from econnect_tui.tui.screens.connectors import ConnectorListScreen, open_connector_list
 from econnect_tui.tui.screens.menu import TextScreen
 from econnect_tui.tui.screens.settings import SettingsScreen
 from tests.conftest import closed_port
-from tests.tui_helpers import SIZE, burst, field_error, make_app, notifications, type_text
+from tests.tui_helpers import (
+    SIZE,
+    burst,
+    demo_app,
+    field_error,
+    make_app,
+    notifications,
+    type_text,
+)
 
 # Folders that exist on every Linux machine: stable snapshots of a valid CSV connector.
 FIXED_EXPORT, FIXED_IMPORT = "/tmp", "/var/tmp"
-
-
-def demo_app(tmp_path: Path, *, held_back: bool = False) -> EconnectApp:
-    """The app on the demo: FACILI with its folders under tmp_path (and, with held_back, two
-    documents held back by a reception)."""
-    db = open_db(tmp_path / "econnect.db")
-    load_demo(db, tmp_path)
-    if held_back:
-        receive(db, "FACILI")
-    app = EconnectApp(db, tmp_path / "econnect.db")
-    app.animation_level = "none"
-    return app
 
 
 async def open_list(pilot) -> ConnectorListScreen:

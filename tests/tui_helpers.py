@@ -12,8 +12,11 @@ from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
 
 from econnect_tui.app import EconnectApp
+from econnect_tui.db import open_db
 from econnect_tui.models.gc import DocType, Document, DocumentLine
 from econnect_tui.store import documents
+from econnect_tui.sync.demo import load_demo
+from econnect_tui.sync.receive import receive
 from tests.helpers import demo_db
 
 SIZE = (80, 24)
@@ -23,6 +26,18 @@ def make_app(tmp_path: Path) -> EconnectApp:
     """The real application on a fresh copy of the sample GC data, without animations (the tab
     underline's animation makes each tab switch wait ~0.3 s in the harness)."""
     app = EconnectApp(demo_db(tmp_path), tmp_path / "econnect.db")
+    app.animation_level = "none"
+    return app
+
+
+def demo_app(tmp_path: Path, *, held_back: bool = False, **app_options) -> EconnectApp:
+    """The app on the demo: FACILI with its folders under tmp_path (and, with held_back, two
+    documents held back by a reception); `app_options` go to EconnectApp (keys=…)."""
+    db = open_db(tmp_path / "econnect.db")
+    load_demo(db, tmp_path)
+    if held_back:
+        receive(db, "FACILI")
+    app = EconnectApp(db, tmp_path / "econnect.db", **app_options)
     app.animation_level = "none"
     return app
 
