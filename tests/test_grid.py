@@ -9,6 +9,7 @@ from collections.abc import Hashable
 import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.widgets import Footer
 
 from econnect_tui.tui.widgets.cell_editor import BURST_GAP, CellEditor
@@ -691,3 +692,23 @@ def test_snapshot_grid_editing_with_error(snap_compare) -> None:
 
 def test_snapshot_grid_empty(snap_compare) -> None:
     assert snap_compare(SnapApp([]), terminal_size=(80, 24))
+
+
+async def test_a_line_painted_while_styles_are_gone_does_not_raise() -> None:
+    # At teardown Textual may paint a grid whose component styles are already gone: the app
+    # must close without a traceback, and the next pass with styles paints them again.
+    app = GridApp(make_rows(5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        grid = app.grid
+        saved = dict(grid._component_styles)
+        grid._component_styles.clear()
+        grid._styles_memo = None
+        grid._pass_styles = None
+        header, first = grid.render_lines(Region(0, 0, grid.size.width, 2))
+        assert "Code ETA" in header.text
+        assert "Blé tendre" in first.text
+        assert grid._styles_memo is None
+        grid._component_styles.update(saved)
+        styled = grid.get_component_rich_style("datagrid--header")
+        assert grid._grid_styles().header == styled
+        await pilot.pause()

@@ -910,13 +910,21 @@ class DataGrid(ScrollView, can_focus=True):
         if memo is not None and memo[0] == key:
             return memo[1]
         styles = self._compute_grid_styles()
+        if styles is None:
+            # Component styles are gone while the app tears down (or not applied yet): paint
+            # plain and keep no memo.
+            base = self.rich_style
+            plain = dict.fromkeys(ROW_MARKERS, base)
+            return _Styles(base, base, base, base, base, base, plain, plain)
         self._styles_memo = (key, styles)
         return styles
 
-    def _compute_grid_styles(self) -> _Styles:
+    def _compute_grid_styles(self) -> _Styles | None:
         # Full component styles: they resolve `auto` colours and alpha against the background
         # (partial ones do not). Overlays that must keep the background under them (markers,
         # editable header labels) only take the foreground of theirs.
+        if not set(self.COMPONENT_CLASSES) <= self._component_styles.keys():
+            return None
         get = self.get_component_rich_style
         return _Styles(
             base=self.rich_style,
