@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from .tui.commands import EconnectCommands, Palette, PaletteCommand
 from .tui.keymap import binding_ids, keys_file, load_keymap
@@ -190,10 +190,15 @@ class EconnectApp(OrderedKeysApp):
                 own[ident] = self.keys_of(binding)
                 if binding.tooltip:
                     texts[ident] = binding.tooltip
+        own.pop(("app.help", "Aide"), None)  # a modal's footer copy of the app's F1
         lines = [(keys, texts.get(ident, ident[1])) for ident, keys in own.items()]
-        if not any("tab" in keys.split(",") for keys in own.values()):
+        if len(screen.focus_chain) > 1 and not any(
+            "tab" in keys.split(",") for keys in own.values()
+        ):
             lines.append(("tab,shift+tab", "Champ ou zone suivant / précédent"))
-        lines.append(("f2…f7", "Changer d'espace (barre du bas)"))
+        # A window over the screen keeps the operator until it is closed: no change of space.
+        if not isinstance(screen, ModalScreen):
+            lines.append(("f2…f7", "Changer d'espace (barre du bas)"))
         lines += [(keys, description) for (_, description), keys in app_keys.items()]
         title = screen.sub_title or screen.title or self.title
         self.push_screen(HelpScreen(str(title), lines))

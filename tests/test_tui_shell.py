@@ -15,6 +15,7 @@ from econnect_tui.tui.commands import NO_MATCH
 from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.help import HelpScreen
 from econnect_tui.tui.screens.mapping import open_mapping
+from econnect_tui.tui.screens.menu import TextScreen
 from tests.tui_helpers import SIZE, footer_text, make_app, screen_text, type_text
 
 
@@ -52,6 +53,24 @@ async def test_f1_lists_the_keys_of_the_screen_and_escape_closes(tmp_path) -> No
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
         assert app.current_mode == "articles"
+
+
+async def test_a_window_shows_f1_last_and_its_help_keeps_to_what_works_there(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(TextScreen("Ligne 1", "Chantier : Parcelle des Mares"))
+        await pilot.pause()
+        assert footer_text(app) == "Échap Fermer · F1 Aide"
+        await pilot.press("f3")  # the window keeps the operator until it is closed
+        assert isinstance(app.screen, TextScreen) and app.current_mode == "accueil"
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "Fermer" in text
+        assert "Changer d'espace" not in text  # F2…F7 do nothing in a window
+        assert "Champ ou zone suivant" not in text  # nothing else to go to
+        await pilot.press("escape")
+        assert isinstance(app.screen, TextScreen)
 
 
 async def test_palette_says_in_french_that_nothing_matches(tmp_path) -> None:

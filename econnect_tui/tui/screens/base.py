@@ -113,7 +113,17 @@ class CardScreen(EconnectScreen):
         )
 
 
+_MODAL_HELP = Binding("f1", "app.help", "Aide", key_display="F1", id="app.help")
+
+
 class EconnectModal(ModalScreen[ScreenResultType]):
+    def __init_subclass__(cls, **kwargs) -> None:
+        # The app's F1 works here too (priority), but a modal's footer shows only the modal's
+        # own bindings: each window gets « F1 Aide », last, as on the full screens.
+        if "BINDINGS" in cls.__dict__:
+            cls.BINDINGS = [*cls.BINDINGS, _MODAL_HELP]
+        super().__init_subclass__(**kwargs)  # Textual merges the bindings there
+
     @property
     def econnect(self) -> EconnectApp:
         return self.app  # type: ignore[return-value]
