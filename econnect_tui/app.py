@@ -20,7 +20,7 @@ from .tui.keyorder import OrderedKeysApp
 from .tui.screens.articles import ArticlesScreen
 from .tui.screens.confirm import ConfirmScreen
 from .tui.screens.documents import DocumentsScreen
-from .tui.screens.help import HelpScreen
+from .tui.screens.help import HelpScreen, key_label
 from .tui.screens.home import HomeScreen
 from .tui.screens.mapping import open_mapping
 from .tui.screens.settings import SettingsScreen
@@ -158,6 +158,15 @@ class EconnectApp(OrderedKeysApp):
             + ").\nQuitter sans les enregistrer ?"
         )
         self.push_screen(ConfirmScreen(question, "Quitter", id="quit-question"), answered)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (Textual's binding, kept: operators press it by reflex): says how to quit, in
+        French and with the operator's quit key (Textual's own English notice, written with
+        markup, showed its « [b] » tags here, where notifications are never markup)."""
+        quit_keys = next(
+            self.keys_of(binding) for binding in self.BINDINGS if binding.id == "app.quit"
+        )
+        self.notify(f"Ctrl+C ne quitte pas l'application : {key_label(quit_keys)} pour quitter.")
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
