@@ -207,6 +207,10 @@ class EconnectApp(OrderedKeysApp):
         title = screen.sub_title or screen.title or self.title
         self.push_screen(HelpScreen(str(title), lines))
 
+    def alt_key_in_use(self, key: str) -> bool:
+        """No default key is an Alt key; the operator's keys file may give one."""
+        return any(key in keys.split(",") for keys in self.keymap.values())
+
     def keys_of(self, binding: Binding) -> str:
         """The keys of a binding, the operator's own when the keys file gives them."""
         return self.keymap.get(binding.id, binding.key) if binding.id else binding.key
