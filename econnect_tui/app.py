@@ -20,7 +20,7 @@ from .tui.keyorder import OrderedKeysApp
 from .tui.screens.articles import ArticlesScreen
 from .tui.screens.confirm import ConfirmScreen
 from .tui.screens.documents import DocumentsScreen
-from .tui.screens.help import HelpScreen
+from .tui.screens.help import HelpScreen, key_label
 from .tui.screens.home import HomeScreen
 from .tui.screens.mapping import open_mapping
 from .tui.screens.settings import SettingsScreen
@@ -159,6 +159,15 @@ class EconnectApp(OrderedKeysApp):
         )
         self.push_screen(ConfirmScreen(question, "Quitter", id="quit-question"), answered)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C (Textual's binding, kept: operators press it by reflex): says how to quit, in
+        French and with the operator's quit key (Textual's own English notice, written with
+        markup, showed its « [b] » tags here, where notifications are never markup)."""
+        quit_keys = next(
+            self.keys_of(binding) for binding in self.BINDINGS if binding.id == "app.quit"
+        )
+        self.notify(f"Ctrl+C ne quitte pas l'application : {key_label(quit_keys)} pour quitter.")
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -202,6 +211,10 @@ class EconnectApp(OrderedKeysApp):
         lines += [(keys, description) for (_, description), keys in app_keys.items()]
         title = screen.sub_title or screen.title or self.title
         self.push_screen(HelpScreen(str(title), lines))
+
+    def alt_key_in_use(self, key: str) -> bool:
+        """No default key is an Alt key; the operator's keys file may give one."""
+        return any(key in keys.split(",") for keys in self.keymap.values())
 
     def keys_of(self, binding: Binding) -> str:
         """The keys of a binding, the operator's own when the keys file gives them."""

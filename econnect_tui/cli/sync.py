@@ -10,6 +10,7 @@ import click
 from ..models.reports import RunKind, SyncRun
 from ..store import connectors as connectors_store
 from ..store import history as history_store
+from ..sync import locks
 from ..sync import receive as reception
 from . import Context
 from ._output import EXIT_HELD_BACK, out, print_json, say, stderr_is_terminal
@@ -129,7 +130,9 @@ def status(obj: Context, as_json: bool) -> None:
     rows = []
     for connector in connectors_store.list_connectors(db):
         pending = reception.pending_status(db, connector.code)
-        last_reception = history_store.last_run(db, connector.code, RunKind.RECEPTION)
+        last_reception = locks.as_shown(
+            db, history_store.last_run(db, connector.code, RunKind.RECEPTION)
+        )
         last_send = history_store.last_run(db, connector.code, RunKind.SEND)
         rows.append((connector.code, pending, last_reception, last_send))
     if as_json:
@@ -182,13 +185,13 @@ def history(obj: Context, code: str, run_id: int | None, as_json: bool) -> None:
     db = obj.db()
     connector = connectors_store.require_connector(db, code)
     if run_id is not None:
-        run = history_store.get_run(db, run_id, connector.code)
+        run = locks.as_shown(db, history_store.get_run(db, run_id, connector.code))
         if as_json:
             print_json(run)
         else:
             print_report(run)
         return
-    runs = history_store.list_runs(db, connector.code)
+    runs = [locks.as_shown(db, run) for run in history_store.list_runs(db, connector.code)]
     if as_json:
         print_json(runs)
         return

@@ -53,10 +53,12 @@ def drop_lock(db: Database, connector_code: str, pid: int, host: str) -> None:
     )
 
 
+INTERRUPTED = "Réception interrompue (processus arrêté) : reprise à la réception suivante."
+
+
 def mark_run_interrupted(db: Database, run_id: int) -> None:
     db.execute(
-        "UPDATE sync_runs SET status = 'erreur', finished_at = ?,"
-        " message = 'Réception interrompue (processus arrêté) : reprise à la réception suivante.'"
+        "UPDATE sync_runs SET status = 'erreur', finished_at = ?, message = ?"
         " WHERE id = ? AND status = 'en-cours'",
-        [now(), run_id],
+        [now(), INTERRUPTED, run_id],
     )

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..errors import Busy
+from ..models.reports import RunStatus, SyncRun
 from ..store import locks as store
 from .runs import host, operator
 
@@ -105,6 +106,18 @@ def current_owner(db: Database, connector_code: str) -> store.LockOwner | None:
     if owner is None or _is_stale(owner):
         return None
     return owner
+
+
+def as_shown(db: Database, run: SyncRun | None) -> SyncRun | None:
+    """`run` as the screens and `status`/`history` show it: a reception still marked running
+    whose process is gone (killed, its SSH session dropped) and whose lock no live process
+    holds is shown interrupted, as the next reception will mark it; not « en cours » forever."""
+    if run is None or run.status is not RunStatus.RUNNING:
+        return run
+    owner = current_owner(db, run.connector_code)
+    if owner is not None and owner.run_id in (None, run.id):
+        return run
+    return run.model_copy(update={"status": RunStatus.ERROR, "message": store.INTERRUPTED})
 
 
 @contextlib.contextmanager

@@ -33,7 +33,34 @@ class OrderedKeysApp(App):
         self._keys_busy = False
         self._stuck_check_armed = False
 
+    def alt_key_in_use(self, key: str) -> bool:
+        """Whether some binding uses this Alt key (then it is no Échap typed ahead)."""
+        return False
+
+    def _escape_then(self, event: events.Key) -> list[events.Key] | None:
+        """Échap and the key after it read at once (the app was busy, a slow SSH link sent
+        them in one packet) come as one « alt+key » from the terminal parser, which no binding
+        here knows: both were lost. They are the two keys the operator typed."""
+        character = event.character
+        if (
+            event.key.startswith("alt+")
+            and character is not None
+            and len(character) == 1
+            and character.isalnum()
+            and not self.alt_key_in_use(event.key)
+        ):
+            return [events.Key("escape", "\x1b"), events.Key(character, character)]
+        return None
+
     async def on_event(self, event: events.Event) -> None:
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and (keys := self._escape_then(event))
+        ):
+            for key in keys:
+                await self.on_event(key)
+            return
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             if self._keys_busy:
                 self._keys_waiting.append(event)

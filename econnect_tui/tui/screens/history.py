@@ -13,6 +13,7 @@ from textual.binding import Binding
 from ...errors import UserError
 from ...models.reports import RunKind, RunStatus, SyncRun
 from ...store import history
+from ...sync import locks
 from ..widgets.connector_status import local_time
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
 from .base import GridScreen
@@ -81,7 +82,7 @@ class HistoryScreen(GridScreen):
         self.reload()
 
     def reload(self) -> None:
-        self.runs = history.list_runs(self.db, self.code)
+        self.runs = [locks.as_shown(self.db, run) for run in history.list_runs(self.db, self.code)]
         self.show_rows()
 
     def show_rows(self) -> None:
