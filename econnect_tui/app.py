@@ -8,12 +8,14 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
+from rich.text import Text
 from sqlite_utils import Database
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
 
+from . import paths
 from .tui.commands import EconnectCommands, Palette, PaletteCommand
 from .tui.keymap import binding_ids, keys_file, load_keymap
 from .tui.keyorder import OrderedKeysApp
@@ -26,6 +28,7 @@ from .tui.screens.mapping import open_mapping
 from .tui.screens.settings import SettingsScreen
 from .tui.screens.sync import SyncScreen, check_pending_at_opening, sync_palette_commands
 from .tui.screens.tiers import TiersScreen
+from .tui.terminal import exit_on_ending_signals, lenient_key_decoding
 from .tui.widgets.modebar import MODES as MODE_KEYS
 
 FOOTER_KEY_NAMES = {
@@ -97,15 +100,34 @@ class EconnectApp(OrderedKeysApp):
         self.db = db
         self.db_path = db_path
         self.startup_checks = startup_checks
+        self.exiting = False  # set by exit(): workers' results are no longer shown
         # Over SSH every animated frame is bytes on the wire: operators get instant changes.
         self.animation_level = "none"
 
     def on_mount(self) -> None:
+        if not self.is_headless:
+            exit_on_ending_signals(self)
         for problem in self._keymap_problems:
             log.warning("%s", problem)
             self.notify(problem, severity="warning", timeout=15)
         if self.startup_checks:
             check_pending_at_opening(self)
+
+    def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
+        self.exiting = True
+        super().exit(*args, **kwargs)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual prints the traceback (with local values) on the terminal only: the log keeps
+        # it for support, the operator reads a French sentence (`_fatal_error`).
+        log.error("Erreur inattendue de l'application", exc_info=error)
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        self.bell()
+        message = crash_message(error=self._exception, db_path=self.db_path)
+        self._exit_renderables.append(Text(message))
+        self._close_messages_no_wait()
 
     def notify(self, message, *, markup: bool = False, **kwargs) -> None:  # type: ignore[override]
         """Notifications carry codes and names typed by people: never read them as markup
@@ -298,5 +320,22 @@ def _is_obvious(action: str) -> bool:
     return action.startswith(("cursor_", "switch_mode"))
 
 
-def run_app(db: Database, db_path: Path | None = None) -> None:
-    EconnectApp(db, db_path, startup_checks=True, keys=keys_file()).run()
+def crash_message(*, error: BaseException | None, db_path: Path | None) -> str:
+    """What the operator reads on the terminal after the application stopped on a bug."""
+    what = f" ({type(error).__name__} : {error})" if error is not None else ""
+    where = ""
+    if db_path is not None and paths.log_path_for(db_path).is_file():
+        where = f" Le détail technique est dans {paths.log_path_for(db_path)}."
+    return (
+        f"L'application s'est arrêtée sur une erreur inattendue{what}. Ce qui était enregistré "
+        f"est conservé.{where}"
+    )
+
+
+def run_app(db: Database, db_path: Path | None = None) -> int:
+    """Runs the application on the terminal; returns its exit status (1 after a crash, 128 +
+    the signal's number when SIGHUP or SIGTERM ended it)."""
+    lenient_key_decoding()
+    app = EconnectApp(db, db_path, startup_checks=True, keys=keys_file())
+    app.run()
+    return app.return_code or 0

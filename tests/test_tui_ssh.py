@@ -110,3 +110,144 @@ async def test_dashboard_and_history_show_a_killed_reception_interrupted(tmp_pat
         assert isinstance(app.screen, HistoryScreen)
         assert app.screen.runs[0].status is RunStatus.ERROR
         assert "interrompue" in app.screen.runs[0].message
+
+
+# ------------------------------------------------------------ the terminal, in a real pty
+
+
+class Terminal:
+    """`econnect` run in a real pseudo-terminal of 80×24, as sshd gives one."""
+
+    def __init__(self, db_path: Path) -> None:
+        import fcntl
+        import os
+        import pty
+        import struct
+        import termios
+
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        env = {**os.environ, "TERM": "xterm-256color", "ECONNECT_KEYS": str(db_path) + ".keys"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "econnect_tui", "--db", str(db_path)],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+        )
+        os.close(slave)
+        self.output = b""
+
+    def read_until(self, marker: bytes, timeout: float = 30) -> None:
+        import os
+        import select
+        import time
+
+        end = time.monotonic() + timeout
+        while marker not in self.output and time.monotonic() < end:
+            ready, _, _ = select.select([self.master], [], [], 0.2)
+            if ready:
+                try:
+                    self.output += os.read(self.master, 65536)
+                except OSError:  # the process is gone and the pty closed
+                    break
+        assert marker in self.output, self.output[-2000:]
+
+    def type(self, data: bytes) -> None:
+        import os
+
+        os.write(self.master, data)
+
+    def wait(self) -> int:
+        import os
+
+        try:
+            code = self.process.wait(timeout=30)
+        finally:
+            try:
+                while chunk := os.read(self.master, 65536):
+                    self.output += chunk
+            except OSError:
+                pass
+            os.close(self.master)
+        return code
+
+    @property
+    def text(self) -> str:
+        return self.output.decode("utf-8", errors="replace")
+
+
+def test_a_latin1_terminal_types_its_accents_instead_of_ending_the_app(tmp_path) -> None:
+    """PuTTY left in Latin-1 sends « é » as the byte 0xE9: Textual's strict UTF-8 reading of
+    the keyboard ended the application on it."""
+    db_path = tmp_path / "econnect.db"
+    load_demo(open_db(db_path), tmp_path)
+    terminal = Terminal(db_path)
+    terminal.read_until(b"Accueil")
+    terminal.type(b"\x1b")  # the startup warning
+    terminal.type(b"\xe9x")
+    terminal.type(b"\x1b[12~")  # F2: still answering
+    terminal.type(b"\x11")  # Ctrl+Q
+    assert terminal.wait() == 0, terminal.text[-2000:]
+    assert "Traceback" not in terminal.text and "Error" not in terminal.text
+
+
+def test_a_hang_up_gives_the_terminal_back_and_says_so_in_the_status(tmp_path) -> None:
+    """SIGHUP (the SSH link dropped) and SIGTERM (kill) end the app cleanly: the alternate
+    screen is left and mouse reporting turned off, status 128 + the signal."""
+    db_path = tmp_path / "econnect.db"
+    load_demo(open_db(db_path), tmp_path)
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        terminal = Terminal(db_path)
+        terminal.read_until(b"Accueil")
+        terminal.process.send_signal(number)
+        assert terminal.wait() == 128 + number, terminal.text[-2000:]
+        after = terminal.output.rpartition(b"\x1b[?1049h")[2]
+        assert b"\x1b[?1049l" in after, after[-500:]  # the alternate screen left
+        assert b"\x1b[?1000l" in after  # mouse reporting off
+
+
+def test_lenient_key_decoding_keeps_utf8_whole_and_reads_other_bytes_as_windows_1252() -> None:
+    from textual.drivers import linux_driver
+
+    from econnect_tui.tui.terminal import lenient_key_decoding
+
+    lenient_key_decoding()
+    decode = linux_driver.getincrementaldecoder("utf-8")().decode
+    assert decode("é".encode()[:1]) == ""  # half a UTF-8 letter waits for its end
+    assert decode("é".encode()[1:]) == "é"
+    assert decode(b"caf\xe9 \x80") == "café €"
+    assert decode(b"\x81") == "\x81"  # undefined in Windows-1252: read as Latin-1
+
+
+async def test_a_crash_is_logged_with_its_traceback_and_said_in_french(tmp_path) -> None:
+    import logging
+
+    import pytest
+
+    from econnect_tui import paths
+    from econnect_tui.app import crash_message
+
+    db_path = tmp_path / "econnect.db"
+    log_path = paths.setup_logging(db_path)
+    app = demo_app(tmp_path)
+    try:
+        with pytest.raises(ZeroDivisionError):
+            async with app.run_test(size=SIZE) as pilot:
+                app.call_later(lambda: 1 / 0)
+                await pilot.pause()
+        assert app.return_code == 1
+        logged = log_path.read_text(encoding="utf-8")
+        assert "Erreur inattendue de l'application" in logged
+        assert "Traceback" in logged and "ZeroDivisionError" in logged
+        said = crash_message(error=ZeroDivisionError("division by zero"), db_path=db_path)
+        assert said == (
+            "L'application s'est arrêtée sur une erreur inattendue (ZeroDivisionError : "
+            f"division by zero). Ce qui était enregistré est conservé. Le détail technique est "
+            f"dans {log_path}."
+        )
+    finally:
+        for handler in list(logging.getLogger("econnect").handlers):
+            handler.close()
+            logging.getLogger("econnect").removeHandler(handler)

@@ -119,7 +119,7 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
     if ctx.invoked_subcommand is None:
         from ..app import run_app
 
-        run_app(obj.db(create=True), db_path)
+        ctx.exit(run_app(obj.db(create=True), db_path))
 
 
 def _register() -> None:

@@ -4,7 +4,8 @@ the UI thread.
 SQLite connections are not shared across threads for writes (a reception in a worker would
 interleave its transactions with the screen's): a worker opens its own connection on the app's
 database file with `worker_db(app)` and closes it when done. Results go back with `call_ui`,
-which gives up quietly when the app stopped meanwhile (the operator quit during a poll).
+which gives up quietly when the app stopped or is stopping meanwhile (the operator quit during a
+poll).
 """
 
 from __future__ import annotations
@@ -41,8 +42,16 @@ def call_ui(app: App, callback: Callable[..., Any], *args: Any) -> bool:
     """Runs `callback(*args)` on the UI thread and waits for it; False when the app is gone."""
     if not app.is_running:
         return False
+
+    def unless_exiting(*args: Any) -> Any:
+        # Quitting (Ctrl+Q, a hang-up) may come while the call waits: a window pushed then
+        # would be mounted half-way through the app's teardown.
+        if getattr(app, "exiting", False):
+            return None
+        return callback(*args)
+
     try:
-        app.call_from_thread(callback, *args)
+        app.call_from_thread(unless_exiting, *args)
     except RuntimeError:  # the app stopped between the check and the call
         return False
     except Exception:  # the screen it was for was closed meanwhile: nothing to show

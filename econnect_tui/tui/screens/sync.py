@@ -178,8 +178,7 @@ class PendingWarningScreen(EconnectModal[bool]):
                 yield Button("Plus tard", id="later", variant="primary")
                 yield Button("Ouvrir la réception", id="open", variant="success")
 
-    def on_mount(self) -> None:
-        self.query_one("#later", Button).focus()
+    AUTO_FOCUS = "#later"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

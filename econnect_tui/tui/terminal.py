@@ -1,0 +1,63 @@
+"""The terminal over SSH: keys from a terminal that is not in UTF-8, and the signals that end a
+session (the SSH link dropped, an administrator's kill).
+
+Textual decodes the keyboard as strict UTF-8 in its input thread: one « é » typed on a PuTTY
+left in Latin-1 (the byte 0xE9) raised there and ended the application. The decoder the Linux
+driver builds is made lenient here (`lenient_key_decoding`); check it on a Textual upgrade
+(`textual.drivers.linux_driver` must still call `getincrementaldecoder("utf-8")`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import signal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+KEY_ERRORS = "econnect-keys"
+# SIGHUP: the SSH session (or its terminal) went away; SIGTERM: kill, shutdown, systemd.
+ENDING_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+
+
+def _as_windows_1252(error: UnicodeError) -> tuple[str, int]:
+    """Bytes that are not UTF-8 are read as a Latin-1 / Windows-1252 terminal sends them."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    text = "".join(_byte_as_windows_1252(byte) for byte in bad)
+    return text, error.end
+
+
+def _byte_as_windows_1252(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
+        return chr(byte)
+
+
+def lenient_incremental_decoder(encoding: str):
+    """`codecs.getincrementaldecoder`, whose decoders never raise on the keyboard's bytes."""
+    return functools.partial(codecs.getincrementaldecoder(encoding), errors=KEY_ERRORS)
+
+
+def lenient_key_decoding() -> None:
+    """Keys typed on a terminal that is not in UTF-8 arrive as their Windows-1252 letters
+    instead of ending the application."""
+    from textual.drivers import linux_driver
+
+    codecs.register_error(KEY_ERRORS, _as_windows_1252)
+    linux_driver.getincrementaldecoder = lenient_incremental_decoder
+
+
+def exit_on_ending_signals(app: App) -> None:
+    """SIGHUP and SIGTERM end the application as Ctrl+Q would without asking: the terminal is
+    given back as it was (no alternate screen, no mouse reporting left on), the exit status
+    says which signal (128 + its number). Call it from within the running app (on_mount)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    for number in ENDING_SIGNALS:
+        loop.add_signal_handler(number, functools.partial(app.exit, return_code=128 + number))
