@@ -63,14 +63,26 @@ def require_connector_code(db: Database, code: str) -> str:
 
 
 def set_code(
-    db: Database, connector: str, article_code: str, external_code: str | None, user: str
+    db: Database,
+    connector: str,
+    article_code: str,
+    external_code: str | None,
+    user: str,
+    *,
+    expected: str | object | None = store.UNCHECKED,
 ) -> MappingChange | None:
     """Maps an article to an external code on a connector, saved at once with its change record
     (`store.mappings.set_mapping`: trimmed, case-sensitive, empty removes, a code held by another
     article refused with « Le code X est déjà utilisé par l'article A sur C »). None when nothing
-    changed."""
+    changed. With `expected` (the code the operator saw), a code changed meanwhile by someone
+    else is not overwritten: `Conflict` says what it is now."""
     return store.set_mapping(
-        db, require_connector_code(db, connector), article_code, external_code, user
+        db,
+        require_connector_code(db, connector),
+        article_code,
+        external_code,
+        user,
+        expected=expected,
     )
 
 

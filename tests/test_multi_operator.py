@@ -1,0 +1,83 @@
+"""Several people on one database file: a second operator (or a script) writes through its own
+connection while a screen shows what it read earlier. Nobody's work may be overwritten without
+a word: the screen says what changed and who, writes nothing, and shows the current value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from econnect_tui.app import EconnectApp
+from econnect_tui.db import open_db
+from econnect_tui.store import mappings as store
+from econnect_tui.sync import mapping as service
+from econnect_tui.sync.demo import load_demo
+from econnect_tui.tui.screens.mapping import MappingScreen, open_mapping
+from econnect_tui.tui.widgets.cell_editor import CellEditor
+from tests.tui_helpers import SIZE
+
+C = "FACILI"
+
+
+def demo(tmp_path: Path) -> EconnectApp:
+    db = open_db(tmp_path / "econnect.db")
+    load_demo(db, tmp_path)
+    app = EconnectApp(db, tmp_path / "econnect.db")
+    app.animation_level = "none"
+    return app
+
+
+def other_operator(tmp_path: Path):
+    """Another process's connection on the same file."""
+    return open_db(tmp_path / "econnect.db", migrate=False, create=False)
+
+
+async def test_grid_does_not_overwrite_a_code_another_operator_saved(tmp_path) -> None:
+    app = demo(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        open_mapping(app)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MappingScreen)
+        grid = screen.grid
+        grid.select_key("LAB")
+        assert grid.get_row_by_key("LAB").cells[2] == "FT-LAB"
+
+        bob = other_operator(tmp_path)
+        service.set_code(bob, C, "LAB", "LAB-BOB", "bob")
+        bob.close()
+
+        await pilot.press(*"LAB-ALICE", "enter")
+        editor = app.screen
+        assert isinstance(editor, CellEditor)  # refused: the editor stays open, text kept
+        assert editor.input.value == "LAB-ALICE"
+        assert editor.error.startswith("L'article LAB a été modifié entre-temps par bob le ")
+        assert editor.error.endswith(
+            ": son code est maintenant LAB-BOB sur FACILI. Rien n'a été enregistré ; "
+            "validez de nouveau pour le remplacer par LAB-ALICE."
+        )
+        assert store.article_to_external(app.db, C)["LAB"] == "LAB-BOB"
+        # The grid under the editor shows bob's code now.
+        assert grid.get_row_by_key("LAB").cells[2] == "LAB-BOB"
+
+        # Alice, told, confirms: her code replaces bob's.
+        await pilot.press("enter")
+        assert app.screen is screen
+        assert store.article_to_external(app.db, C)["LAB"] == "LAB-ALICE"
+        assert grid.get_row_by_key("LAB").cells[2] == "LAB-ALICE"
+
+
+async def test_grid_edits_of_different_rows_both_kept(tmp_path) -> None:
+    app = demo(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        open_mapping(app)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MappingScreen)
+        bob = other_operator(tmp_path)
+        service.set_code(bob, C, "DECH", "DECH-BOB", "bob")
+        bob.close()
+        screen.grid.select_key("LAB")
+        await pilot.press(*"LAB-ALICE", "enter")
+        assert app.screen is screen
+    saved = store.article_to_external(app.db, C)
+    assert saved["LAB"] == "LAB-ALICE" and saved["DECH"] == "DECH-BOB"
