@@ -12,8 +12,10 @@ from econnect_tui.store import mappings as store
 from econnect_tui.sync import mapping as service
 from econnect_tui.sync.demo import load_demo
 from econnect_tui.tui.screens.mapping import MappingScreen, open_mapping
+from econnect_tui.tui.screens.reception import ReceptionScreen
+from econnect_tui.tui.widgets.article_picker import ArticlePicker
 from econnect_tui.tui.widgets.cell_editor import CellEditor
-from tests.tui_helpers import SIZE
+from tests.tui_helpers import SIZE, notifications
 
 C = "FACILI"
 
@@ -81,3 +83,57 @@ async def test_grid_edits_of_different_rows_both_kept(tmp_path) -> None:
         assert app.screen is screen
     saved = store.article_to_external(app.db, C)
     assert saved["LAB"] == "LAB-ALICE" and saved["DECH"] == "DECH-BOB"
+
+
+async def open_reception(pilot) -> ReceptionScreen:
+    app = pilot.app
+    await pilot.press("f3")
+    await pilot.pause()
+    app.push_screen(ReceptionScreen(C))
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, ReceptionScreen)
+    return screen
+
+
+async def test_reception_picker_does_not_take_a_code_another_operator_changed(tmp_path) -> None:
+    """Alice's reception shows FT-LAB ↔ LAB; bob gives LAB another code meanwhile. Alice
+    choosing SEMMAIS for FT-LAB used to remove LAB's code first (bob's, unseen) and map in a
+    second step: bob's code was lost without a word."""
+    app = demo(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        reception = await open_reception(pilot)
+        bob = other_operator(tmp_path)
+        service.set_code(bob, C, "LAB", "LAB-BOB", "bob")
+        bob.close()
+
+        reception.grid.select_key(("article", "FT-LAB"))
+        await pilot.press("c")
+        assert isinstance(app.screen, ArticlePicker)
+        await pilot.press(*"SEMMAIS")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is reception
+        saved = store.article_to_external(app.db, C)
+        assert saved["LAB"] == "LAB-BOB" and "SEMMAIS" not in saved
+        assert notifications(app)[-1].startswith(
+            "L'article LAB a été modifié entre-temps par bob le "
+        )
+        # The screen now shows what bob did: FT-LAB has no correspondence any more.
+        assert reception.grid.get_row_by_key(("article", "FT-LAB")).style == "missing"
+
+
+async def test_reception_picker_moves_a_code_in_one_step(tmp_path) -> None:
+    app = demo(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        reception = await open_reception(pilot)
+        reception.grid.select_key(("article", "FT-LAB"))
+        await pilot.press("c", *"SEMMAIS")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        saved = store.article_to_external(app.db, C)
+        assert saved["SEMMAIS"] == "FT-LAB" and "LAB" not in saved
