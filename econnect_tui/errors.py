@@ -27,7 +27,7 @@ class Conflict(UserError):
     """Someone else changed the record since this operator read it: nothing was written.
     `current` is what the record holds now, for the screen to show."""
 
-    def __init__(self, message: str, current: str | None = None):
+    def __init__(self, message: str, current: object = None):
         super().__init__(message)
         self.current = current
 

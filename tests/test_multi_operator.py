@@ -6,16 +6,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Static
+
 from econnect_tui.app import EconnectApp
 from econnect_tui.db import open_db
+from econnect_tui.store import connectors as connectors_store
 from econnect_tui.store import mappings as store
 from econnect_tui.sync import mapping as service
 from econnect_tui.sync.demo import load_demo
+from econnect_tui.tui.screens.connector_wizard import ConnectorWizardScreen, open_wizard
 from econnect_tui.tui.screens.mapping import MappingScreen, open_mapping
 from econnect_tui.tui.screens.reception import ReceptionScreen
 from econnect_tui.tui.widgets.article_picker import ArticlePicker
 from econnect_tui.tui.widgets.cell_editor import CellEditor
-from tests.tui_helpers import SIZE, notifications
+from tests.tui_helpers import SIZE, notifications, type_text
 
 C = "FACILI"
 
@@ -137,3 +141,55 @@ async def test_reception_picker_moves_a_code_in_one_step(tmp_path) -> None:
         await pilot.pause()
         saved = store.article_to_external(app.db, C)
         assert saved["SEMMAIS"] == "FT-LAB" and "LAB" not in saved
+
+
+async def retype_export(pilot, wizard: ConnectorWizardScreen, text: str) -> None:
+    wizard.row("chemin_export").editor.focus()
+    await pilot.press("end", "ctrl+u")
+    await type_text(pilot, text)
+
+
+async def test_wizard_does_not_overwrite_a_connector_saved_meanwhile(tmp_path) -> None:
+    """Alice edits FACILI's export folder in the wizard; bob (another TUI, or `econnect
+    connector import`) turns contacts off meanwhile. Alice's « Terminer » wrote every setting
+    as her screen had read them: bob's change was undone without a word."""
+    app = demo(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = open_wizard(app, "FACILI")
+        await pilot.pause()
+        assert isinstance(app.screen, ConnectorWizardScreen)
+        await retype_export(pilot, wizard, str(elsewhere))
+
+        bob = other_operator(tmp_path)
+        theirs = connectors_store.require_connector(bob, "FACILI")
+        theirs.send.contacts = False
+        connectors_store.save_connector(bob, theirs, new=False)
+        bob.close()
+
+        await pilot.press("ctrl+s")
+        assert app.screen is wizard  # refused once, the fields as typed
+        message = str(wizard.query_one("#wizard-message", Static).render())
+        assert message.startswith("Le connecteur « FACILI » a été modifié par ailleurs le ")
+        assert "rien n'a été enregistré" in message
+        stored = connectors_store.require_connector(app.db, "FACILI")
+        assert not stored.send.contacts and stored.export_path != str(elsewhere)
+
+        await pilot.press("ctrl+s")  # told, alice confirms her version
+        assert app.screen is not wizard
+    stored = connectors_store.require_connector(app.db, "FACILI")
+    assert stored.export_path == str(elsewhere) and stored.send.contacts
+
+
+async def test_wizard_saves_when_nobody_else_changed_the_connector(tmp_path) -> None:
+    app = demo(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = open_wizard(app, "FACILI")
+        await pilot.pause()
+        await retype_export(pilot, wizard, str(elsewhere))
+        await pilot.press("ctrl+s")
+        assert app.screen is not wizard
+    assert connectors_store.require_connector(app.db, "FACILI").export_path == str(elsewhere)
