@@ -23,6 +23,15 @@ class ValidationFailed(UserError):
         self.errors = list(errors or [])
 
 
+class Conflict(UserError):
+    """Someone else changed the record since this operator read it: nothing was written.
+    `current` is what the record holds now, for the screen to show."""
+
+    def __init__(self, message: str, current: object = None):
+        super().__init__(message)
+        self.current = current
+
+
 class Busy(UserError):
     """Another process holds what this one needs (a reception lock, the database)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -10,6 +11,10 @@ from pathlib import Path
 
 import pytest
 import pytest_textual_snapshot
+
+# The tests write files and receive them at once: no quiet period before a file is read (the
+# receptions started as processes inherit it). The tests of the quiet period set their own.
+os.environ["ECONNECT_SETTLE_SECONDS"] = "0"
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT_DIR = ROOT / "snapshots"

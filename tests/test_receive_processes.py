@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -159,3 +160,56 @@ def test_cli_preview_receive_status_history(tmp_path):
     assert missing.returncode == 1 and "Aucune synchronisation n° 999" in missing.stderr
     unknown = run_cli("receive", "NOPE", db=s.path)
     assert unknown.returncode == 1 and "« NOPE » n'existe pas" in unknown.stderr
+
+
+WRITER = """
+import sys, time
+path, first, rest = sys.argv[1], sys.argv[2].encode(), sys.argv[3].encode()
+with open(path, "wb") as f:
+    f.write(first); f.flush()
+    sys.stdout.write("half\\n"); sys.stdout.flush()
+    sys.stdin.readline()  # the rest once told
+    f.write(rest); f.flush()
+"""
+
+
+def test_file_still_being_written_is_left_for_the_next_reception(tmp_path) -> None:
+    """The ETA software writes ImportDocuments_1.csv under its final name. A cron reception
+    starting half-way used to read the first half, archive the file (the writer then finishing
+    it inside archive/) and say nothing waits: the documents of the second half were lost."""
+    s = Setup(tmp_path)
+    rows = []
+    for i in range(10):
+        rows += doc_rows(f"D{i:03d}", lines=(("FT-LAB", "Labour", "2", "95"),))
+    text = csv_text(DOC_HEADER, rows)
+    cut = len(text) * 2 // 5
+    path = s.import_dir / "ImportDocuments_1.csv"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), text[:cut], text[cut:]],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout.readline() == "half\n"
+    quiet = {"ECONNECT_SETTLE_SECONDS": "5"}
+
+    first = _receive(s, quiet)
+    assert first.returncode == 3, first.stderr
+    assert (
+        "Fichier en cours d'écriture (modifié il y a moins de 5 s) : laissé en place, "
+        "lu à la prochaine réception" in first.stdout
+    )
+    assert path.exists()  # not archived half-read
+
+    writer.communicate("go\n", timeout=30)
+    old = time.time() - 60  # written a minute ago: settled
+    os.utime(path, (old, old))
+    second = _receive(s, quiet)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert not path.exists()
+    db = open_db(s.path)
+    received = {
+        r[0]
+        for r in db.execute("SELECT external_id FROM documents WHERE external_id LIKE ?", ["%D0%"])
+    }
+    assert len(received) == 10, received

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from ..db import write_transaction
-from ..errors import NotFound, UserError
+from ..errors import Conflict, NotFound, UserError
 from ..models.connector import Connector, ReceiveSettings, SendSettings
 
 # model attribute path -> column
@@ -89,17 +89,41 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def save_connector(db: Database, c: Connector, *, new: bool) -> None:
-    """Insert (new) or update a connector. The caller validated it (sync.connectors)."""
+def _saved_at(db: Database, code: str) -> str:
+    """« le 28/11/2026 à 13:21 », when the connector was last saved ("" when unknown)."""
+    row = db.execute("SELECT updated_at FROM connectors WHERE code = ?", [code]).fetchone()
+    try:
+        return datetime.fromisoformat(row[0]).astimezone().strftime(" le %d/%m/%Y à %H:%M")
+    except (TypeError, ValueError):
+        return ""
+
+
+def save_connector(
+    db: Database, c: Connector, *, new: bool, expected: Connector | None = None
+) -> None:
+    """Insert (new) or update a connector. The caller validated it (sync.connectors).
+
+    `expected` is the connector as the operator's screen read it: when the stored one differs
+    (saved meanwhile by another operator or `econnect connector import`), nothing is written
+    and `Conflict` (holding the stored connector) says so."""
     columns = list(_COLUMNS.values())
     values = _values(c)
     try:
         with write_transaction(db):
-            exists = get_connector(db, c.code) is not None
+            current = get_connector(db, c.code)
+            exists = current is not None
             if new and exists:
                 raise UserError(f"Le connecteur « {c.code} » existe déjà.")
             if not new and not exists:
                 raise NotFound(f"Le connecteur « {c.code} » n'existe plus.")
+            if not new and expected is not None and current != expected:
+                raise Conflict(
+                    f"Le connecteur « {c.code} » a été modifié par ailleurs"
+                    f"{_saved_at(db, c.code)}, depuis l'ouverture de cet écran : rien n'a été "
+                    "enregistré. Terminez de nouveau pour remplacer ses réglages par ceux "
+                    "affichés ici, ou quittez sans enregistrer pour voir les siens.",
+                    current=current,
+                )
             now = _now()
             if new:
                 db.execute(

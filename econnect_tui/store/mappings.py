@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlite_utils import Database
 
 from ..db import write_transaction
-from ..errors import NotFound, UserError
+from ..errors import Conflict, NotFound, UserError
 from ..models.mapping import Mapping, MappingChange
 from .history import now
 
 MAX_CODE = 60
+UNCHECKED = object()  # `set_mapping(expected=…)` not given: the current code is not checked
 
 
 def clean_code(code: str | None) -> str:
@@ -86,11 +88,37 @@ def _owner(db: Database, connector_code: str, external_code: str) -> str | None:
     return row[0] if row else None
 
 
+def _changed_by(db: Database, connector_code: str, article_code: str) -> str:
+    """« par marie le 28/11/2026 à 13:21 », from the article's last change record ("" if none)."""
+    row = db.execute(
+        "SELECT changed_by, changed_at FROM mapping_changes"
+        " WHERE connector_code = ? AND article_code = ? ORDER BY id DESC LIMIT 1",
+        [connector_code, article_code],
+    ).fetchone()
+    if row is None:
+        return ""
+    try:
+        when = datetime.fromisoformat(row[1]).astimezone().strftime(" le %d/%m/%Y à %H:%M")
+    except (TypeError, ValueError):
+        when = ""
+    return f" par {row[0]}{when}"
+
+
 def set_mapping(
-    db: Database, connector_code: str, article_code: str, external_code: str | None, user: str
+    db: Database,
+    connector_code: str,
+    article_code: str,
+    external_code: str | None,
+    user: str,
+    *,
+    expected: str | object | None = UNCHECKED,
 ) -> MappingChange | None:
     """Maps (or, with an empty code, unmaps) an article; one transaction with its change record.
-    Returns the change, or None when nothing changed."""
+    Returns the change, or None when nothing changed.
+
+    `expected` is the code the operator saw (None or "" for none): when the article holds
+    another one now (another operator, `econnect mapping import`), nothing is written and
+    `Conflict` says what it holds and who changed it."""
     code = clean_code(external_code)
     if code:
         check_external_code(code)
@@ -107,6 +135,15 @@ def set_mapping(
             [connector_code, article_id],
         ).fetchone()
         old = row[0] if row else None
+        if expected is not UNCHECKED and (old or "") != clean_code(str(expected or "")):
+            now_holds = f"son code est maintenant {old}" if old else "il n'a plus de code"
+            then = f"le remplacer par {code}" if code else "retirer ce code"
+            raise Conflict(
+                f"L'article {article_code} a été modifié entre-temps"
+                f"{_changed_by(db, connector_code, article_code)} : {now_holds} sur "
+                f"{connector_code}. Rien n'a été enregistré ; validez de nouveau pour {then}.",
+                current=old,
+            )
         if (old or "") == code:
             return None
         if code:

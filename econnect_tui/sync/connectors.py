@@ -240,16 +240,22 @@ def _receive_errors(db: Database, c: Connector) -> list[FieldError]:
 
 
 def save_connector(
-    db: Database, c: Connector, *, new: bool, create_folders: bool = False
+    db: Database,
+    c: Connector,
+    *,
+    new: bool,
+    create_folders: bool = False,
+    expected: Connector | None = None,
 ) -> Connector:
-    """Checks everything, then saves; raises ValidationFailed listing each wrong key."""
+    """Checks everything, then saves; raises ValidationFailed listing each wrong key, and
+    `Conflict` when the stored connector is no longer `expected` (what the screen read)."""
     errors = connector_errors(db, c, new=new, create_folders=create_folders)
     if errors:
         raise ValidationFailed(
             f"Connecteur « {c.code} » non enregistré : {len(errors)} erreur(s).",
             [str(e) for e in errors],
         )
-    store.save_connector(db, c, new=new)
+    store.save_connector(db, c, new=new, expected=expected)
     return store.require_connector(db, c.code)
 
 

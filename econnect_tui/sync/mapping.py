@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz, process, utils
 from sqlite_utils import Database
 
+from ..db import write_transaction
 from ..errors import UserError, ValidationFailed, os_reason
 from ..exchange.csvfile import CsvFileError, format_cell, read_csv, write_csv_atomic
 from ..exchange.mappingfile import MAPPING_HEADER, MAPPING_LAYOUT
@@ -49,6 +50,7 @@ __all__ = [
     "export_file",
     "grid_rows",
     "import_file",
+    "move_code",
     "pending_external_codes",
     "require_connector_code",
     "set_code",
@@ -63,15 +65,48 @@ def require_connector_code(db: Database, code: str) -> str:
 
 
 def set_code(
-    db: Database, connector: str, article_code: str, external_code: str | None, user: str
+    db: Database,
+    connector: str,
+    article_code: str,
+    external_code: str | None,
+    user: str,
+    *,
+    expected: str | object | None = store.UNCHECKED,
 ) -> MappingChange | None:
     """Maps an article to an external code on a connector, saved at once with its change record
     (`store.mappings.set_mapping`: trimmed, case-sensitive, empty removes, a code held by another
     article refused with « Le code X est déjà utilisé par l'article A sur C »). None when nothing
-    changed."""
+    changed. With `expected` (the code the operator saw), a code changed meanwhile by someone
+    else is not overwritten: `Conflict` says what it is now."""
     return store.set_mapping(
-        db, require_connector_code(db, connector), article_code, external_code, user
+        db,
+        require_connector_code(db, connector),
+        article_code,
+        external_code,
+        user,
+        expected=expected,
     )
+
+
+def move_code(
+    db: Database,
+    connector: str,
+    external_code: str,
+    from_article: str | None,
+    to_article: str,
+    to_article_had: str | None,
+    user: str,
+) -> MappingChange | None:
+    """Gives `external_code` to `to_article` (the reception's picker), taking it from
+    `from_article` when the screen showed it there, in one transaction. Checked against what
+    the screen showed: `from_article` still holding the code, `to_article` still holding
+    `to_article_had`; when another operator changed either meanwhile, nothing is written
+    (`Conflict`). Returns the change of `to_article`."""
+    code = require_connector_code(db, connector)
+    with write_transaction(db):
+        if from_article:
+            store.set_mapping(db, code, from_article, None, user, expected=external_code)
+        return store.set_mapping(db, code, to_article, external_code, user, expected=to_article_had)
 
 
 # Suggestions ----------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -212,10 +213,26 @@ def import_folder(connector: Connector) -> Path:
     return folder
 
 
+SETTLE_SECONDS = 5.0
+
+
+def settle_seconds() -> float:
+    """How long a file must have been left unchanged before it is read: the ETA software may
+    write it under its final name, and one read half-written is archived, its end never read.
+    `ECONNECT_SETTLE_SECONDS` changes it (the tests, which write files and receive at once)."""
+    try:
+        return max(0.0, float(os.environ.get("ECONNECT_SETTLE_SECONDS", SETTLE_SECONDS)))
+    except ValueError:
+        return SETTLE_SECONDS
+
+
 def scan_folder(folder: Path) -> FolderScan:
     """The files waiting: tiers first, then documents, each by name. Symbolic links are never
-    followed (they could point outside the folder); partial files are left to finish."""
+    followed (they could point outside the folder); partial files are left to finish, and so
+    is a file changed in the last `settle_seconds()` (said, read at the next reception)."""
     scan = FolderScan()
+    settle = settle_seconds()
+    now = time.time()
     try:
         entries = list(os.scandir(folder))
     except OSError as exc:
@@ -230,14 +247,23 @@ def scan_folder(folder: Path) -> FolderScan:
                 continue
             if not entry.is_file(follow_symlinks=False):
                 continue  # archive/, erreurs/ and other folders
-            size = entry.stat(follow_symlinks=False).st_size
+            stat = entry.stat(follow_symlinks=False)
         except OSError:
             continue
+        size = stat.st_size
         if is_partial(name):
             continue
         kind = file_kind(name)
         if kind is None:
             scan.unrecognised.append((name, size))
+        elif 0 <= now - stat.st_mtime < settle:
+            scan.ignored.append(
+                (
+                    name,
+                    f"fichier en cours d'écriture (modifié il y a moins de {settle:g} s) : "
+                    "laissé en place, lu à la prochaine réception",
+                )
+            )
         else:
             scan.files.append(FolderEntry(name, Path(entry.path), kind, size))
     order = {FileKind.TIERS: 0, FileKind.DOCUMENTS: 1}

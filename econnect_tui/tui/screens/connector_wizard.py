@@ -28,7 +28,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, ContentSwitcher, Input, RadioSet, Select, Static
 from textual.worker import Worker, WorkerState
 
-from ...errors import UserError, ValidationFailed
+from ...errors import Conflict, UserError, ValidationFailed
 from ...models.connector import (
     CODE_RE,
     ArticlesToSend,
@@ -495,12 +495,16 @@ class ConnectorWizardScreen(EconnectScreen):
         self._shown_errors: dict[str, Any] = {}  # key -> its value when its error was shown
         self._counting_errors = False  # the message under the step counts its errors
         self._ready = False
+        # The connector as read when the wizard opened: saving over a version another
+        # operator saved meanwhile is refused once, saying so.
+        self.stored: Connector | None = None
 
     def _load(self) -> None:
         if self.code is None:
             values = _new_connector_values(self.db)
         else:
-            values = _flat(connectors_store.require_connector(self.db, self.code))
+            self.stored = connectors_store.require_connector(self.db, self.code)
+            values = _flat(self.stored)
         self.initial = {key: _normal(value) for key, value in values.items()}
         self._unbuilt = dict(self.initial)
 
@@ -898,7 +902,12 @@ class ConnectorWizardScreen(EconnectScreen):
     def _save(self) -> None:
         connector, _ = self.draft()
         try:
-            saved = save_connector(self.db, connector, new=self.new)
+            saved = save_connector(self.db, connector, new=self.new, expected=self.stored)
+        except Conflict as exc:
+            # Said once: « Terminer » again replaces the other version, knowingly.
+            self.stored = exc.current if isinstance(exc.current, Connector) else None
+            self.show_message(str(exc))
+            return
         except ValidationFailed:
             # Something changed since the check (a folder removed, a code deleted): check
             # again, which opens the step in error.

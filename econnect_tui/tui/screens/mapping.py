@@ -323,7 +323,18 @@ class MappingScreen(GridScreen):
         """The grid's commit hook: saved at once, or the French refusal (editor stays open)."""
         if self.connector is None:
             return "Aucun connecteur."
-        change, error = save_code(self.db, self.connector, str(key), text, self.undo)
+        article = str(key)
+        row = self.grid.get_row_by_key(key)
+        change, error = save_code(
+            self.db,
+            self.connector,
+            article,
+            text,
+            self.undo,
+            # The code shown: one another operator changed meanwhile is not overwritten.
+            expected=str(row.cells[2]) if row is not None else store.UNCHECKED,
+            on_conflict=lambda current: self._show_code(article, current),
+        )
         if error:
             return error
         if change is not None:

@@ -36,7 +36,7 @@ from ...store import connectors as connectors_store
 from ...store import history, staging
 from ...sync import locks
 from ...sync import receive as reception
-from ...sync.mapping import ArticleMatcher
+from ...sync.mapping import ArticleMatcher, move_code
 from ...sync.receive import (
     NEW,
     SAME,
@@ -48,9 +48,9 @@ from ...sync.receive import (
     PendingTiers,
     Preview,
 )
+from ...sync.runs import operator
 from ..threads import call_ui, worker_db
 from ..widgets.article_picker import ArticlePicker
-from ..widgets.correspondences import save_code
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
 from .base import GridScreen
 from .confirm import ConfirmScreen
@@ -438,15 +438,21 @@ class ReceptionScreen(GridScreen):
         self._map(article, chosen)
 
     def _map(self, article: PendingArticle, chosen: str) -> None:
-        if article.article_code:
-            # The external code moves from its article to the chosen one.
-            _, error = save_code(self.db, self.code, article.article_code, None)
-            if error:
-                self.notify_error(error)
-                return
-        _, error = save_code(self.db, self.code, chosen, article.code)
-        if error:
-            self.notify_error(error)
+        # The external code moves from its article (if any) to the chosen one, in one step,
+        # and only if neither changed since this screen read them (another operator).
+        try:
+            move_code(
+                self.db,
+                self.code,
+                article.code,
+                article.article_code,
+                chosen,
+                self.matcher().held.get(chosen),
+                operator(),
+            )
+        except UserError as exc:
+            self.notify_error(str(exc))
+            self.reanalyse()  # show what the other operator did
             return
         before = self._held()
         self.reanalyse()

@@ -17,6 +17,7 @@ modal of the pending external codes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
@@ -25,7 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from ...errors import UserError
+from ...errors import Conflict, UserError
 from ...models.mapping import MappingChange
 from ...store import connectors as connectors_store
 from ...store import mappings as store
@@ -82,12 +83,25 @@ def mapping_session(app: App) -> MappingSession:
 
 
 def save_code(
-    db: Database, connector: str, article: str, code: str | None, undo: UndoStack | None = None
+    db: Database,
+    connector: str,
+    article: str,
+    code: str | None,
+    undo: UndoStack | None = None,
+    *,
+    expected: str | object | None = store.UNCHECKED,
+    on_conflict: Callable[[str], None] | None = None,
 ) -> tuple[MappingChange | None, str | None]:
     """Saves one correspondence (recorded in `undo` when given); returns (the change or None,
-    the French refusal or None)."""
+    the French refusal or None). `expected` is the code the screen shows: when another operator
+    changed it meanwhile, nothing is saved and `on_conflict` gets the code it holds now (to show
+    it), the refusal saying so."""
     try:
-        change = service.set_code(db, connector, article, code, operator())
+        change = service.set_code(db, connector, article, code, operator(), expected=expected)
+    except Conflict as exc:
+        if on_conflict is not None:
+            on_conflict(exc.current or "")
+        return None, str(exc)
     except UserError as exc:
         return None, str(exc)
     if undo is not None:
@@ -225,7 +239,16 @@ class CorrespondencesTab(Vertical):
             self.grid.replace_row(connector, self._row(connector, str(row.cells[1]), code))
 
     def commit(self, key, column: str, text: str) -> str | None:
-        change, error = save_code(self.db, str(key), self.article_code, text, self.undo)
+        row = self.grid.get_row_by_key(key)
+        change, error = save_code(
+            self.db,
+            str(key),
+            self.article_code,
+            text,
+            self.undo,
+            expected=str(row.cells[2]) if row is not None else store.UNCHECKED,
+            on_conflict=lambda current: self._show(str(key), current),
+        )
         if error:
             return error
         if change is not None:
