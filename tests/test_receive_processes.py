@@ -213,3 +213,18 @@ def test_file_still_being_written_is_left_for_the_next_reception(tmp_path) -> No
         for r in db.execute("SELECT external_id FROM documents WHERE external_id LIKE ?", ["%D0%"])
     }
     assert len(received) == 10, received
+
+
+def test_the_demo_files_are_read_at_once_with_the_quiet_period(tmp_path) -> None:
+    """`init --demo` drops its ETA files and receives the first ones at once: they are dated
+    as finished earlier, or the quiet period would leave them all aside (and `make run` would
+    open on a demo with no history)."""
+    db_path = tmp_path / "econnect.db"
+    quiet = {"ECONNECT_SETTLE_SECONDS": "5"}
+    made = run_cli("init", "--demo", db=db_path, env=quiet)
+    assert made.returncode == 0, made.stderr
+    history = run_cli("history", "FACILI", db=db_path, env=quiet)
+    assert "2 fichier(s) traité(s)" in history.stdout, history.stdout
+    preview = run_cli("receive", "FACILI", "--preview", db=db_path, env=quiet)
+    assert "en cours d'écriture" not in preview.stdout
+    assert "2 fichier(s) vont être traité(s)" in preview.stdout, preview.stdout

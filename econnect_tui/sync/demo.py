@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -76,8 +78,13 @@ def load_mappings(db: Database, code: str, path: Path) -> int:
 
 
 def _drop(files: list[Path], folder: Path) -> None:
+    # Dated a minute back, as files the ETA software finished writing earlier: a file changed
+    # in the last seconds is left for the next reception (`receive.settle_seconds`).
+    finished = time.time() - 60
     for source in files:
-        (folder / source.name).write_bytes(source.read_bytes())
+        target = folder / source.name
+        target.write_bytes(source.read_bytes())
+        os.utime(target, (finished, finished))
 
 
 def load_demo(db: Database, base: Path) -> Path:
