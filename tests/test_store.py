@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 
@@ -212,3 +213,19 @@ def test_replace_keeps_number_and_refuses_validated(db):
     documents.set_status(db, doc.id, DocStatus.VALIDATED)
     with pytest.raises(UserError, match="validé"):
         documents.replace_document(db, doc.id, _doc(), "hash3")
+
+
+def test_sql_is_only_in_store_and_db() -> None:
+    """The house rule of docs/architecture.md: screens, CLI and sync reach SQLite through store/."""
+    import re
+
+    package = Path(__file__).resolve().parents[1] / "econnect_tui"
+    sql = re.compile(r"\.execute(many|script)?\(|\b(SELECT|INSERT INTO|DELETE FROM)\s")
+    offenders = [
+        f"{path.relative_to(package)}:{number}"
+        for path in package.rglob("*.py")
+        if path.parent.name != "store" and path.name != "db.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if sql.search(line)
+    ]
+    assert offenders == []

@@ -65,6 +65,33 @@ def article_ids(db: Database) -> dict[str, int]:
     return {code: id_ for id_, code in db.execute("SELECT id, code FROM articles")}
 
 
+def article_labels(db: Database) -> dict[str, str]:
+    """Code -> label of every article (what fuzzy matching reads)."""
+    return dict(db.execute("SELECT code, label FROM articles").fetchall())
+
+
+def article_label(db: Database, code: str) -> str | None:
+    row = db.execute("SELECT label FROM articles WHERE code = ?", [code]).fetchone()
+    return row[0] if row else None
+
+
+def price_keys(db: Database) -> set[tuple[str, str, str]]:
+    """(article, price category, unit or "") of every price held."""
+    cur = db.execute(
+        "SELECT a.code, p.price_category_code, coalesce(p.unit_code, '') FROM prices p"
+        " JOIN articles a ON a.id = p.article_id"
+    )
+    return set(map(tuple, cur))
+
+
+def stock_keys(db: Database) -> set[tuple[str, str]]:
+    """(article, depot) of every stock held."""
+    cur = db.execute(
+        "SELECT a.code, s.depot_code FROM stocks s JOIN articles a ON a.id = s.article_id"
+    )
+    return set(map(tuple, cur))
+
+
 def _values(a: Article) -> list:
     return [
         a.code,

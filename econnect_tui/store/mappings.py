@@ -8,14 +8,16 @@ an empty code removes the correspondence.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..errors import Conflict, NotFound, UserError
+from ..models.gc import ArticleFilter
 from ..models.mapping import Mapping, MappingChange
+from .articles import filter_where
 from .history import now
 
 MAX_CODE = 60
@@ -61,6 +63,33 @@ def mappings_of_article(db: Database, article_code: str) -> dict[str, str]:
         [article_code],
     )
     return dict(cur.fetchall())
+
+
+def articles_with_codes(
+    db: Database, connector_code: str, selection: ArticleFilter
+) -> Iterator[tuple[str, str, str]]:
+    """(code, label, external code or "") of the articles a filter selects, by code."""
+    where, params = filter_where(selection, "a")
+    return db.execute(
+        "SELECT a.code, a.label, coalesce(m.external_code, '') FROM articles a"
+        " LEFT JOIN article_mappings m ON m.article_id = a.id AND m.connector_code = ?"
+        f" WHERE {where} ORDER BY a.code",
+        [connector_code, *params],
+    )
+
+
+def last_change_id(db: Database) -> int:
+    """The newest correspondence change's id (0 when none): what a screen has seen."""
+    return db.execute("SELECT coalesce(max(id), 0) FROM mapping_changes").fetchone()[0]
+
+
+def articles_changed_since(db: Database, connector_code: str, change_id: int) -> list[str]:
+    """The articles whose code on the connector changed after `change_id`."""
+    cur = db.execute(
+        "SELECT DISTINCT article_code FROM mapping_changes WHERE connector_code = ? AND id > ?",
+        [connector_code, change_id],
+    )
+    return [code for (code,) in cur]
 
 
 def list_mappings(db: Database, connector_code: str) -> list[Mapping]:

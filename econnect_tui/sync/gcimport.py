@@ -243,13 +243,7 @@ def _check_prices(db, rows: _Rows, built):
 
 
 def _write_prices(db, records: list[Price]):
-    existing = {
-        (r[0], r[1], r[2] or "")
-        for r in db.execute(
-            "SELECT a.code, p.price_category_code, p.unit_code FROM prices p"
-            " JOIN articles a ON a.id = p.article_id"
-        )
-    }
+    existing = articles_store.price_keys(db)
     updated = sum(
         (p.article_code, p.price_category_code, p.unit_code or "") in existing for p in records
     )
@@ -273,12 +267,7 @@ def _check_stocks(db, rows: _Rows, built):
 
 
 def _write_stocks(db, records: list[Stock]):
-    existing = {
-        tuple(r)
-        for r in db.execute(
-            "SELECT a.code, s.depot_code FROM stocks s JOIN articles a ON a.id = s.article_id"
-        )
-    }
+    existing = articles_store.stock_keys(db)
     updated = sum((s.article_code, s.depot_code) in existing for s in records)
     articles_store.upsert_stocks(db, records)
     return len(records) - updated, updated

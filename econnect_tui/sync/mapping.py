@@ -33,11 +33,11 @@ from ..exchange.csvfile import CsvFileError, format_cell, read_csv, write_csv_at
 from ..exchange.mappingfile import MAPPING_HEADER, MAPPING_LAYOUT
 from ..models.gc import ArticleFilter
 from ..models.mapping import MappingChange
+from ..store import articles as articles_store
 from ..store import connectors as connectors_store
 from ..store import filters as filters_store
 from ..store import mappings as store
 from ..store import staging
-from ..store.articles import filter_where
 from ..text import fold, fold_all
 
 __all__ = [
@@ -143,14 +143,9 @@ class ArticleMatcher:
     each `suggest` then ~50 ms."""
 
     def __init__(self, db: Database, connector_code: str) -> None:
-        codes: list[str] = []
-        texts: list[str] = []
-        self.labels: dict[str, str] = {}
-        for code, label in db.execute("SELECT code, label FROM articles"):
-            codes.append(code)
-            texts.append(f"{code} {label}")
-            self.labels[code] = label
-        self.choices = dict(zip(codes, map(utils.default_process, fold_all(texts))))
+        self.labels = articles_store.article_labels(db)
+        texts = [f"{code} {label}" for code, label in self.labels.items()]
+        self.choices = dict(zip(self.labels, map(utils.default_process, fold_all(texts))))
         self.held = store.article_to_external(db, connector_code)
 
     def suggest(
@@ -234,8 +229,7 @@ def suggest_external_codes(
     pending = pending_external_codes(db, connector_code)
     if not pending:
         return []
-    row = db.execute("SELECT label FROM articles WHERE code = ?", [article_code]).fetchone()
-    query = _key(f"{article_code} {row[0] if row else ''}")
+    query = _key(f"{article_code} {articles_store.article_label(db, article_code) or ''}")
     choices = {index: _key(f"{p.code} {p.label}") for index, p in enumerate(pending)}
     found = process.extract(
         query, choices, scorer=fuzz.WRatio, processor=None, limit=limit or len(pending)
@@ -283,14 +277,7 @@ def grid_rows(
         if not filter_name:
             raise UserError("Choisissez un filtre d'articles.")
         selection = filters_store.get_article_filter(db, filter_name)
-    where, params = filter_where(selection, "a")
-    cur = db.execute(
-        "SELECT a.code, a.label, coalesce(m.external_code, '') FROM articles a"
-        " LEFT JOIN article_mappings m ON m.article_id = a.id AND m.connector_code = ?"
-        f" WHERE {where} ORDER BY a.code",
-        [connector_code, *params],
-    )
-    return list(map(MappingRow._make, cur))
+    return list(map(MappingRow._make, store.articles_with_codes(db, connector_code, selection)))
 
 
 # The CSV file ---------------------------------------------------------------------------------
@@ -341,7 +328,7 @@ def import_file(db: Database, connector: str, path: Path, user: str) -> ImportSu
     def error(line: int, column: str, reason: str) -> None:
         errors.append((line, f"{fname}:{line}: {column}: {reason}"))
 
-    known = {c for (c,) in db.execute("SELECT code FROM articles")}
+    known = set(articles_store.article_ids(db))
     pairs: dict[str, tuple[int, str]] = {}  # article -> (line, code)
     given: dict[str, tuple[int, str]] = {}  # code -> (line, article)
     rows = 0

@@ -290,7 +290,7 @@ class MappingScreen(GridScreen):
             )
             self.query_one("#mapping-filter", Select).focus()
             return False
-        seen = self._last_change_id()
+        seen = store.last_change_id(self.db)
         try:
             with _bulk_allocation():
                 rows = service.grid_rows(self.db, self.connector, mode, filter_name)
@@ -350,20 +350,14 @@ class MappingScreen(GridScreen):
         self.missing += (not code) - was_missing
         self._update_missing()
 
-    def _last_change_id(self) -> int:
-        return self.db.execute("SELECT coalesce(max(id), 0) FROM mapping_changes").fetchone()[0]
-
     def on_screen_resume(self) -> None:
         """Back on the screen (from the article card, another mode, a modal): show the codes
         changed elsewhere since the rows were read (the card's tab, `econnect mapping import`)."""
         if self.connector is None or not self._ready:
             return
-        changed = self.db.execute(
-            "SELECT DISTINCT article_code FROM mapping_changes WHERE connector_code = ? AND id > ?",
-            [self.connector, self._seen_change],
-        ).fetchall()
-        self._seen_change = self._last_change_id()
-        for (article,) in changed:
+        changed = store.articles_changed_since(self.db, self.connector, self._seen_change)
+        self._seen_change = store.last_change_id(self.db)
+        for article in changed:
             row = self.grid.get_row_by_key(article)
             if row is None:
                 continue

@@ -28,6 +28,7 @@ from textual.widgets import Static
 
 from ...errors import Conflict, UserError
 from ...models.mapping import MappingChange
+from ...store import articles as articles_store
 from ...store import connectors as connectors_store
 from ...store import mappings as store
 from ...sync import mapping as service
@@ -147,7 +148,7 @@ def suggestion_screen(db: Database, connector: str, article: str) -> SuggestionS
     pending = service.suggest_external_codes(db, connector, article)
     if not pending:
         return None
-    row = db.execute("SELECT label FROM articles WHERE code = ?", [article]).fetchone()
+    label = articles_store.article_label(db, article)
     items = [
         SuggestionItem(
             p.code,
@@ -159,7 +160,7 @@ def suggestion_screen(db: Database, connector: str, article: str) -> SuggestionS
     ]
     return SuggestionScreen(
         f"Codes en attente de réception sur {connector}",
-        f"Pour l'article {article} — {row[0] if row else ''}",
+        f"Pour l'article {article} — {label or ''}",
         items,
     )
 
