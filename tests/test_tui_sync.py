@@ -5,6 +5,7 @@ produce every status, SEMIS-MAIS without correspondence)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -550,3 +551,49 @@ def test_snapshot_home_with_a_connector(snap_compare, tmp_path) -> None:
     db = demo(tmp_path)
     fix_history(db)
     assert snap_compare(make_app(tmp_path, db), terminal_size=SIZE, run_before=settle)
+
+
+async def test_a_reception_run_elsewhere_since_the_preview_is_said_and_nothing_received(
+    tmp_path,
+) -> None:
+    """The screen shows « 2 fichiers vont être traités »; meanwhile cron receives them. F9 used
+    to run a second reception that found nothing new, its report never saying why."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await reception(pilot)
+        assert screen.preview.files_to_process == 2
+        other = open_db(tmp_path / "econnect.db")
+        done = receive(other, C)  # cron, from another connection
+        runs = len(history.list_runs(app.db, C, limit=100))
+        await pilot.press("f9")
+        await settle(pilot)
+        assert app.screen is screen  # no report: nothing was received
+        said = notifications(app)[-1]
+        assert said.startswith(f"La réception n° {done.run.id} de FACILI (par ")
+        assert "a eu lieu depuis l'aperçu : rien n'a été reçu. L'aperçu est relu" in said
+        assert len(history.list_runs(app.db, C, limit=100)) == runs
+        assert screen.preview.files_to_process == 0  # the preview read again
+        await pilot.press("f9")  # now the operator has seen it: received
+        await settle(pilot)
+        assert isinstance(app.screen, ReportScreen)
+
+
+async def test_a_file_arrived_since_the_preview_is_shown_before_it_is_received(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await reception(pilot)
+        folder = tmp_path / "facili" / "import"
+        late = folder / "ImportTiers_20261128_0900.csv"
+        late.write_text("Type;CodeTiers;Nom\nClient;0777;EARL Tardive\n", encoding="utf-8")
+        old = time.time() - 60
+        os.utime(late, (old, old))
+        await pilot.press("f9")
+        await settle(pilot)
+        assert app.screen is screen
+        said = notifications(app)[-1]
+        assert said.startswith(
+            "1 fichier(s) arrivé(s) depuis l'aperçu : ImportTiers_20261128_0900.csv : rien n'a "
+            "été reçu."
+        ), said
+        assert late.name in {f.name for f in screen.preview.files}
+        assert late.exists()

@@ -142,6 +142,10 @@ class PendingTiers(BaseModel):
 class Preview(BaseModel):
     connector_code: str
     files: list[PendingFile] = []
+    # What `changed_since_preview` compares: the newest reception when the preview was made,
+    # and the files a reception would have read then.
+    last_reception: int | None = None
+    readable: list[str] = []
     articles: list[PendingArticle] = []
     documents: list[PendingDocument] = []
     tiers: list[PendingTiers] = []
@@ -933,8 +937,13 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
     progress = progress or _no_progress
     connector = connectors_store.require_connector(db, code)
     folder = import_folder(connector)
+    last = history.last_run(db, connector.code, RunKind.RECEPTION)
     scan = scan_folder(folder)
-    result = Preview(connector_code=connector.code)
+    result = Preview(
+        connector_code=connector.code,
+        last_reception=last.id if last is not None else None,
+        readable=[entry.name for entry in scan.files],
+    )
     present: set[str] = set()
     for i, entry in enumerate(scan.files, start=1):
         progress("Lecture des fichiers", i - 1, len(scan.files))
@@ -994,6 +1003,29 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
     )
     progress("Analyse", 1, 1)
     return result
+
+
+def changed_since_preview(db: Database, shown: Preview) -> str | None:
+    """Why a reception now would not do what the preview `shown` said (another reception ran
+    since, files arrived in or left the import folder), in French; None when nothing changed."""
+    code = shown.connector_code
+    last = history.last_run(db, code, RunKind.RECEPTION)
+    if last is not None and last.id != shown.last_reception:
+        when = last.started_at.astimezone().strftime("%d/%m/%Y à %H:%M")
+        return (
+            f"La réception n° {last.id} de {code} (par {last.user} le {when}) a eu lieu depuis "
+            "l'aperçu"
+        )
+    scan = scan_folder(import_folder(connectors_store.require_connector(db, code)))
+    now = {entry.name for entry in scan.files}
+    before = set(shown.readable)
+    if arrived := sorted(now - before):
+        names = ", ".join(display_name(name) for name in arrived)
+        return f"{len(arrived)} fichier(s) arrivé(s) depuis l'aperçu : {names}"
+    if gone := sorted(before - now):
+        names = ", ".join(display_name(name) for name in gone)
+        return f"{len(gone)} fichier(s) retiré(s) du dossier d'import depuis l'aperçu : {names}"
+    return None
 
 
 def _without_file_name(located: str, name: str) -> str:

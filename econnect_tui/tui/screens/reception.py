@@ -183,8 +183,13 @@ class ReceptionScreen(GridScreen):
         self.sub_title = f"Réception · {self.code}"
         self.grid.empty_text = "Lecture du dossier d'import…"
         self.query_one("#reception-note").display = False
-        self._set_busy("preview", "Lecture des fichiers")
         self.grid.focus()
+        self._start_preview()
+
+    # -- the preview
+
+    def _start_preview(self) -> None:
+        self._set_busy("preview", "Lecture des fichiers")
         self.run_worker(
             self._preview_worker,
             thread=True,
@@ -192,8 +197,6 @@ class ReceptionScreen(GridScreen):
             group="reception-preview",
             exit_on_error=False,
         )
-
-    # -- the preview
 
     def _preview_worker(self) -> None:
         app = self.app
@@ -519,6 +522,12 @@ class ReceptionScreen(GridScreen):
         app = self.app
         try:
             with worker_db(app) as db:
+                # Receive only what the operator read: a cron reception or new files since the
+                # preview are said, and the preview read again, first.
+                outdated = self.preview and reception.changed_since_preview(db, self.preview)
+                if outdated:
+                    call_ui(app, self._preview_outdated, outdated)
+                    return
                 result = reception.receive(db, self.code, self._progress_from_thread, wait=2.0)
         except UserError as exc:  # Busy: another process took the lock meanwhile
             call_ui(app, self._receive_failed, str(exc))
@@ -530,6 +539,15 @@ class ReceptionScreen(GridScreen):
             )
             return
         call_ui(app, self._receive_done, result.run.id)
+
+    def _preview_outdated(self, why: str) -> None:
+        self.notify(
+            f"{why} : rien n'a été reçu. L'aperçu est relu ; vérifiez-le puis Recevoir (F9).",
+            title="Aperçu dépassé",
+            severity="warning",
+            timeout=12,
+        )
+        self._start_preview()
 
     def _receive_failed(self, message: str) -> None:
         self._set_busy(None)
