@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rich.text import Text
 from sqlite_utils import Database
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -30,6 +31,8 @@ from .tui.screens.sync import SyncScreen, check_pending_at_opening, sync_palette
 from .tui.screens.tiers import TiersScreen
 from .tui.terminal import exit_on_ending_signals, lenient_key_decoding
 from .tui.widgets.modebar import MODES as MODE_KEYS
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24  # the size every screen is designed and tested at
 
 FOOTER_KEY_NAMES = {
     "escape": "Échap",
@@ -101,6 +104,7 @@ class EconnectApp(OrderedKeysApp):
         self.db_path = db_path
         self.startup_checks = startup_checks
         self.exiting = False  # set by exit(): workers' results are no longer shown
+        self._too_small_said = False
         # Over SSH every animated frame is bytes on the wire: operators get instant changes.
         self.animation_level = "none"
 
@@ -112,6 +116,25 @@ class EconnectApp(OrderedKeysApp):
             self.notify(problem, severity="warning", timeout=15)
         if self.startup_checks:
             check_pending_at_opening(self)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.say_when_too_small(event.size.width, event.size.height)
+
+    def say_when_too_small(self, width: int, height: int) -> None:
+        """Below 80×24 dialogs and footers are cut: said once each time the terminal shrinks
+        below it (the keys all keep working)."""
+        if width >= MIN_WIDTH and height >= MIN_HEIGHT:
+            self._too_small_said = False
+            return
+        if self._too_small_said:
+            return
+        self._too_small_said = True
+        self.notify(
+            f"Terminal de {width}×{height} : l'application est prévue pour "
+            f"{MIN_WIDTH}×{MIN_HEIGHT} au moins ; agrandissez la fenêtre.",
+            severity="warning",
+            timeout=10,
+        )
 
     def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
         self.exiting = True

@@ -251,3 +251,26 @@ async def test_a_crash_is_logged_with_its_traceback_and_said_in_french(tmp_path)
         for handler in list(logging.getLogger("econnect").handlers):
             handler.close()
             logging.getLogger("econnect").removeHandler(handler)
+
+
+async def test_a_terminal_below_80x24_is_said_once_each_time_it_shrinks(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        too_small = [n for n in notifications(app) if n.startswith("Terminal de")]
+        assert too_small == [
+            "Terminal de 60×20 : l'application est prévue pour 80×24 au moins ; agrandissez "
+            "la fenêtre."
+        ]
+        await pilot.resize_terminal(70, 20)
+        await pilot.pause()
+        assert len([n for n in notifications(app) if n.startswith("Terminal de")]) == 1
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.resize_terminal(79, 24)
+        await pilot.pause()
+        assert notifications(app)[-1].startswith("Terminal de 79×24 :")
+    app = make_app(tmp_path / "big")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not [n for n in notifications(app) if n.startswith("Terminal de")]
