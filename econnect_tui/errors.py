@@ -62,5 +62,9 @@ _OS_REASONS = {
 
 
 def os_reason(exc: OSError) -> str:
-    """Why a file operation failed, in French when the system's reason is a known one."""
-    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    """Why a file operation failed, in French; a reason not listed is named by its system code
+    (« erreur système ETIMEDOUT »), for support."""
+    if exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    code = errno.errorcode.get(exc.errno or 0)
+    return f"erreur système {code}" if code else "erreur système"

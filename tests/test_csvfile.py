@@ -418,7 +418,7 @@ def test_unterminated_quote_in_the_header(tmp_path):
 
 
 def test_missing_or_unreadable_file(tmp_path):
-    with pytest.raises(CsvFileError, match=r"^absent\.csv: fichier introuvable$"):
+    with pytest.raises(CsvFileError, match=r"^absent\.csv: fichier ou dossier introuvable$"):
         read_csv(tmp_path / "absent.csv", DOCS)
     (tmp_path / "dossier.csv").mkdir()
     with pytest.raises(CsvFileError, match=r"^dossier\.csv: c'est un dossier"):
@@ -1119,3 +1119,14 @@ def test_located_messages_read_back():
     whole = location("f.csv: colonne obligatoire manquante : CodeClient")
     assert (whole.line, whole.text) == (None, "colonne obligatoire manquante : CodeClient")
     assert location("sans emplacement") is None
+
+
+def test_a_system_reason_is_french_or_named_by_its_code() -> None:
+    import errno
+
+    from econnect_tui.errors import os_reason
+
+    assert os_reason(PermissionError(errno.EACCES, "Permission denied")) == "permission refusée"
+    timed_out = OSError(errno.ETIMEDOUT, "Connection timed out")  # an NFS import folder
+    assert os_reason(timed_out) == "erreur système ETIMEDOUT"  # never the English text
+    assert os_reason(OSError("no errno")) == "erreur système"

@@ -46,6 +46,7 @@ from enum import StrEnum, auto
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TextIO
 
+from ..errors import os_reason
 from ..text import fold, strip_accents
 
 __all__ = [
@@ -468,17 +469,6 @@ class _HashingRaw(io.RawIOBase):
             super().close()
 
 
-def _os_error_reason(exc: OSError) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "fichier introuvable"
-    if isinstance(exc, PermissionError):
-        return "accès refusé"
-    if isinstance(exc, IsADirectoryError):
-        return "c'est un dossier, pas un fichier"
-    code = errno.errorcode.get(exc.errno or 0, "")
-    return f"lecture impossible ({code or 'erreur système'})"
-
-
 def _csv_error_reason(exc: csv.Error) -> str:
     if "field larger than field limit" in str(exc):
         limit = f"{FIELD_SIZE_LIMIT:,}".replace(",", " ")
@@ -554,7 +544,7 @@ class CsvReader:
                 reader = csv.reader(self._feed(text, state), **self._dialect())
                 self.header_line, _, header = self._read_header(reader, state)
         except OSError as exc:
-            raise CsvFileError(_os_error_reason(exc), self.filename) from exc
+            raise CsvFileError(os_reason(exc), self.filename) from exc
         if state.nul:
             self.warnings.append(
                 f"{self.filename}:{self.header_line}: caractère NUL dans l'en-tête "
@@ -602,7 +592,7 @@ class CsvReader:
                     except UnicodeDecodeError:
                         valid = False
         except OSError as exc:
-            raise CsvFileError(_os_error_reason(exc), self.filename) from exc
+            raise CsvFileError(os_reason(exc), self.filename) from exc
         self.sha256 = digest.hexdigest()
         self.size = size
         self._has_nul = has_nul
@@ -819,7 +809,7 @@ class CsvReader:
                         message = f"{fname}:{line}: {_csv_error_reason(exc)}"
                         yield CsvRow(line, template.copy(), [message])
         except OSError as exc:
-            file_errors.append(f"{fname}:{prev + 1}: lecture interrompue : {_os_error_reason(exc)}")
+            file_errors.append(f"{fname}:{prev + 1}: lecture interrompue : {os_reason(exc)}")
             self.interrupted = True
             return
         if hashing is not None and (
