@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -314,6 +315,13 @@ def _insert_lines(db: Database, document_id: int, lines: list[DocumentLine]) -> 
                 ln.equipment,
             )
         )
+    insert_line_rows(db, rows)
+
+
+def insert_line_rows(db: Database, rows: Iterable[tuple]) -> None:
+    """Document lines as tuples (document id, position, article id, label, quantity, unit,
+    unit price, discount %, VAT rate, amount HT, intervention date, work site, surface, driver,
+    equipment), with one `executemany`. Inside the caller's transaction."""
     db.conn.executemany(
         "INSERT INTO document_lines (document_id, position, article_id, label, quantity,"
         " unit_code, unit_price, discount_percent, vat_rate, amount_ht, intervention_date,"
