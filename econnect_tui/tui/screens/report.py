@@ -18,7 +18,7 @@ from textual.widgets import Button, Footer, Static
 
 from ...models.reports import ReportRow, RunKind, RunStatus, SyncRun
 from ..widgets.connector_status import local_time
-from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
+from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, bulk_allocation
 from .base import EconnectModal, GridScreen
 from .menu import TextScreen
 
@@ -103,11 +103,12 @@ class ReportScreen(GridScreen):
         self.grid.focus()
 
     def show_rows(self) -> None:
-        rows = [
-            report_row(index, row)
-            for index, row in enumerate(self.run.rows)
-            if row.ok is False or not self.only_failed
-        ]
+        with bulk_allocation():  # a reception of 100,000 documents has as many rows
+            rows = [
+                report_row(index, row)
+                for index, row in enumerate(self.run.rows)
+                if row.ok is False or not self.only_failed
+            ]
         self.grid.empty_text = (
             "Aucune ligne en ✗ : tout s'est bien passé."
             if self.only_failed
