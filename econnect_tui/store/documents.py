@@ -119,6 +119,32 @@ def list_documents(db: Database, *, with_lines: bool = False) -> list[Document]:
     return docs
 
 
+class DocumentListRow(NamedTuple):
+    """What the Documents list shows of a document: plain texts as stored (date ISO, total TTC
+    as a canonical decimal), no model, no Decimal; 200,000 of them are read at once."""
+
+    id: int
+    number: str
+    date: str
+    client_code: str
+    client_name: str | None
+    status: str
+    total_ttc: str
+    external_id: str | None
+
+
+def list_rows(db: Database, limit: int | None = None) -> list[DocumentListRow]:
+    """The documents, newest first, as the Documents list shows them; the newest `limit` only
+    when given (read in the order of index documents_list: a page costs its own size)."""
+    cur = db.execute(
+        "SELECT d.id, d.number, d.date, t.code, t.name, d.status, d.total_ttc, d.external_id"
+        " FROM documents d JOIN tiers t ON t.id = d.client_id"
+        " ORDER BY d.date DESC, d.number DESC LIMIT ?",
+        [-1 if limit is None else limit],
+    )
+    return list(map(DocumentListRow._make, cur))
+
+
 def get_document(db: Database, document_id: int) -> Document:
     row = db.execute(f"{_SELECT} WHERE d.id = ?", [document_id]).fetchone()
     if row is None:
