@@ -111,12 +111,13 @@ class HistoryScreen(GridScreen):
     def on_data_grid_row_activated(self, event: DataGrid.RowActivated) -> None:
         event.stop()
         try:
-            with bulk_allocation():  # its report rows: one per document received
-                run = history.get_run(self.db, int(event.key), self.code)
+            run = history.get_run(self.db, int(event.key), self.code, with_rows=False)
         except UserError as exc:
             self.notify_error(str(exc))
             return
-        self.app.push_screen(ReportScreen(run))
+        with bulk_allocation():  # its report rows, as tuples: one per document received
+            rows = history.report_lines(self.db, run.id)
+        self.app.push_screen(ReportScreen(run, rows))
 
     def action_close(self) -> None:
         self.dismiss(None)
