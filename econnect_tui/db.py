@@ -535,3 +535,10 @@ def m006_open_versions_index(db: Database) -> None:
         "CREATE INDEX document_versions_open ON document_versions(connector_code, numero)"
         " WHERE outcome IS NULL"
     )
+
+
+@migrations()
+def m007_documents_list_index(db: Database) -> None:
+    """The Documents list opens on the newest documents: a page read in this index's order
+    instead of a sort of the whole table (200,000 documents after a few years)."""
+    db.execute("CREATE INDEX documents_list ON documents(date DESC, number DESC)")

@@ -7,11 +7,20 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
+_NON_ASCII = re.compile("[^\x00-\x7f]+")
+
+
+def _without_combining(match: re.Match[str]) -> str:
+    return "".join(ch for ch in match.group() if not unicodedata.combining(ch))
+
 
 def strip_accents(text: str) -> str:
-    """« Épandage » -> « Epandage » (case kept)."""
+    """« Épandage » -> « Epandage » (case kept). Only the runs of non-ASCII characters are
+    looked at one by one: a row of a grid (« F000042_D0042 … ✓ ») is mostly ASCII."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if decomposed.isascii():
+        return decomposed
+    return _NON_ASCII.sub(_without_combining, decomposed)
 
 
 @lru_cache(maxsize=4096)

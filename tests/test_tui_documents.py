@@ -8,7 +8,14 @@ from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.documents import DocumentScreen, DocumentsScreen
 from econnect_tui.tui.screens.menu import TextScreen
 from econnect_tui.tui.widgets.grid import DataGrid
-from tests.tui_helpers import SIZE, add_document, make_app, notifications, screen_text
+from tests.tui_helpers import (
+    SIZE,
+    add_document,
+    make_app,
+    notifications,
+    sample_document,
+    screen_text,
+)
 
 
 async def test_open_a_document_and_validate_it(tmp_path) -> None:
@@ -101,3 +108,49 @@ def test_snapshot_validate_confirm(snap_compare, tmp_path) -> None:
     app = make_app(tmp_path)
     add_document(app)
     assert snap_compare(app, terminal_size=SIZE, press=["f6", "enter", "v"])
+
+
+async def test_the_list_opens_on_a_page_and_reads_the_rest_in_a_worker(tmp_path, monkeypatch):
+    """Read once on F6 (not once per ScreenResume), a page on the UI thread, the whole list in
+    a thread worker that then replaces the page."""
+    import threading
+
+    from econnect_tui.tui.screens import documents as screen_module
+
+    app = make_app(tmp_path)
+    for n in range(3):
+        documents.create_document(
+            app.db, sample_document().model_copy(update={"external_id": f"F{n}"})
+        )
+    monkeypatch.setattr(screen_module, "FIRST_PAGE", 2)
+    calls: list[tuple[bool, int | None]] = []
+    read = documents.list_rows
+
+    def spy(db, limit=None):
+        calls.append((threading.current_thread() is threading.main_thread(), limit))
+        return read(db, limit)
+
+    monkeypatch.setattr(documents, "list_rows", spy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        listing = app.screen
+        assert isinstance(listing, DocumentsScreen)
+        assert calls == [(True, 2), (False, None)]
+        assert listing.grid.total_count == 3
+        assert listing.panel.status_extra == ""
+
+
+async def test_a_short_list_is_read_once_on_the_ui_thread(tmp_path, monkeypatch):
+    app = make_app(tmp_path)
+    add_document(app)
+    calls: list[int | None] = []
+    read = documents.list_rows
+    monkeypatch.setattr(
+        documents, "list_rows", lambda db, limit=None: calls.append(limit) or read(db, limit)
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        assert len(calls) == 1 and app.screen.grid.total_count == 1
+        assert not app.workers._workers

@@ -328,7 +328,15 @@ async def test_history_filters_and_opens_a_report(tmp_path) -> None:
         report = app.screen
         assert isinstance(report, ReportScreen)
         assert report.run.kind.value == "reception" and report.grid.row_count > 0
-        await pilot.press("escape", "escape")
+        # The rows are read as tuples, not a model each (100,000 of them after a big reception)
+        assert report.run.rows == [] and all(isinstance(r, history.ReportLine) for r in report.rows)
+        assert [tuple(r) for r in report.rows] == [
+            (r.file_name, r.type, r.identifier, r.ok, r.messages)
+            for r in history.get_run(db, report.run.id).rows
+        ]
+        await pilot.press("enter")  # the whole row
+        assert app.screen.text_title.startswith(report.rows[report.grid.cursor_row].type.value)
+        await pilot.press("escape", "escape", "escape")
         assert isinstance(app.screen, SyncScreen)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -116,6 +117,32 @@ def list_documents(db: Database, *, with_lines: bool = False) -> list[Document]:
         for doc in docs:
             doc.lines = lines_of(db, doc.id)
     return docs
+
+
+class DocumentListRow(NamedTuple):
+    """What the Documents list shows of a document: plain texts as stored (date ISO, total TTC
+    as a canonical decimal), no model, no Decimal; 200,000 of them are read at once."""
+
+    id: int
+    number: str
+    date: str
+    client_code: str
+    client_name: str | None
+    status: str
+    total_ttc: str
+    external_id: str | None
+
+
+def list_rows(db: Database, limit: int | None = None) -> list[DocumentListRow]:
+    """The documents, newest first, as the Documents list shows them; the newest `limit` only
+    when given (read in the order of index documents_list: a page costs its own size)."""
+    cur = db.execute(
+        "SELECT d.id, d.number, d.date, t.code, t.name, d.status, d.total_ttc, d.external_id"
+        " FROM documents d JOIN tiers t ON t.id = d.client_id"
+        " ORDER BY d.date DESC, d.number DESC LIMIT ?",
+        [-1 if limit is None else limit],
+    )
+    return list(map(DocumentListRow._make, cur))
 
 
 def get_document(db: Database, document_id: int) -> Document:
@@ -314,6 +341,13 @@ def _insert_lines(db: Database, document_id: int, lines: list[DocumentLine]) -> 
                 ln.equipment,
             )
         )
+    insert_line_rows(db, rows)
+
+
+def insert_line_rows(db: Database, rows: Iterable[tuple]) -> None:
+    """Document lines as tuples (document id, position, article id, label, quantity, unit,
+    unit price, discount %, VAT rate, amount HT, intervention date, work site, surface, driver,
+    equipment), with one `executemany`. Inside the caller's transaction."""
     db.conn.executemany(
         "INSERT INTO document_lines (document_id, position, article_id, label, quantity,"
         " unit_code, unit_price, discount_percent, vat_rate, amount_ht, intervention_date,"

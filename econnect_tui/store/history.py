@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -140,7 +141,35 @@ def iter_rows(db: Database, run_id: int) -> Iterator[ReportRow]:
         " WHERE run_id = ? ORDER BY id",
         [run_id],
     )
+    types = {t.value: t for t in ItemType}
+    construct = ReportRow.model_construct
     for r in cur:
-        yield ReportRow.model_construct(
-            file_name=r[0], type=ItemType(r[1]), identifier=r[2], ok=bool(r[3]), messages=r[4]
+        yield construct(
+            file_name=r[0], type=types[r[1]], identifier=r[2], ok=bool(r[3]), messages=r[4]
         )
+
+
+class ReportLine(NamedTuple):
+    """A report row as the report screen reads it: what `ReportRow` holds, as a tuple (a
+    reception of 100,000 documents has as many rows; a model each cost 0.6 s)."""
+
+    file_name: str
+    type: ItemType
+    identifier: str
+    ok: bool
+    messages: str
+
+    @property
+    def state(self) -> str:
+        return "✓" if self.ok else "✗"
+
+
+def report_lines(db: Database, run_id: int) -> list[ReportLine]:
+    """A run's report rows in order, as tuples."""
+    types = {t.value: t for t in ItemType}
+    cur = db.conn.execute(
+        "SELECT file_name, type, identifier, ok, messages FROM sync_report_rows"
+        " WHERE run_id = ? ORDER BY id",
+        [run_id],
+    )
+    return [ReportLine(r[0], types[r[1]], r[2], bool(r[3]), r[4]) for r in cur]

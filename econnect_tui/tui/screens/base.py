@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
@@ -40,6 +41,22 @@ class EconnectScreen(Screen):
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    def reload_once(self, reload: Callable[[], object]) -> None:
+        """`reload` soon, once for all the ScreenResume of one showing: a screen that reads
+        its data when shown does it there, not in on_mount too (pushing a screen sends a
+        ScreenResume after its mount, and a first switch to a mode sends two). The Documents
+        list of a large database was read three times on its first F6."""
+        pending: set = self.__dict__.setdefault("_reloads_pending", set())
+        if reload in pending:
+            return
+        pending.add(reload)
+
+        def run() -> None:
+            pending.discard(reload)
+            reload()
+
+        self.call_later(run)
 
     def notify_error(self, message: str) -> None:
         self.notify(message, title="Erreur", severity="error", timeout=8)

@@ -15,7 +15,7 @@ from ...models.reports import RunKind, RunStatus, SyncRun
 from ...store import history
 from ...sync import locks
 from ..widgets.connector_status import local_time
-from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
+from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, bulk_allocation
 from .base import GridScreen
 from .report import ReportScreen
 
@@ -75,11 +75,10 @@ class HistoryScreen(GridScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Historique des synchronisations"
-        self.reload()
         self.grid.focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        self.reload_once(self.reload)
 
     def reload(self) -> None:
         self.runs = [locks.as_shown(self.db, run) for run in history.list_runs(self.db, self.code)]
@@ -112,11 +111,13 @@ class HistoryScreen(GridScreen):
     def on_data_grid_row_activated(self, event: DataGrid.RowActivated) -> None:
         event.stop()
         try:
-            run = history.get_run(self.db, int(event.key), self.code)
+            run = history.get_run(self.db, int(event.key), self.code, with_rows=False)
         except UserError as exc:
             self.notify_error(str(exc))
             return
-        self.app.push_screen(ReportScreen(run))
+        with bulk_allocation():  # its report rows, as tuples: one per document received
+            rows = history.report_lines(self.db, run.id)
+        self.app.push_screen(ReportScreen(run, rows))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -56,10 +56,9 @@ class HomeScreen(EconnectScreen):
         self.query_one("#gc-summary").border_title = "Gestion Commerciale"
         self.query_one("#sync-summary").border_title = "E-connecteur"
         self.query_one("#shortcuts").border_title = "Raccourcis"
-        self.refresh_summary()
 
     def on_screen_resume(self) -> None:
-        self.refresh_summary()
+        self.reload_once(self.refresh_summary)
 
     def refresh_summary(self) -> None:
         db = self.db

@@ -1,0 +1,26 @@
+"""The text helpers: accent folding for searches."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from econnect_tui.text import fold, strip_accents
+
+
+def _per_character(text: str) -> str:
+    """The definition: every combining character of the NFKD form removed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def test_accents_stripped_in_mostly_ascii_rows():
+    assert strip_accents("Épandage de lisier ✓ Çà") == "Epandage de lisier ✓ Ca"
+    assert fold("BL000042 C00042 EARL Éloi Validé ✓") == "bl000042 c00042 earl eloi valide ✓"
+
+
+@given(st.text())
+def test_strip_accents_is_the_per_character_definition(text):
+    assert strip_accents(text) == _per_character(text)
