@@ -209,3 +209,34 @@ def test_log_file_keeps_details_beside_the_database(tmp_path):
     run_cli("documents", "list", db=path)  # any command on an existing database
     assert log.exists()
     assert oct(log.stat().st_mode & 0o777) == "0o600"
+
+
+def test_documents_list_streams_pages_with_each_document_its_own_lines(tmp_path, monkeypatch):
+    """Read a page at a time (one query for the lines of a page, not one per document): every
+    document still gets its own lines, in order, and the JSON is the whole list's."""
+    path = tmp_path / "e.db"
+    assert run_cli("init", "--demo", db=path).returncode == 0
+    db = open_db(path)
+    whole = [
+        documents.get_document(db, d.id) for d in documents.list_documents(db, with_lines=False)
+    ]
+    monkeypatch.setattr(documents, "_PAGE", 3)  # two pages out of the demo's four documents
+    paged = list(documents.iter_documents(db, with_lines=True))
+    assert len(whole) == 4 and all(d.lines for d in whole)
+    assert [(d.number, d.lines) for d in paged] == [(d.number, d.lines) for d in whole]
+    result = run_cli("documents", "list", "--json", db=path)
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(result.stdout)
+    assert [d["number"] for d in listed] == [d.number for d in whole]
+    assert listed[0]["lines"] == [line.model_dump(mode="json") for line in whole[0].lines]
+
+
+def test_json_items_print_the_same_text_as_the_whole_list(capsys) -> None:
+    from econnect_tui.cli._output import print_json, print_json_items
+
+    items = [{"a": 1, "b": [1, 2], "c": {"d": "é"}}, {"a": 2, "b": [], "c": {}}]
+    for data in (items, [], items[:1]):
+        print_json(data)
+        whole = capsys.readouterr().out
+        print_json_items(iter(data))
+        assert capsys.readouterr().out == whole

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +35,18 @@ def print_json(data: Any) -> None:
     elif isinstance(data, list):
         data = [d.model_dump(mode="json") if isinstance(d, BaseModel) else d for d in data]
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_default))
+
+
+def print_json_items(items: Iterable[Any]) -> None:
+    """One JSON array on stdout, written item by item (a big listing is never held whole in
+    memory); the same text as `print_json` of the list."""
+    first = True
+    for item in items:
+        data = item.model_dump(mode="json") if isinstance(item, BaseModel) else item
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+        click.echo(("[\n" if first else ",\n") + textwrap.indent(text, "  "), nl=False)
+        first = False
+    click.echo("[]" if first else "\n]")
 
 
 def say(message: str) -> None:

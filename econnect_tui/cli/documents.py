@@ -8,7 +8,7 @@ from ..errors import NotFound, UserError
 from ..models.gc import DocStatus
 from ..store import documents as store
 from . import Context
-from ._output import money, number, out, print_json, say
+from ._output import money, number, out, print_json_items, say
 
 
 @click.group()
@@ -21,14 +21,13 @@ def documents() -> None:
 @click.pass_obj
 def list_(obj: Context, as_json: bool) -> None:
     """Liste les documents avec leurs lignes."""
-    docs = store.list_documents(obj.db(), with_lines=True)
+    docs = store.iter_documents(obj.db(), with_lines=True)
     if as_json:
-        print_json(docs)
+        print_json_items(docs)
         return
-    if not docs:
-        say("Aucun document.")
-        return
+    listed = 0
     for d in docs:
+        listed += 1
         origin = f"{d.connector_code}:{d.external_id}" if d.external_id else "saisi"
         out(
             f"{d.number}  {d.doc_type.label}  {d.date:%d/%m/%Y}  {origin}  "
@@ -41,6 +40,8 @@ def list_(obj: Context, as_json: bool) -> None:
                 f"{number(ln.quantity)} {ln.unit_code or ''} × {number(ln.unit_price)}"
                 f"  = {money(ln.amount_ht)}  TVA {number(ln.vat_rate)} %"
             )
+    if not listed:
+        say("Aucun document.")
 
 
 @documents.command()
