@@ -274,3 +274,24 @@ async def test_a_terminal_below_80x24_is_said_once_each_time_it_shrinks(tmp_path
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert not [n for n in notifications(app) if n.startswith("Terminal de")]
+
+
+async def test_a_worker_result_for_a_closed_window_is_dropped_quietly(tmp_path, caplog) -> None:
+    import asyncio
+    import logging
+
+    from econnect_tui.tui.screens.menu import TextScreen
+    from econnect_tui.tui.threads import call_ui
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        window = TextScreen("Ligne 1", "texte")
+        app.push_screen(window)
+        await pilot.pause()
+        window.dismiss(None)
+        await pilot.pause()
+        # A poll's result coming back for it (its callback: a method of the closed window).
+        with caplog.at_level(logging.ERROR, logger="econnect"):
+            await asyncio.to_thread(call_ui, app, window.action_close)
+            await pilot.pause()
+        assert not [r for r in caplog.records if "UI callback" in r.getMessage()]

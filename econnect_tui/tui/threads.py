@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 from textual.app import App
+from textual.dom import DOMNode
 
 from ..db import open_db
 
@@ -47,6 +48,11 @@ def call_ui(app: App, callback: Callable[..., Any], *args: Any) -> bool:
         # Quitting (Ctrl+Q, a hang-up) may come while the call waits: a window pushed then
         # would be mounted half-way through the app's teardown.
         if getattr(app, "exiting", False):
+            return None
+        # A screen closed while its worker ran (the operator left the dashboard during a poll):
+        # nothing left to show the result on.
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, DOMNode) and not owner.is_attached:
             return None
         return callback(*args)
 
