@@ -157,6 +157,22 @@ _NONE_YET: dict[RefKind, str] = {
 }
 
 
+# What the GC must hold before a connector can be saved, as the first-run advice names it.
+CONNECTOR_NEEDS: tuple[tuple[RefKind, str], ...] = (
+    (RefKind.COMPANIES, "une entreprise"),
+    (RefKind.SITES, "un site"),
+    (RefKind.DEPOTS, "un dépôt"),
+    (RefKind.CLIENT_FAMILIES, "une famille de clients"),
+    (RefKind.SUPPLIER_FAMILIES, "une famille de fournisseurs"),
+)
+
+
+def gc_missing_for_connector(db: Database) -> list[str]:
+    """What the GC lacks for a connector to be saved (« un dépôt », …): all of it on a new
+    database, nothing once the GC data is loaded."""
+    return [what for kind, what in CONNECTOR_NEEDS if not reference.codes(db, kind)]
+
+
 def _required(db: Database, key: str, kind: RefKind, message: str) -> FieldError:
     """A required GC code left blank: `message`, or, when the GC has none to choose from,
     where to create one."""
