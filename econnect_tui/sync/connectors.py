@@ -372,10 +372,15 @@ def _with_gc_errors(db: Database, exc: ValidationFailed, text: str, source: str)
     partial, refused = load_valid_part(text)
     if partial is None:
         return exc
-    # the GC codes only: folders are neither checked nor created for a refused file
+    # folders are checked, never created, for a refused file; not guessed for a refused mode
+    communication = (
+        []
+        if refused & {"mode", "liaison"}
+        else _communication_errors(partial, create_folders=False)
+    )
     more = [
         str(e)
-        for e in _send_errors(db, partial) + _receive_errors(db, partial)
+        for e in (communication + _send_errors(db, partial) + _receive_errors(db, partial))
         if e.key not in refused
     ]
     if not more:
