@@ -25,6 +25,15 @@ def test_init_creates_database_and_says_where(tmp_path):
     assert path.exists()
     assert str(path) in result.stderr
     assert result.stdout == ""
+    # A new database has no GC data: the next steps are said (they were not).
+    assert (
+        "Prochaines étapes : chargez les données de la Gestion Commerciale (econnect gc import"
+        " TYPE FICHIER : entreprises, sites, depots, familles-clients, familles-fournisseurs,"
+        " unites, articles, clients…), puis créez le connecteur (econnect connector import"
+        " FICHIER.toml, ou l'assistant : Paramètres › E-connecteur)." in result.stderr
+    )
+    again = run_cli("init", db=path)  # the GC loaded (here: not), said again; nothing else
+    assert again.returncode == 0 and "Prochaines étapes" in again.stderr
 
 
 def test_econnect_db_environment_variable(tmp_path):

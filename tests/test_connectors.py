@@ -419,3 +419,23 @@ def test_delete_connector_refused_during_a_reception(tmp_path):
 def test_held_back_text():
     assert service.held_back_text(1, 0) == "1 document et 0 tiers"
     assert service.held_back_text(2, 3) == "2 documents et 3 tiers"
+
+
+def test_import_names_the_wrong_folders_beside_a_refused_shape(db, tmp_path):
+    """A support technician's first TOML: a wrong value, a relative export path and an import
+    folder not made yet. Only the value was named; once it was put right the folders were
+    refused in a second round. Every wrong key is named at once (folders checked, not made)."""
+    text = dump_connector(good(tmp_path))
+    text = text.replace('encodage = "utf-8-sig"', 'encodage = "latin1"')
+    text = re.sub(r"(?m)^chemin_export = .*$", 'chemin_export = "eta/export"', text)
+    missing = tmp_path / "pas-encore" / "import"
+    text = re.sub(r"(?m)^chemin_import = .*$", f'chemin_import = "{missing}"', text)
+    with pytest.raises(ValidationFailed) as info:
+        service.import_toml(db, text, "f.toml", create_folders=True)
+    assert info.value.errors == [
+        "envois.encodage : valeur « latin1 » invalide (attendu : utf-8-sig, cp1252)",
+        f"chemin_import : le dossier « {missing} » n'existe pas",
+        "chemin_export : « eta/export » : indiquez un chemin complet (commençant par /)",
+    ]
+    assert not missing.exists()  # a refused file creates nothing
+    assert store.get_connector(db, "FACILI") is None

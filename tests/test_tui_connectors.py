@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Static
 
 from econnect_tui.app import EconnectApp
+from econnect_tui.db import open_db
 from econnect_tui.models.connector import (
     ArticlesToSend,
     ClientsToSend,
@@ -20,6 +21,7 @@ from econnect_tui.models.connector import (
 from econnect_tui.models.gc import DocType
 from econnect_tui.store import connectors as store
 from econnect_tui.sync.demo import demo_connector
+from econnect_tui.sync.gcimport import import_master_file
 from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.connector_wizard import ConnectorWizardScreen, open_wizard
 from econnect_tui.tui.screens.connectors import ConnectorListScreen, open_connector_list
@@ -560,3 +562,53 @@ async def test_shift_tab_never_stops_on_the_step_itself(tmp_path) -> None:
             await pilot.press("shift+tab")
             stops.append(type(app.focused).__name__)
         assert set(stops) <= {"ChoiceSet", "DropDown", "Checkbox", "Button"}, stops
+
+
+# ----------------------------------------------------------------------------- first run
+
+
+def empty_app(tmp_path: Path) -> EconnectApp:
+    """The app on a new database: no GC data at all, as on a real first run."""
+    app = EconnectApp(open_db(tmp_path / "econnect.db"), tmp_path / "econnect.db")
+    app.animation_level = "none"
+    return app
+
+
+def load_gc(app, tmp_path: Path, kind: str, text: str) -> None:
+    """GC master data loaded as `econnect gc import` does, while the app runs (a colleague, a
+    second SSH session)."""
+    path = tmp_path / f"{kind}.csv"
+    path.write_text(text, encoding="utf-8")
+    import_master_file(app.db, kind, path)
+
+
+async def test_wizard_on_an_empty_gc_says_what_to_load_then_offers_it(tmp_path) -> None:
+    """On a first run the GC holds no depot: « Sélection du dépôt » was an empty list and its
+    error only said it was required; depots loaded meanwhile never appeared in the wizard, whose
+    lists were read once, so the operator had to leave it and type everything again."""
+    app = empty_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        open_wizard(app, step="envois")
+        await pilot.pause()
+        w = wizard(app)
+        await pilot.press("f9")
+        assert w.step == "envois"
+        assert field_error(app, "envois-depot") == (
+            "Aucun dépôt dans la Gestion Commerciale : créez-en un dans Paramètres › Dépôts"
+            " (ou « econnect gc import depots »)"
+        )
+        load_gc(app, tmp_path, "entreprises", "Code;Nom\nMART;ETA Martin\n")
+        load_gc(app, tmp_path, "sites", "Code;Nom;CodeEntreprise\nSIEGE;Siège;MART\n")
+        load_gc(app, tmp_path, "depots", "Code;Nom;CodeSite\nHANGAR;Hangar;SIEGE\n")
+        await pilot.press("f9")  # still refused (no depot chosen), the lists read again
+        assert w.step == "envois"
+        assert field_error(app, "envois-depot") == "La sélection du dépôt est obligatoire"
+        assert app.focused is w.row("envois.depot").editor
+        await pilot.press(*CHOOSE_1)
+        assert w.row("envois.depot").raw() == "HANGAR"
+        await pilot.press("f9")
+        assert w.step == "receptions"
+        # The company, site and depot the GC now has are chosen, as for a new wizard.
+        assert w.row("receptions.entreprise").raw() == "MART"
+        assert w.row("receptions.site").raw() == "SIEGE"
+        assert w.row("receptions.depot").raw() == "HANGAR"

@@ -229,3 +229,29 @@ def test_every_drop_down_is_the_french_one() -> None:
         if re.search(r"\bSelect\(", path.read_text(encoding="utf-8"))
     ]
     assert built == [], built
+
+
+async def test_first_run_says_to_load_the_gc_before_creating_a_connector(tmp_path) -> None:
+    """On a new database, Accueil and Synchro said « Créez-en un dans Paramètres ›
+    E-connecteur », and the wizard then had no company, site, depot or family to offer: they
+    say what the GC lacks and how to load it first; once it is there, the old advice."""
+    db = open_db(tmp_path / "econnect.db")
+    app = EconnectApp(db, tmp_path / "econnect.db")
+    app.animation_level = "none"
+    needs = (
+        "Avant de créer un connecteur, la Gestion Commerciale doit avoir une entreprise, un"
+        " site, un dépôt, une famille de clients et une famille de fournisseurs"
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        assert needs in flat(screen_text(app))
+        assert "econnect gc import" in flat(screen_text(app))
+        await pilot.press("f3")
+        assert needs in flat(screen_text(app))
+        load_demo(db, tmp_path)  # the GC filled meanwhile (and a connector)
+        await pilot.press("f2")
+        assert needs not in flat(screen_text(app))
+
+
+def flat(text: str) -> str:
+    """Screen text with its line breaks as spaces (a long sentence wraps)."""
+    return " ".join(text.split())

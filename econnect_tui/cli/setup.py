@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..sync import demo
+from ..sync.connectors import gc_missing_for_connector
 from . import Context
 from ._output import say
 
@@ -19,3 +20,11 @@ def init(obj: Context, with_demo: bool) -> None:
     if with_demo:
         folder = demo.load_demo(db, obj.db_path.parent)
         say(f"Données de démonstration chargées ; dossiers d'échange sous : {folder}")
+    elif gc_missing_for_connector(db):
+        say(
+            "Prochaines étapes : chargez les données de la Gestion Commerciale (econnect gc"
+            " import TYPE FICHIER : entreprises, sites, depots, familles-clients,"
+            " familles-fournisseurs, unites, articles, clients…), puis créez le connecteur"
+            " (econnect connector import FICHIER.toml, ou l'assistant : Paramètres ›"
+            " E-connecteur)."
+        )

@@ -138,6 +138,47 @@ def _folder_errors(key: str, value: str | None, role: str, create: bool) -> list
     return []
 
 
+# What the GC lacks when a required list of the wizard is empty (a first run): where to make it.
+_NONE_YET: dict[RefKind, str] = {
+    RefKind.COMPANIES: "aucune entreprise dans la Gestion Commerciale : créez-en une dans"
+    " Paramètres › Entreprises (ou « econnect gc import entreprises »)",
+    RefKind.SITES: "aucun site dans la Gestion Commerciale : créez-en un dans Paramètres › Sites"
+    " (ou « econnect gc import sites »)",
+    RefKind.DEPOTS: "aucun dépôt dans la Gestion Commerciale : créez-en un dans Paramètres ›"
+    " Dépôts (ou « econnect gc import depots »)",
+    RefKind.PRICE_CATEGORIES: "aucune catégorie tarifaire dans la Gestion Commerciale : créez-en"
+    " une dans Paramètres › Catégories tarifaires (ou « econnect gc import"
+    " categories-tarifaires »)",
+    RefKind.CLIENT_FAMILIES: "aucune famille de clients dans la Gestion Commerciale : créez-en"
+    " une dans Paramètres › Familles de clients (ou « econnect gc import familles-clients »)",
+    RefKind.SUPPLIER_FAMILIES: "aucune famille de fournisseurs dans la Gestion Commerciale :"
+    " créez-en une dans Paramètres › Familles de fournisseurs (ou « econnect gc import"
+    " familles-fournisseurs »)",
+}
+
+
+# What the GC must hold before a connector can be saved, as the first-run advice names it.
+CONNECTOR_NEEDS: tuple[tuple[RefKind, str], ...] = (
+    (RefKind.COMPANIES, "une entreprise"),
+    (RefKind.SITES, "un site"),
+    (RefKind.DEPOTS, "un dépôt"),
+    (RefKind.CLIENT_FAMILIES, "une famille de clients"),
+    (RefKind.SUPPLIER_FAMILIES, "une famille de fournisseurs"),
+)
+
+
+def gc_missing_for_connector(db: Database) -> list[str]:
+    """What the GC lacks for a connector to be saved (« un dépôt », …): all of it on a new
+    database, nothing once the GC data is loaded."""
+    return [what for kind, what in CONNECTOR_NEEDS if not reference.codes(db, kind)]
+
+
+def _required(db: Database, key: str, kind: RefKind, message: str) -> FieldError:
+    """A required GC code left blank: `message`, or, when the GC has none to choose from,
+    where to create one."""
+    return FieldError(key, message if reference.codes(db, kind) else _NONE_YET[kind])
+
+
 def _code_error(key: str, value: str | None, known: set[str], unknown: str) -> list[FieldError]:
     if value and value not in known:
         return [FieldError(key, f"{unknown} « {value} »")]
@@ -157,7 +198,12 @@ def _send_errors(db: Database, c: Connector) -> list[FieldError]:
             )
     if s.articles is not ArticlesToSend.NONE and not s.price_category:
         errors.append(
-            FieldError("envois.categorie_tarifaire", "la catégorie tarifaire est obligatoire")
+            _required(
+                db,
+                "envois.categorie_tarifaire",
+                RefKind.PRICE_CATEGORIES,
+                "la catégorie tarifaire est obligatoire",
+            )
         )
     errors += _code_error(
         "envois.categorie_tarifaire",
@@ -169,7 +215,9 @@ def _send_errors(db: Database, c: Connector) -> list[FieldError]:
         "envois.unite", s.unit, reference.codes(db, RefKind.UNITS), "unité inconnue"
     )
     if not s.depot:
-        errors.append(FieldError("envois.depot", "la sélection du dépôt est obligatoire"))
+        errors.append(
+            _required(db, "envois.depot", RefKind.DEPOTS, "la sélection du dépôt est obligatoire")
+        )
     errors += _code_error(
         "envois.depot", s.depot, reference.codes(db, RefKind.DEPOTS), "dépôt inconnu"
     )
@@ -188,19 +236,30 @@ def _receive_errors(db: Database, c: Connector) -> list[FieldError]:
     r = c.receive
     errors: list[FieldError] = []
     required = (
-        ("receptions.entreprise", r.company, "l'entreprise affectée est obligatoire"),
-        ("receptions.site", r.site, "le site affecté est obligatoire"),
-        ("receptions.depot", r.depot, "le dépôt affecté est obligatoire"),
-        ("receptions.famille_client", r.client_family, "la famille client est obligatoire"),
+        (
+            "receptions.entreprise",
+            r.company,
+            RefKind.COMPANIES,
+            "l'entreprise affectée est obligatoire",
+        ),
+        ("receptions.site", r.site, RefKind.SITES, "le site affecté est obligatoire"),
+        ("receptions.depot", r.depot, RefKind.DEPOTS, "le dépôt affecté est obligatoire"),
+        (
+            "receptions.famille_client",
+            r.client_family,
+            RefKind.CLIENT_FAMILIES,
+            "la famille client est obligatoire",
+        ),
         (
             "receptions.famille_fournisseur",
             r.supplier_family,
+            RefKind.SUPPLIER_FAMILIES,
             "la famille fournisseur est obligatoire",
         ),
     )
-    for key, value, message in required:
+    for key, value, kind, message in required:
         if not value:
-            errors.append(FieldError(key, message))
+            errors.append(_required(db, key, kind, message))
     company = reference.get_record(db, RefKind.COMPANIES, r.company) if r.company else None
     site = reference.get_record(db, RefKind.SITES, r.site) if r.site else None
     depot = reference.get_record(db, RefKind.DEPOTS, r.depot) if r.depot else None
@@ -313,10 +372,15 @@ def _with_gc_errors(db: Database, exc: ValidationFailed, text: str, source: str)
     partial, refused = load_valid_part(text)
     if partial is None:
         return exc
-    # the GC codes only: folders are neither checked nor created for a refused file
+    # folders are checked, never created, for a refused file; not guessed for a refused mode
+    communication = (
+        []
+        if refused & {"mode", "liaison"}
+        else _communication_errors(partial, create_folders=False)
+    )
     more = [
         str(e)
-        for e in _send_errors(db, partial) + _receive_errors(db, partial)
+        for e in (communication + _send_errors(db, partial) + _receive_errors(db, partial))
         if e.key not in refused
     ]
     if not more:

@@ -119,7 +119,7 @@ class PendingDocument(BaseModel):
     label: str
     status: str
     ok: bool  # will be (or is already) integrated
-    held: bool  # waits for a correspondence or a client
+    held: bool  # waits for a correspondence, a client or a unit
     messages: list[str] = []
     file_name: str
     lines: int
@@ -721,17 +721,12 @@ def _plan_document(
         {v["Unite"] for _, v, *_ in rows if v.get("Unite") and v["Unite"] not in ctx.units}
     )
     if bad_units:
-        where = next(
-            f"{version.file_name}:{line}: Unite: unité inconnue « {v['Unite']} »"
-            for line, v, *_ in rows
-            if v.get("Unite") in bad_units
-        )
+        # A GC record missing, as an unknown client: held back until the unit is created.
         return plan(
-            f"Erreur : {_reason(where)}",
+            f"Unité inconnue : {', '.join(bad_units)}",
             False,
-            False,
-            [where],
-            outcome="erreur",
+            True,
+            [f"Unité inconnue : {unit}" for unit in bad_units],
             total=check.total_ttc,
         )
     warnings = [f"Attention : {w}" for w in check.warnings]

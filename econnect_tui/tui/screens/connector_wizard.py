@@ -546,6 +546,12 @@ class ConnectorWizardScreen(EconnectScreen):
         if step in self._mounted:
             return
         self._mounted.add(step)
+        if step == "receptions" and self.new and self._unbuilt.get("receptions.entreprise") is None:
+            # The GC may have got its company since the wizard opened (a first run): the one
+            # company, site and depot are chosen, as when the wizard opens.
+            defaults = _new_connector_values(self.db)
+            for key in ("receptions.entreprise", "receptions.site", "receptions.depot"):
+                self._unbuilt[key] = self.initial[key] = defaults.get(key)
         container = self.query_one(f"#step-{step}", FormScroll)
         await container.mount_all(self._step_widgets(step))
         for row in container.query(FieldRow):
@@ -647,6 +653,7 @@ class ConnectorWizardScreen(EconnectScreen):
         """Shows `step` (built the first time), with these errors under its fields."""
         if self.step == "communication" and step != "communication":
             self._mask_key()
+        self._refresh_choices()
         await self._mount_step(step)
         self.step = step
         self.show_errors(step, errors or [])
@@ -755,6 +762,24 @@ class ConnectorWizardScreen(EconnectScreen):
         elif key == "receptions.site":
             site = self.row(key).raw()
             self._refill("receptions.depot", _depots_of(self.db, site)())
+
+    def on_screen_resume(self) -> None:
+        if self._ready:
+            self._refresh_choices()
+
+    def _refresh_choices(self) -> None:
+        """Reads the GC's lists again: a depot or a family created since the wizard opened (in
+        another space, by `econnect gc import`, by a colleague) can be chosen without leaving
+        it; every choice made that still exists is kept."""
+        values = self.values()
+        for step in STEP_ORDER:
+            if step not in self._mounted:
+                continue
+            for _, _, specs in step_groups(self.db, step, values, new=self.new):
+                for spec in specs:
+                    key = _KEY_OF_NAME[spec.name]
+                    if spec.kind == "choice" and spec.choices and key in self._rows:
+                        self._refill(key, list(spec.choices()))
 
     def _refill(self, key: str, options: list[tuple[str, str]]) -> None:
         """New choices for a Select, keeping its value when still one of them."""

@@ -19,6 +19,7 @@ from ...sync.receive import PendingStatus
 from ..threads import call_ui, worker_db
 from ..widgets.connector_status import (
     ConnectorOverview,
+    first_run_advice,
     local_time,
     lock_text,
     pending_counts,
@@ -99,6 +100,9 @@ class HomeScreen(EconnectScreen):
 
     def sync_summary(self, overviews: list[ConnectorOverview]) -> Text:
         if not overviews:
+            advice = first_run_advice(self.db)
+            if advice:
+                return Text.assemble("Aucun connecteur.\n\n", (advice, "dim"))
             return Text.from_markup(
                 "Aucun connecteur.\n\n[dim]Créez-en un dans Paramètres › E-connecteur (F7).[/]"
             )

@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Middle, Vertical, VerticalScroll
@@ -43,7 +44,12 @@ from ...sync import send as sending
 from ...sync.receive import PendingStatus, pending_status
 from ..commands import PaletteCommand
 from ..threads import call_ui, worker_db
-from ..widgets.connector_status import ConnectorOverview, pending_counts, read_overviews
+from ..widgets.connector_status import (
+    ConnectorOverview,
+    first_run_advice,
+    pending_counts,
+    read_overviews,
+)
 from .base import EconnectModal, EconnectScreen
 from .history import HistoryScreen
 from .mapping import open_mapping
@@ -381,6 +387,13 @@ class ConnectorRow(Vertical, can_focus=True):
             rows[index].scroll_visible(animate=False)
 
 
+NO_CONNECTOR = (
+    "[b]Aucun connecteur[/b]\n\n"
+    "Créez-en un avec M › Créer un nouveau connecteur\n"
+    "(ou dans Paramètres › E-connecteur, F7)."
+)
+
+
 class SyncScreen(EconnectScreen):
     MODE = "synchro"
     BINDINGS = [
@@ -428,13 +441,7 @@ class SyncScreen(EconnectScreen):
                 yield Static("Envoyer les\ndonnées", classes="col-send")
             yield Vertical(id="sync-rows")
         with Middle(id="sync-empty-box"), Center():
-            yield Static(
-                "[b]Aucun connecteur[/b]\n\n"
-                "Créez-en un avec M › Créer un nouveau connecteur\n"
-                "(ou dans Paramètres › E-connecteur, F7).",
-                id="sync-empty",
-                classes="empty-state",
-            )
+            yield Static(NO_CONNECTOR, id="sync-empty", classes="empty-state")
 
     def on_mount(self) -> None:
         self.sub_title = "Synchro › E-connecteur"
@@ -483,6 +490,13 @@ class SyncScreen(EconnectScreen):
         codes = [o.code for o in overviews]
         self.query_one("#sync-board").display = bool(codes)
         self.query_one("#sync-empty-box").display = not codes
+        if not codes:
+            advice = first_run_advice(self.db)
+            self.query_one("#sync-empty", Static).update(
+                Text.assemble(("Aucun connecteur", "bold"), "\n\n", advice)
+                if advice
+                else NO_CONNECTOR
+            )
         if codes == self._codes:
             for row, overview in zip(self.rows, overviews):
                 row.update(overview)

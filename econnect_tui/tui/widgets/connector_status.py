@@ -21,11 +21,13 @@ from ...store import connectors as connectors_store
 from ...store import history
 from ...store.locks import LockOwner
 from ...sync import locks
+from ...sync.connectors import gc_missing_for_connector
 from ...sync.receive import PendingStatus, pending_status
 from ...sync.runs import host
 
 __all__ = [
     "ConnectorOverview",
+    "first_run_advice",
     "local_time",
     "lock_text",
     "pending_counts",
@@ -35,6 +37,20 @@ __all__ = [
 
 # The worst state first: the dashboard shows the worst of the last reception and the last send.
 _SEVERITY = {RunStatus.ERROR: 3, RunStatus.RUNNING: 2, RunStatus.WARNING: 1, RunStatus.OK: 0}
+
+
+def first_run_advice(db: Database) -> str | None:
+    """What to do before creating the first connector when the GC lacks what it needs (a new
+    database); None once the GC holds it."""
+    missing = gc_missing_for_connector(db)
+    if not missing:
+        return None
+    listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " et " + missing[-1]
+    return (
+        f"Avant de créer un connecteur, la Gestion Commerciale doit avoir {listed} : "
+        "chargez ses données avec « econnect gc import » (voir docs/cli.md) ou créez-les "
+        "dans Paramètres (F7)."
+    )
 
 
 def local_time(when: datetime | None, seconds: bool = False) -> str:
