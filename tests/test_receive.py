@@ -123,16 +123,18 @@ def test_unknown_client_held_back_until_it_exists(s):
 def test_unknown_unit_held_back_until_it_exists(s, tmp_path):
     """A document in an unit the GC lacks (« BOTTE ») was an « Erreur » and closed: once the
     operator created the unit, its file was « déjà reçu » and the document could never be
-    received. Like an unknown client, it is held back until the unit exists."""
+    received. Still the contract's « Erreur » status, it is held back, like a document for an
+    unknown client, until the unit exists."""
     rows = doc_rows("D1")
     rows[0][9] = "BOTTE"
     s.documents("ImportDocuments_1.csv", rows)
-    assert statuses(reception.preview(s.db, "FACILI"))["D1"] == "Unité inconnue : BOTTE"
+    unknown = "Erreur : Unite ligne 2 : unité inconnue « BOTTE »"
+    assert statuses(reception.preview(s.db, "FACILI"))["D1"] == unknown
     result = reception.receive(s.db, "FACILI")
     assert result.exit_code == 3
     assert "D1" not in s.gc_documents()
     row = rows_by_id(report_rows(s, result))["D1 / 0701"]
-    assert not row.ok and row.messages == "Unité inconnue : BOTTE — en attente d'intégration"
+    assert not row.ok and row.messages == f"{unknown} — en attente d'intégration"
     assert reception.pending_status(s.db, "FACILI").held_back_documents == 1
     units = tmp_path / "unites.csv"
     units.write_text("Code;Libelle\nBOTTE;Botte\n", encoding="utf-8")

@@ -721,14 +721,15 @@ def _plan_document(
         {v["Unite"] for _, v, *_ in rows if v.get("Unite") and v["Unite"] not in ctx.units}
     )
     if bad_units:
-        # A GC record missing, as an unknown client: held back until the unit is created.
-        return plan(
-            f"Unité inconnue : {', '.join(bad_units)}",
-            False,
-            True,
-            [f"Unité inconnue : {unit}" for unit in bad_units],
-            total=check.total_ttc,
+        # The contract's « Erreur : … » (not integrated), but a GC record is missing, as for an
+        # unknown client: held back until the unit is created, not closed for good once its
+        # file is archived (it would then come back « déjà reçu »).
+        where = next(
+            f"{version.file_name}:{line}: Unite: unité inconnue « {v['Unite']} »"
+            for line, v, *_ in rows
+            if v.get("Unite") in bad_units
         )
+        return plan(f"Erreur : {_reason(where)}", False, True, [where], total=check.total_ttc)
     warnings = [f"Attention : {w}" for w in check.warnings]
     known = _known_outcome(existing, check.content_hash)
     if known is not None:

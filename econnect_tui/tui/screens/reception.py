@@ -9,8 +9,7 @@ which stay in the import folder) and lists, in one grid with a line per section:
   rows without correspondence first. Enter (or C) opens the article picker; the correspondence
   is saved at once and every status is computed again (`receive.analyse`, cheap).
 * Documents — « F259030_D260118 - TRFVJJio - 86.25€ - Chèques » | its status (Nouveau document,
-  Mise à jour, Déjà intégré, Refusé, Article sans correspondance, Client inconnu, Unité
-  inconnue, Erreur).
+  Mise à jour, Déjà intégré, Refusé, Article sans correspondance, Client inconnu, Erreur).
   A document held back by an earlier reception can be discarded with D (confirmed, Annuler by
   default): it is no longer offered.
 * Tiers and Fichiers — with their status.
