@@ -4,6 +4,7 @@ back by the project's own reader give the values the GC holds, or exactly the do
 
 from __future__ import annotations
 
+import io
 import itertools
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from econnect_tui.errors import UserError
+from econnect_tui.errors import UserError, ValidationFailed
 from econnect_tui.exchange.csvfile import (
     Column,
     ColumnKind,
@@ -28,6 +29,7 @@ from econnect_tui.store import articles as articles_store
 from econnect_tui.store import history
 from econnect_tui.store import mappings as mappings_store
 from econnect_tui.store import tiers as tiers_store
+from econnect_tui.sync import mapping as mapping_service
 from econnect_tui.sync.connectors import save_connector
 from econnect_tui.sync.demo import demo_connector
 from econnect_tui.sync.send import ARTICLES_COLUMNS, CLIENTS_COLUMNS, CONTACTS_COLUMNS, send
@@ -279,3 +281,60 @@ def _check_article(db, folder, article, price, stock, vat, external, encoding, n
     assert _same(got["PrixHT"], price) and _same(got["Stock"], stock)
     assert _same(got["TauxTVA"], vat)
     assert got["Unite"] == "HA" and got["Actif"] is True
+
+
+# -- the correspondence file: what `mapping export` writes, `mapping import` takes back unchanged
+
+
+def _mapping_round_trip(db, path: Path):
+    before = mappings_store.article_to_external(db, "FACILI")
+    mapping_service.export_file(db, "FACILI", path)
+    try:
+        summary = mapping_service.import_file(db, "FACILI", path, "test")
+    except ValidationFailed as exc:
+        raise AssertionError("\n".join(exc.errors)) from exc
+    assert mappings_store.article_to_external(db, "FACILI") == before
+    assert (summary.added, summary.changed, summary.removed) == (0, 0, 0)
+    assert summary.unchanged == len(before)
+
+
+@pytest.mark.parametrize("code", ["'=X", "'-5", "''+A", "'@b", "'x", "'", "=X", "-5"])
+def test_mapping_export_then_import_changes_no_code(tmp_path, code):
+    db, _ = _env(tmp_path)
+    mappings_store.set_mapping(db, "FACILI", "ANDAIN", code, "test")
+    _mapping_round_trip(db, tmp_path / "mapping.csv")
+    assert mappings_store.article_to_external(db, "FACILI")["ANDAIN"] == code
+
+
+def test_mapping_to_standard_output_reads_back_the_same(tmp_path):
+    db, _ = _env(tmp_path)
+    mappings_store.set_mapping(db, "FACILI", "ANDAIN", "'=X", "test")
+    out = io.StringIO()
+    mapping_service.export_file(db, "FACILI", None, out)
+    path = tmp_path / "stdout.csv"
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+    _mapping_round_trip(db, path)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(codes=st.lists(_CODE, min_size=1, max_size=4))
+def test_any_correspondence_survives_export_then_import(tmp_path_factory, codes):
+    db, folder = _shared_env(tmp_path_factory, OutputEncoding.UTF8)
+    articles = ["ANDAIN", "BALCAR", "BALRON", "BROY"]
+    n = next(_counter)
+    for article, code in zip(articles, codes, strict=False):
+        try:
+            mappings_store.set_mapping(db, "FACILI", article, f"{code}#{n}", "test")
+        except UserError:  # not printable
+            assume(False)
+    _mapping_round_trip(db, folder.parent / f"mapping-{n}.csv")
+
+
+@pytest.mark.parametrize("code", ["-105", "=SUM(1)", "'+x", "@A"])
+def test_mapping_of_an_article_whose_code_looks_like_a_formula_reads_back(tmp_path, code):
+    db, _ = _env(tmp_path)
+    articles_store.upsert_articles(db, [Article(code=code, label="Remise", unit_code="HA")])
+    mappings_store.set_mapping(db, "FACILI", code, "FT-X", "test")
+    _mapping_round_trip(db, tmp_path / "mapping.csv")
