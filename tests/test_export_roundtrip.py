@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import io
 import itertools
+import os
+import shutil
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,12 +26,14 @@ from econnect_tui.exchange.csvfile import (
     write_csv_atomic,
 )
 from econnect_tui.models.connector import OutputEncoding
-from econnect_tui.models.gc import Article, Price, Stock, Tiers
+from econnect_tui.models.gc import Article, Contact, Price, Stock, Tiers, TiersKind
 from econnect_tui.models.reports import ItemType
 from econnect_tui.store import articles as articles_store
+from econnect_tui.store import connectors as connectors_store
 from econnect_tui.store import history
 from econnect_tui.store import mappings as mappings_store
 from econnect_tui.store import tiers as tiers_store
+from econnect_tui.sync import gcimport
 from econnect_tui.sync import mapping as mapping_service
 from econnect_tui.sync.connectors import save_connector
 from econnect_tui.sync.demo import demo_connector
@@ -338,3 +343,154 @@ def test_mapping_of_an_article_whose_code_looks_like_a_formula_reads_back(tmp_pa
     articles_store.upsert_articles(db, [Article(code=code, label="Remise", unit_code="HA")])
     mappings_store.set_mapping(db, "FACILI", code, "FT-X", "test")
     _mapping_round_trip(db, tmp_path / "mapping.csv")
+
+
+# -- clients and contacts, from the GC or from a `gc import` file
+
+_TIERS_TEXT = (
+    "civility",
+    "address1",
+    "address2",
+    "postal_code",
+    "city",
+    "country",
+    "phone",
+    "mobile",
+    "vat_number",
+    "payment_method",
+)
+_CLIENT_COLUMNS = dict(
+    zip(
+        ("Civilite", "Adresse1", "Adresse2", "CodePostal", "Ville", "Pays", "Telephone"),
+        _TIERS_TEXT,
+        strict=False,
+    ),
+    Mobile="mobile",
+    NumeroTVA="vat_number",
+    ModeReglement="payment_method",
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    code=_CODE,
+    name=_TEXT,
+    texts=st.fixed_dictionaries({f: st.one_of(st.none(), _TEXT) for f in _TIERS_TEXT}),
+    email=st.sampled_from([None, "a@b.fr", "=x@y.fr", "-a+b@c.fr"]),
+    siret=st.sampled_from([None, "73282932000074", "732 829 320 00074"]),
+    contact=st.fixed_dictionaries(
+        {"code": st.one_of(st.none(), _CODE), "last_name": _TEXT, "first_name": _TEXT}
+    ),
+    encoding=st.sampled_from(list(OutputEncoding)),
+)
+def test_any_client_and_contact_comes_back(
+    tmp_path_factory, code, name, texts, email, siret, contact, encoding
+):
+    db, folder = _shared_env(tmp_path_factory, encoding)
+    n = next(_counter)
+    client = _model(
+        Tiers, code=f"{code}{n}", name=name, email=email, siret=siret, family_code="AGRI", **texts
+    )
+    person = _model(Contact, parent_kind=TiersKind.CLIENT, parent_code=client.code, **contact)
+    codes = [client.code, person.code or ""]
+    if encoding is OutputEncoding.CP1252 and _cp1252("".join(codes)) != "".join(codes):
+        return  # refused: see test_cp1252_code_that_cannot_be_written_refuses_the_file_in_french
+    tiers_store.upsert_tiers(db, [client])
+    tiers_store.save_contact(db, person)
+    send(db, "FACILI")
+    got = _rows(folder / "Clients.csv", CLIENTS, "CodeClient")[_seen(client.code)]
+    assert got["Nom"] == _seen(client.name, encoding)
+    for column, field in _CLIENT_COLUMNS.items():
+        assert got[column] == _seen(getattr(client, field), encoding), column
+    assert got["Email"] == _seen(email) and got["Famille"] == "AGRI"
+    assert got["Siret"] == (siret.replace(" ", "") if siret else None)
+    contacts = list(read_csv(folder / "Contacts.csv", CONTACTS))
+    (mine,) = [r.values for r in contacts if r.values["CodeClient"] == _seen(client.code)]
+    assert mine["CodeContact"] == _seen(person.code)
+    assert mine["Nom"] == _seen(person.last_name, encoding)
+    assert mine["Prenom"] == _seen(person.first_name, encoding)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(_CODE, _TEXT, _TEXT, st.sampled_from(["", "Chèques", "-Virement"])),
+        min_size=1,
+        max_size=4,
+    ),
+    file_encoding=st.sampled_from(["utf-8-sig", "utf-8", "cp1252"]),
+)
+def test_gc_import_then_send_gives_the_file_values(tmp_path_factory, rows, file_encoding):
+    """A clients file loaded by `gc import` and sent: each value as the file had it (trimmed),
+    neutralised when it starts like a formula."""
+    db, folder = _shared_env(tmp_path_factory, OutputEncoding.UTF8)
+    n = next(_counter)
+    lines = [
+        (f"{code}#{n}-{i}", name, city, payment)
+        for i, (code, name, city, payment) in enumerate(rows)
+    ]
+    try:
+        text = "".join(
+            ";".join('"' + cell.replace('"', '""') + '"' for cell in line) + "\r\n"
+            for line in [("CodeClient", "Nom", "Ville", "ModeReglement"), *lines]
+        ).encode(file_encoding)
+    except UnicodeEncodeError:
+        assume(False)
+    path = folder.parent / f"clients-{n}.csv"
+    path.write_bytes(text)
+    try:
+        gcimport.import_master_file(db, "clients", path)
+    except ValidationFailed:
+        assume(False)  # an empty name, a code that is no code: refused, as it should
+    send(db, "FACILI")
+    sent = _rows(folder / "Clients.csv", CLIENTS, "CodeClient")
+    for code, name, city, payment in lines:
+        got = sent[_seen(code.strip())]
+        assert (got["Nom"], got["Ville"], got["ModeReglement"]) == (
+            _seen(name),
+            _seen(city),
+            _seen(payment),
+        )
+
+
+# -- a real full disk (a 16 KiB tmpfs; needs the right to mount, skipped otherwise)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace')}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_send_on_a_full_disk_says_so_and_leaves_no_half_file(tmp_path, small_disk):
+    db, _ = _env(tmp_path)
+    export = small_disk / "export"
+    export.mkdir()
+    (export / "Clients.csv").write_bytes(b"old")
+    c = connectors_store.require_connector(db, "FACILI")
+    save_connector(db, c.model_copy(update={"export_path": str(export)}), new=False)
+    with pytest.raises(UserError) as caught:
+        send(db, "FACILI")
+    assert str(caught.value) == (
+        f"Impossible d'écrire Clients.csv dans « {export} » : le disque est plein ; "
+        "l'ancien fichier est conservé."
+    )
+    assert (export / "Clients.csv").read_bytes() == b"old"
+    assert sorted(p.name for p in export.iterdir()) == ["Articles.csv", "Clients.csv"]
+    articles = _rows(export / "Articles.csv", ARTICLES, "CodeArticle")  # whole
+    assert len(articles) == 30
