@@ -494,3 +494,17 @@ def test_send_on_a_full_disk_says_so_and_leaves_no_half_file(tmp_path, small_dis
     assert sorted(p.name for p in export.iterdir()) == ["Articles.csv", "Clients.csv"]
     articles = _rows(export / "Articles.csv", ARTICLES, "CodeArticle")  # whole
     assert len(articles) == 30
+
+
+def test_mapping_export_on_a_full_disk_names_the_file_and_keeps_the_old_one(tmp_path, small_disk):
+    db, _ = _env(tmp_path)
+    (small_disk / "filler").write_bytes(b"x" * 12_000)
+    path = small_disk / "mapping.csv"
+    path.write_bytes(b"old")
+    with pytest.raises(UserError) as caught:
+        mapping_service.export_file(db, "FACILI", path)
+    assert str(caught.value) == (
+        f"Impossible d'écrire {path} : disque plein ; l'ancien fichier est conservé."
+    )
+    assert path.read_bytes() == b"old"
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "mapping.csv"]
