@@ -976,9 +976,12 @@ def _atomic_file(path: Path, mode: str, **open_args: Any) -> Iterator[IO[Any]]:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:
+            # a failed write or flush (disk full) names no file: name the one asked for
+            raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
         raise
     _fsync_dir(path.parent)
 

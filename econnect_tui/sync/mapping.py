@@ -403,14 +403,7 @@ def export_file(db: Database, connector: str, path: Path | None, out: TextIO | N
     a path, to `out` (standard output by default, no BOM). Returns the number of lines."""
     code = require_connector_code(db, connector)
     if path is not None:
-        path = Path(path)
-        try:
-            return write_csv_atomic(path, MAPPING_HEADER, _export_rows(db, code))
-        except OSError as exc:
-            kept = (
-                "l'ancien fichier est conservé" if path.exists() else "aucun fichier n'a été créé"
-            )
-            raise UserError(f"Impossible d'écrire {path} : {os_reason(exc)} ; {kept}.") from exc
+        return write_csv_atomic(Path(path), MAPPING_HEADER, _export_rows(db, code))
     stream = out if out is not None else sys.stdout
     writer = csv.writer(stream, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(MAPPING_HEADER)

@@ -48,7 +48,7 @@ from pydantic import BaseModel
 from sqlite_utils import Database
 
 from ..errors import UserError, os_reason
-from ..exchange.csvfile import UnencodableCell, charset_label, write_csv_atomic
+from ..exchange.csvfile import UnencodableCell, charset_label, format_cell, write_csv_atomic
 from ..models.connector import ArticlesToSend, ClientsToSend, Connector, Liaison, Mode
 from ..models.gc import ArticleFilter, ClientFilter
 from ..models.reports import ItemType, ReportRow, RunFile, RunKind, RunStatus
@@ -301,7 +301,8 @@ def _write(export: _Export, folder: Path, encoding: str) -> SentFile:
         nonlocal replaced
         replaced += 1
         if len(examples) < _EXAMPLES:
-            examples.append(f"{column} « {_cut(text)} » écrit « {_cut(written)} »")
+            cell = format_cell(written)  # as it is in the file, neutralised
+            examples.append(f"{column} « {_cut(text)} » écrit « {_cut(cell)} »")
 
     try:
         rows = write_csv_atomic(
