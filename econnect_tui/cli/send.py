@@ -23,6 +23,9 @@ def send(obj: Context, code: str, as_json: bool) -> None:
     for f in result.files:
         plural = "s" if f.rows > 1 else ""
         say(f"{f.name} : {f.rows} ligne{plural} écrite{plural}")
+        replaced = service.replaced_message(f, result.encoding)
+        if replaced:
+            say(f"{f.name} : {replaced}.")
     for s in result.skipped:
         say(f"{s.name} : {s.reason}")
     if result.files:

@@ -19,11 +19,13 @@ and the encoding; the second pass parses, lazily, row by row. Memory does not gr
 
 Writing (`write_csv_atomic`, `atomic_writer`, `atomic_write_bytes`) is strict: `;`, CRLF, decimal
 comma, `JJ/MM/AAAA`, UTF-8 with BOM by default, formula-looking text neutralised with a leading
-`'`, and the file appears whole or not at all (temporary name, fsync, rename).
+`'`, and the file appears whole or not at all (temporary name, fsync, rename). In
+Windows-1252, a text is fitted to the charset before it is neutralised and quoted.
 
 Round trip: what `write_csv_atomic` writes, `CsvReader` reads back to the same values, except that
 a text that was neutralised keeps its leading `'` (`"=SUM(A1)"` is read back as `"'=SUM(A1)"`),
-text is trimmed, and a row whose cells are all empty is a blank line, hence skipped.
+text is trimmed, a row whose cells are all empty is a blank line, hence skipped, and in
+Windows-1252 the characters it lacks are replaced (see `write_csv_atomic`).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import itertools
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -57,8 +59,11 @@ __all__ = [
     "CsvReader",
     "CsvRow",
     "Layout",
+    "Replaced",
+    "UnencodableCell",
     "atomic_write_bytes",
     "atomic_writer",
+    "charset_label",
     "format_cell",
     "normalize_header",
     "normalize_text",
@@ -96,7 +101,10 @@ def _cp1252_latin1_fallback(exc: UnicodeError) -> tuple[str, int]:
 
 
 def _transliterate_fallback(exc: UnicodeError) -> tuple[str, int]:
-    """Encode what the charset lacks as its unaccented letter (« ř » -> « r »), else « ? »."""
+    """Encode what the charset lacks as its unaccented letter (« ř » -> « r »), else « ? ».
+
+    A replacement that would be blank or carry spaces at its ends (« ˘ » is a space and a
+    breve) is « ? » too: a replaced text never gains a space a reader would trim."""
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
     out = []
@@ -106,7 +114,7 @@ def _transliterate_fallback(exc: UnicodeError) -> tuple[str, int]:
             base.encode(exc.encoding)
         except (UnicodeError, LookupError):
             base = ""
-        out.append(base or "?")
+        out.append(base if base and base == base.strip() else "?")
     return "".join(out), exc.end
 
 
@@ -958,9 +966,12 @@ def _atomic_file(path: Path, mode: str, **open_args: Any) -> Iterator[IO[Any]]:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:
+            # a failed write or flush (disk full) names no file: name the one asked for
+            raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
         raise
     _fsync_dir(path.parent)
 
@@ -985,17 +996,89 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         f.write(data)
 
 
+class UnencodableCell(ValueError):
+    """A cell of a column that must be written exactly (a code) holds a character the file's
+    encoding lacks. `str(e)` is French: « CodeClient « DVOŘÁK » contient « Ř », absent de
+    Windows-1252 »."""
+
+    def __init__(self, row: int, column: str, value: str, char: str, encoding: str):
+        self.row = row  # data row, from 1
+        self.column = column
+        self.value = value
+        self.char = char
+        self.encoding = encoding
+        super().__init__(
+            f"{column} « {value} » contient « {char} », absent de {charset_label(encoding)}"
+        )
+
+
+def charset_label(encoding: str) -> str:
+    """« Windows-1252 » for cp1252, the codec's name otherwise."""
+    name = codecs.lookup(encoding).name
+    return "Windows-1252" if name == "cp1252" else name
+
+
+#: Called for each text a write changed to fit its encoding: (data row from 1, column, the text,
+#: what was written).
+Replaced = Callable[[int, str, str, str], None]
+
+
+def _fitted_cells(
+    header: Sequence[str], encoding: str, exact: Collection[str], on_replaced: Replaced | None
+) -> Callable[[int, Sequence[object]], list[object]]:
+    """A row's values with every text fitted to `encoding` before the cells are formatted, so
+    a replacement never escapes the formula neutralisation nor the quoting (« ＝ » becomes
+    « = », « ﹔ » becomes « ; »). A text of an `exact` column that does not fit raises
+    `UnencodableCell`."""
+    exact_positions = {i for i, name in enumerate(header) if name in exact}
+
+    def fit(number: int, row: Sequence[object]) -> list[object]:
+        values = list(row)
+        for i, value in enumerate(values):
+            if not isinstance(value, str):
+                continue
+            text = str.__str__(value)
+            try:
+                text.encode(encoding)
+                continue
+            except UnicodeEncodeError as exc:
+                bad = text[exc.start]
+            column = header[i] if i < len(header) else str(i + 1)
+            if i in exact_positions:
+                raise UnencodableCell(number, column, text, bad, encoding)
+            fitted = text.encode(encoding, errors=_ENCODE_ERRORS).decode(encoding)
+            if on_replaced is not None:
+                on_replaced(number, column, text, fitted)
+            values[i] = fitted
+        return values
+
+    return fit
+
+
 def write_csv_atomic(
     path: Path,
     header: Sequence[str],
     rows: Iterable[Sequence[object]],
     encoding: str = "utf-8-sig",
+    *,
+    exact: Collection[str] = (),
+    on_replaced: Replaced | None = None,
 ) -> int:
     """Write an export file: `;`, CRLF, minimal `"` quoting, cells through `format_cell`.
 
     Streams `rows` (any iterable, e.g. a generator over a query) into a temporary file that
     replaces `path` only once every row is written. Returns the number of data rows. A row whose
-    length differs from the header's raises ValueError (and `path` is left untouched)."""
+    length differs from the header's raises ValueError (and `path` is left untouched).
+
+    In an encoding that cannot hold every character (cp1252), each text is fitted first: the
+    characters it lacks become their unaccented letter, else « ? » (« Dvořák 中文 » ->
+    « Dvorák ?? »), and `on_replaced` is told; then the text is neutralised and quoted as
+    written. A text of a column named in `exact` (codes the other program sends back) is never
+    changed: `UnencodableCell` aborts the write and `path` is left untouched."""
+    codecs.lookup(encoding)
+    fit = None
+    if not codecs.lookup(encoding).name.startswith("utf"):
+        fit = _fitted_cells(header, encoding, exact, on_replaced)
     width = len(header)
     count = 0
     with atomic_writer(path, encoding=encoding) as f:
@@ -1004,7 +1087,8 @@ def write_csv_atomic(
         )
         writer.writerow(header)
         for row in rows:
-            cells = [format_cell(value) for value in row]
+            values = fit(count + 1, row) if fit is not None else row
+            cells = [format_cell(value) for value in values]
             if len(cells) != width:
                 raise ValueError(f"row {count + 1} has {len(cells)} cells for {width} columns")
             writer.writerow(cells)

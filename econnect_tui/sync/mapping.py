@@ -30,7 +30,7 @@ from sqlite_utils import Database
 from ..db import write_transaction
 from ..errors import UserError, ValidationFailed, os_reason
 from ..exchange.csvfile import CsvFileError, format_cell, read_csv, write_csv_atomic
-from ..exchange.mappingfile import MAPPING_HEADER, MAPPING_LAYOUT
+from ..exchange.mappingfile import MAPPING_HEADER, MAPPING_LAYOUT, code_cell, read_code
 from ..models.gc import ArticleFilter
 from ..models.mapping import MappingChange
 from ..store import articles as articles_store
@@ -294,18 +294,6 @@ class ImportSummary(BaseModel):
     warnings: list[str] = []
 
 
-_NEUTRALISED = ("'=", "'+", "'-", "'@")
-
-
-def _read_code(value: object) -> str:
-    """A cell as written by `export_file`: a code the writer neutralised for spreadsheets
-    (`'-X`, `'=X`) gets its own text back, so an export imports back unchanged."""
-    text = str(value or "").strip()
-    if text.startswith(_NEUTRALISED):
-        text = text[1:]
-    return text
-
-
 def import_file(db: Database, connector: str, path: Path, user: str) -> ImportSummary:
     """Adds and changes the correspondences a file gives; never removes one it does not mention
     (an article given with an empty code loses its correspondence).
@@ -335,8 +323,8 @@ def import_file(db: Database, connector: str, path: Path, user: str) -> ImportSu
     for row in reader:
         rows += 1
         errors.extend((row.line, message) for message in row.errors)
-        article = str(row.values.get("CodeArticle") or "").strip()
-        external = _read_code(row.values.get("CodeArticleExterne"))
+        article = read_code(row.values.get("CodeArticle"))
+        external = read_code(row.values.get("CodeArticleExterne"))
         if not article:
             error(row.line, "CodeArticle", "valeur obligatoire")
             continue
@@ -406,7 +394,7 @@ def import_file(db: Database, connector: str, path: Path, user: str) -> ImportSu
 
 def _export_rows(db: Database, code: str) -> Iterator[tuple[str, str]]:
     for mapping in store.list_mappings(db, code):
-        yield mapping.article_code, mapping.external_code
+        yield code_cell(mapping.article_code), code_cell(mapping.external_code)
 
 
 def export_file(db: Database, connector: str, path: Path | None, out: TextIO | None = None) -> int:

@@ -48,7 +48,7 @@ from pydantic import BaseModel
 from sqlite_utils import Database
 
 from ..errors import UserError, os_reason
-from ..exchange.csvfile import write_csv_atomic
+from ..exchange.csvfile import UnencodableCell, charset_label, format_cell, write_csv_atomic
 from ..models.connector import ArticlesToSend, ClientsToSend, Connector, Liaison, Mode
 from ..models.gc import ArticleFilter, ClientFilter
 from ..models.reports import ItemType, ReportRow, RunFile, RunKind, RunStatus
@@ -120,6 +120,10 @@ class SentFile(BaseModel):
     kind: str  # articles, clients, contacts
     path: str
     rows: int
+    # Windows-1252: the texts written without the characters it lacks, and a few of them said
+    # in French (« Nom « Dvořák 中文 » écrit « Dvorák ?? » »)
+    replaced: int = 0
+    replaced_examples: list[str] = []
 
 
 class SkippedFile(BaseModel):
@@ -143,6 +147,15 @@ class _Export:
     kind: str
     columns: tuple[str, ...]
     rows: Callable[[], Iterable[tuple]]  # opens the cursor when called
+
+
+# The codes of the files: the ETA software sends them back (CodeClient, CodeArticle of the
+# documents, a contact's code, a unit), so a code must travel exactly. In Windows-1252 a code
+# holding a character it lacks refuses the file; any other text loses that character (reported).
+EXACT_COLUMNS = frozenset(
+    {"CodeArticle", "CodeArticleExterne", "Famille", "Unite", "CodeClient", "CodeContact"}
+)
+_EXAMPLES = 3  # replaced texts quoted in the report, per file
 
 
 # Planning ---------------------------------------------------------------------------------------
@@ -279,13 +292,65 @@ def _write_error(exc: OSError, path: Path) -> UserError:
     return UserError(f"Impossible d'écrire {path.name} dans « {folder} » : {why} ; {kept}.")
 
 
-def _write(export: _Export, folder: Path, encoding: str) -> int:
+def _write(export: _Export, folder: Path, encoding: str) -> SentFile:
     path = folder / export.name
+    examples: list[str] = []
+    replaced = 0
+
+    def on_replaced(_row: int, column: str, text: str, written: str) -> None:
+        nonlocal replaced
+        replaced += 1
+        if len(examples) < _EXAMPLES:
+            cell = format_cell(written)  # as it is in the file, neutralised
+            examples.append(f"{column} « {_cut(text)} » écrit « {_cut(cell)} »")
+
     try:
-        return write_csv_atomic(path, export.columns, export.rows(), encoding=encoding)
+        rows = write_csv_atomic(
+            path,
+            export.columns,
+            export.rows(),
+            encoding=encoding,
+            exact=EXACT_COLUMNS,
+            on_replaced=on_replaced,
+        )
     except OSError as exc:
         log.warning("send: writing %s failed: %r", path, exc)
         raise _write_error(exc, path) from exc
+    except UnencodableCell as exc:
+        kept = "l'ancien fichier est conservé" if path.exists() else "aucun fichier n'a été créé"
+        raise UserError(
+            f"Impossible d'écrire {path.name} en {charset_label(encoding)} : {exc.column} "
+            f"« {exc.value} » contient « {exc.char} », que ce jeu de caractères n'a pas, et un "
+            "code changé ne désignerait plus le même enregistrement. Changez ce code ou "
+            f"choisissez l'encodage UTF-8 dans les envois du connecteur ; {kept}."
+        ) from exc
+    return SentFile(
+        name=export.name,
+        kind=export.kind,
+        path=str(path),
+        rows=rows,
+        replaced=replaced,
+        replaced_examples=examples,
+    )
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())  # a label's line breaks on one line
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def replaced_message(f: SentFile, encoding: str) -> str:
+    """« 2 valeurs écrites sans les caractères absents de Windows-1252 : Nom « … » écrit « … »,
+    … » — empty when nothing was replaced."""
+    if not f.replaced:
+        return ""
+    n = f.replaced
+    head = (
+        f"{n} valeur{'s' if n > 1 else ''} écrite{'s' if n > 1 else ''} sans les caractères "
+        f"absents de {charset_label(encoding)}"
+    )
+    more = f", et {n - len(f.replaced_examples)} autre(s)" if n > len(f.replaced_examples) else ""
+    return f"{head} : {', '.join(f.replaced_examples)}{more}"
 
 
 def _count_message(kind: str, n: int) -> str:
@@ -326,15 +391,7 @@ def send(db: Database, code: str) -> SendResult:
             result.export_path = str(folder)
             for export in planned:
                 current = export
-                rows = _write(export, folder, encoding)
-                result.files.append(
-                    SentFile(
-                        name=export.name,
-                        kind=export.kind,
-                        path=str(folder / export.name),
-                        rows=rows,
-                    )
-                )
+                result.files.append(_write(export, folder, encoding))
                 current = None
     except BaseException as exc:
         if isinstance(exc, UserError):
@@ -375,13 +432,14 @@ def _file_entries(result: SendResult) -> tuple[list[RunFile], list[ReportRow]]:
                 name=f.name, kind=f.kind, size=size, rows=f.rows, path=f.path, status=STATUS_WRITTEN
             )
         )
+        replaced = replaced_message(f, result.encoding)
         rows.append(
             ReportRow(
                 file_name=f.name,
                 type=ItemType.FILE,
                 identifier=f.name,
                 ok=True,
-                messages=_count_message(f.kind, f.rows),
+                messages=_count_message(f.kind, f.rows) + (f" ; {replaced}" if replaced else ""),
             )
         )
     for s in result.skipped:
