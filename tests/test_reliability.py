@@ -60,6 +60,8 @@ def _cmd(s: Setup, *args: str) -> list[str]:
 
 def _env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ECONNECT_")}
+    # The files are written, then received at once: no quiet period (conftest.py's reason).
+    env["ECONNECT_SETTLE_SECONDS"] = "0"
     env.update(extra)
     return env
 
