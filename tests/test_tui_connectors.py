@@ -612,3 +612,29 @@ async def test_wizard_on_an_empty_gc_says_what_to_load_then_offers_it(tmp_path) 
         assert w.row("receptions.entreprise").raw() == "MART"
         assert w.row("receptions.site").raw() == "SIEGE"
         assert w.row("receptions.depot").raw() == "HANGAR"
+
+
+async def test_a_new_wizard_chooses_the_only_record_the_gc_offers(tmp_path) -> None:
+    """One depot, one price category, one family of each: nothing to choose, so they are
+    chosen (they were left empty, each a required list to open for its only line)."""
+    app = empty_app(tmp_path)
+    for kind, text in (
+        ("entreprises", "Code;Nom\nMART;ETA Martin\n"),
+        ("sites", "Code;Nom;CodeEntreprise\nSIEGE;Siège;MART\n"),
+        ("depots", "Code;Nom;CodeSite\nHANGAR;Hangar;SIEGE\n"),
+        ("categories-tarifaires", "Code;Libelle\nTARIF1;Tarif agriculteurs\n"),
+        ("familles-clients", "Code;Libelle\nAGRI;Agriculteurs\n"),
+        ("familles-fournisseurs", "Code;Libelle\nFOURN;Fournisseurs\n"),
+    ):
+        load_gc(app, tmp_path, kind, text)
+    async with app.run_test(size=SIZE) as pilot:
+        open_wizard(app, step="envois")
+        await pilot.pause()
+        w = wizard(app)
+        assert w.row("envois.depot").raw() == "HANGAR"
+        assert w.row("envois.categorie_tarifaire").raw() == "TARIF1"
+        await pilot.press("f9")
+        assert w.step == "receptions"
+        assert w.row("receptions.famille_client").raw() == "AGRI"
+        assert w.row("receptions.famille_fournisseur").raw() == "FOURN"
+        assert w.row("receptions.depot").raw() == "HANGAR"

@@ -255,3 +255,22 @@ async def test_first_run_says_to_load_the_gc_before_creating_a_connector(tmp_pat
 def flat(text: str) -> str:
     """Screen text with its line breaks as spaces (a long sentence wraps)."""
     return " ".join(text.split())
+
+
+async def test_a_tick_box_shows_its_x_only_when_ticked() -> None:
+    """Checkbox draws « X » ticked or not (only the colour differs): in 16 colours or a plain
+    capture over SSH, « Contacts » looked ticked while it was not."""
+    from textual.app import App
+
+    from econnect_tui.tui.widgets.form import TickBox
+
+    class One(App):
+        def compose(self):
+            yield TickBox("Contacts", False)
+
+    app = One()
+    async with app.run_test(size=(40, 3)) as pilot:
+        box = app.query_one(TickBox)
+        assert "X" not in box.render().plain
+        await pilot.click(TickBox)
+        assert box.value and "X" in box.render().plain

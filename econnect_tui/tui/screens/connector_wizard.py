@@ -392,11 +392,25 @@ def step_groups(
     ]
 
 
+# A new connector's choices the GC may offer only one of (then chosen for the operator).
+_ONLY_CHOICES = {
+    "envois.categorie_tarifaire": RefKind.PRICE_CATEGORIES,
+    "envois.depot": RefKind.DEPOTS,
+    "receptions.famille_client": RefKind.CLIENT_FAMILIES,
+    "receptions.famille_fournisseur": RefKind.SUPPLIER_FAMILIES,
+}
+_CHOSEN_WHEN_ONLY = (*_ONLY_CHOICES, "receptions.entreprise", "receptions.site", "receptions.depot")
+
+
 def _new_connector_values(db: Database) -> dict[str, Any]:
-    """A new connector's values: the defaults, and the company, site and depot when the GC has
-    only one to choose from."""
+    """A new connector's values: the defaults, and each GC record it names (company, site,
+    depot, price category, families) when the GC has only one to choose from."""
     values = _flat(Connector(code=_PLACEHOLDER_CODE))
     values["code"] = ""
+    for key, kind in _ONLY_CHOICES.items():
+        records = reference.list_records(db, kind)
+        if len(records) == 1 and not values.get(key):
+            values[key] = records[0].code
     companies = reference.list_records(db, RefKind.COMPANIES)
     if len(companies) == 1:
         values["receptions.entreprise"] = companies[0].code
@@ -546,12 +560,13 @@ class ConnectorWizardScreen(EconnectScreen):
         if step in self._mounted:
             return
         self._mounted.add(step)
-        if step == "receptions" and self.new and self._unbuilt.get("receptions.entreprise") is None:
-            # The GC may have got its company since the wizard opened (a first run): the one
-            # company, site and depot are chosen, as when the wizard opens.
+        if self.new and step in ("envois", "receptions"):
+            # The GC may have got its records since the wizard opened (a first run): the only
+            # one of each is chosen, as when the wizard opens.
             defaults = _new_connector_values(self.db)
-            for key in ("receptions.entreprise", "receptions.site", "receptions.depot"):
-                self._unbuilt[key] = self.initial[key] = defaults.get(key)
+            for key in _CHOSEN_WHEN_ONLY:
+                if key.startswith(f"{step}.") and not self._unbuilt.get(key):
+                    self._unbuilt[key] = self.initial[key] = defaults.get(key)
         container = self.query_one(f"#step-{step}", FormScroll)
         await container.mount_all(self._step_widgets(step))
         for row in container.query(FieldRow):

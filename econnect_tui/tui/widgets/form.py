@@ -3,11 +3,12 @@
 Used by every record editor (reference tables, article and tiers cards, contacts, connectors),
 so fields look and behave the same everywhere: Tab/Shift+Tab move, errors sit under the field.
 
-Kinds: text, decimal, password (an Input), bool (a Checkbox; `extra["text"]` is its own label),
-choice (a Select) and radio (a `ChoiceSet`: the arrows choose, like a radio group of a desktop
-form; `extra["horizontal"]` puts the choices on one line, `extra["hints"]` maps a value to the
-hint shown under the group while it is chosen). A `stacked` field has its label on a line of
-its own above the editor (a section title for long radio texts).
+Kinds: text, decimal, password (an Input), bool (a `TickBox`, its X shown only when ticked;
+`extra["text"]` is its own label), choice (a Select) and radio (a `ChoiceSet`: the arrows
+choose, like a radio group of a desktop form; `extra["horizontal"]` puts the choices on one
+line, `extra["hints"]` maps a value to the hint shown under the group while it is chosen). A
+`stacked` field has its label on a line of its own above the editor (a section title for long
+radio texts).
 """
 
 from __future__ import annotations
@@ -51,6 +52,16 @@ class ChoiceButton(RadioButton):
     @property
     def _button(self):
         self.BUTTON_INNER = RadioButton.BUTTON_INNER if self.value else " "
+        return super()._button
+
+
+class TickBox(Checkbox):
+    """A checkbox whose X shows only when ticked (« ▐X▌ » / « ▐ ▌ »): Checkbox draws the X in
+    both states, told apart by its colour alone (lost in 16 colours or a plain capture)."""
+
+    @property
+    def _button(self):
+        self.BUTTON_INNER = Checkbox.BUTTON_INNER if self.value else " "
         return super()._button
 
 
@@ -159,7 +170,7 @@ class FieldRow(Vertical):
         spec, value = self.spec, self.initial
         if spec.kind == "bool":
             text = spec.extra.get("text", "")
-            return Checkbox(text, bool(value), disabled=spec.readonly, compact=True)
+            return TickBox(text, bool(value), disabled=spec.readonly, compact=True)
         if spec.kind == "radio":
             options = list(spec.choices() if spec.choices else [])
             return ChoiceSet(
