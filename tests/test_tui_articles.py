@@ -218,4 +218,4 @@ async def test_the_focused_field_has_a_bar_on_its_left(tmp_path) -> None:
             assert bars[focused] == "outer"
             assert all(bar == "blank" for e, bar in bars.items() if e is not focused)
             await pilot.press("tab")
-        assert kinds == {"Input", "DropDown", "Checkbox"}
+        assert kinds == {"Input", "DropDown", "TickBox"}

@@ -561,7 +561,7 @@ async def test_shift_tab_never_stops_on_the_step_itself(tmp_path) -> None:
         for _ in range(12):
             await pilot.press("shift+tab")
             stops.append(type(app.focused).__name__)
-        assert set(stops) <= {"ChoiceSet", "DropDown", "Checkbox", "Button"}, stops
+        assert set(stops) <= {"ChoiceSet", "DropDown", "TickBox", "Button"}, stops
 
 
 # ----------------------------------------------------------------------------- first run
