@@ -27,7 +27,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from bench.pilot import settle, timed
+from bench.pilot import duration, settle, timed
 from econnect_tui.tui.widgets.cell_editor import CellEditor
 from econnect_tui.tui.widgets.grid import (
     DataGrid,
@@ -269,7 +269,7 @@ def report(rows: int, results: list[tuple[str, str, float, float | None]]) -> st
             )
         elif widget == "DataTable":
             ratio = "baseline"
-        shown = f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+        shown = duration(seconds)
         lines.append(f"| {operation} | {widget} | {shown} | {ratio} |")
     checks = {
         "open": next(s for o, w, s, _ in results if w == "DataGrid" and o.startswith("open")),

@@ -33,7 +33,7 @@ from time import perf_counter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.pilot import settle, timed
+from bench.pilot import duration, settle, timed
 from econnect_tui.app import EconnectApp
 from econnect_tui.db import open_db, write_transaction
 from econnect_tui.models.amounts import Totals
@@ -489,7 +489,7 @@ def report(results: list[Result]) -> str:
         "|---|---:|---:|---:|",
     ]
     for what, seconds, target in results:
-        shown = f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+        shown = duration(seconds)
         goal = f"≤ {TARGETS[target]:g} s" if target else ""
         lines.append(f"| {what} | {shown} | {seconds / floor:.1f} | {goal} |")
     lines.append("")

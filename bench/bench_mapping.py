@@ -27,7 +27,7 @@ from time import perf_counter
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-from bench.pilot import settle, timed
+from bench.pilot import duration, settle, timed
 from econnect_tui.app import EconnectApp
 from econnect_tui.db import open_db, write_transaction
 from econnect_tui.models.gc import ArticleFilter
@@ -227,7 +227,7 @@ def report(n: int, results: list[tuple[str, float, str]]) -> str:
         "|---|---:|---:|",
     ]
     for operation, seconds, target in results:
-        shown = f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+        shown = duration(seconds)
         goal = f"≤ {TARGETS[target] * 1000:.0f} ms" if target else ""
         lines.append(f"| {operation} | {shown} | {goal} |")
     lines.append("")

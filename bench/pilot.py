@@ -29,3 +29,8 @@ async def timed(pilot: Pilot, action: Callable[[], object]) -> float:
         await result
     await settle(pilot)
     return perf_counter() - start
+
+
+def duration(seconds: float) -> str:
+    """« 12.5 ms » under a second, « 1.23 s » above: the tables' time column."""
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
