@@ -14,6 +14,7 @@ from econnect_tui.store import connectors as connectors_store
 from econnect_tui.store import mappings as store
 from econnect_tui.sync import mapping as service
 from econnect_tui.sync.demo import load_demo
+from econnect_tui.sync.receive import preview
 from econnect_tui.tui.screens.connector_wizard import ConnectorWizardScreen, open_wizard
 from econnect_tui.tui.screens.mapping import MappingScreen, open_mapping
 from econnect_tui.tui.screens.reception import ReceptionScreen
@@ -193,3 +194,37 @@ async def test_wizard_saves_when_nobody_else_changed_the_connector(tmp_path) -> 
         await pilot.press("ctrl+s")
         assert app.screen is not wizard
     assert connectors_store.require_connector(app.db, "FACILI").export_path == str(elsewhere)
+
+
+async def test_a_suggestion_taken_does_not_overwrite_a_code_another_operator_saved(
+    tmp_path,
+) -> None:
+    """S then Enter saved the suggestion over whatever the article held by then."""
+    app = demo(tmp_path)
+    preview(app.db, C)  # SEMIS-MAIS now waits in reception staging: S suggests it
+    async with app.run_test(size=SIZE) as pilot:
+        open_mapping(app)
+        await pilot.pause()
+        screen = app.screen
+        screen.grid.select_key("SEMMAIS")
+        assert screen.grid.get_row_by_key("SEMMAIS").cells[2] == ""
+        await pilot.press("s")
+        bob = other_operator(tmp_path)
+        service.set_code(bob, C, "SEMMAIS", "SEMMAIS-BOB", "bob")
+        bob.close()
+        await pilot.press("enter")  # the first suggestion, SEMIS-MAIS
+        assert app.screen is screen
+        assert store.article_to_external(app.db, C)["SEMMAIS"] == "SEMMAIS-BOB"
+        said = notifications(app)[-1]
+        assert said.startswith("L'article SEMMAIS a été modifié entre-temps par bob le "), said
+        assert screen.grid.get_row_by_key("SEMMAIS").cells[2] == "SEMMAIS-BOB"
+
+
+def test_the_same_code_saved_by_both_operators_is_no_conflict(tmp_path) -> None:
+    db = open_db(tmp_path / "econnect.db")
+    load_demo(db, tmp_path)
+    bob = other_operator(tmp_path)
+    service.set_code(bob, C, "SEMMAIS", "SEMIS-MAIS", "bob")
+    bob.close()
+    # Alice saw no code and saves the one bob saved: nothing to tell, nothing to write.
+    assert service.set_code(db, C, "SEMMAIS", "SEMIS-MAIS", "alice", expected="") is None

@@ -164,6 +164,8 @@ def set_mapping(
             [connector_code, article_id],
         ).fetchone()
         old = row[0] if row else None
+        if (old or "") == code:  # already so, whoever saved it: nothing to tell or write
+            return None
         if expected is not UNCHECKED and (old or "") != clean_code(str(expected or "")):
             now_holds = f"son code est maintenant {old}" if old else "il n'a plus de code"
             then = f"le remplacer par {code}" if code else "retirer ce code"
@@ -173,8 +175,6 @@ def set_mapping(
                 f"{connector_code}. Rien n'a été enregistré ; validez de nouveau pour {then}.",
                 current=old,
             )
-        if (old or "") == code:
-            return None
         if code:
             owner = _owner(db, connector_code, code)
             if owner is not None and owner != article_code:

@@ -385,11 +385,26 @@ class MappingScreen(GridScreen):
         if modal is None:
             self.notify(no_suggestion_text(connector), severity="warning")
             return
+        row = self.grid.get_row_by_key(article)
+        # The code shown when S was pressed: one another operator saved meanwhile is kept.
+        shown = str(row.cells[2]) if row is not None else store.UNCHECKED
+
+        def conflict(current: str) -> None:
+            if connector == self.connector:
+                self._show_code(str(article), current)
 
         def chosen(code: str | None) -> None:
             if not code:
                 return
-            change, error = save_code(self.db, connector, str(article), code, self.undo)
+            change, error = save_code(
+                self.db,
+                connector,
+                str(article),
+                code,
+                self.undo,
+                expected=shown,
+                on_conflict=conflict,
+            )
             if error:
                 self.notify_error(error)
             elif change is not None and connector == self.connector:

@@ -281,11 +281,22 @@ class CorrespondencesTab(Vertical):
         if modal is None:
             self.notify(no_suggestion_text(connector), severity="warning")
             return
+        row = self.grid.get_row_by_key(connector)
+        # The code shown when S was pressed: one another operator saved meanwhile is kept.
+        shown = str(row.cells[2]) if row is not None else store.UNCHECKED
 
         def chosen(code: str | None) -> None:
             if not code:
                 return
-            change, error = save_code(self.db, connector, self.article_code, code, self.undo)
+            change, error = save_code(
+                self.db,
+                connector,
+                self.article_code,
+                code,
+                self.undo,
+                expected=shown,
+                on_conflict=lambda current: self._show(connector, current),
+            )
             if error:
                 self.notify(error, title="Erreur", severity="error", timeout=8)
             elif change is not None:
