@@ -25,6 +25,7 @@ from econnect_tui.sync import send as sending
 from econnect_tui.sync.connectors import save_connector
 from econnect_tui.sync.demo import demo_connector, load_demo
 from econnect_tui.sync.receive import NEW, receive
+from econnect_tui.sync.receive import preview as preview_of
 from econnect_tui.sync.runs import host
 from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.history import HistoryScreen
@@ -605,3 +606,30 @@ async def test_a_file_arrived_since_the_preview_is_shown_before_it_is_received(t
         ), said
         assert late.name in {f.name for f in screen.preview.files}
         assert late.exists()
+
+
+async def test_a_file_rewritten_since_the_preview_is_shown_before_it_is_received(tmp_path) -> None:
+    """Same name, new content (the ETA software wrote it again): its new documents were
+    received though the operator had never seen them."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await reception(pilot)
+        path = tmp_path / "facili" / "import" / "ImportTiers_20261127_0800.csv"
+        assert path.exists()
+        path.write_bytes(path.read_bytes() + b"Client;0778;;;EARL Ajoutee;;;;\r\n")
+        old = time.time() - 60
+        os.utime(path, (old, old))
+        await pilot.press("f9")
+        await settle(pilot)
+        assert app.screen is screen
+        said = notifications(app)[-1]
+        assert said.startswith(
+            "1 fichier(s) réécrit(s) depuis l'aperçu : ImportTiers_20261127_0800.csv : rien n'a "
+            "été reçu."
+        ), said
+
+
+def test_the_preview_s_bookkeeping_stays_out_of_its_json(tmp_path) -> None:
+    db = demo(tmp_path)
+    dumped = preview_of(db, C).model_dump(mode="json")
+    assert "readable" not in dumped and "last_reception" not in dumped

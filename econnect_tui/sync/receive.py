@@ -30,7 +30,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
 from ..db import describe, write_transaction
@@ -142,10 +142,11 @@ class PendingTiers(BaseModel):
 class Preview(BaseModel):
     connector_code: str
     files: list[PendingFile] = []
-    # What `changed_since_preview` compares: the newest reception when the preview was made,
-    # and the files a reception would have read then.
-    last_reception: int | None = None
-    readable: list[str] = []
+    # What `changed_since_preview` compares (the screen's, not shown nor in --json): the newest
+    # reception when the preview was made, and the files a reception would have read then
+    # (name, size, modification time).
+    last_reception: int | None = Field(default=None, exclude=True)
+    readable: list[tuple[str, int, int]] = Field(default=[], exclude=True)
     articles: list[PendingArticle] = []
     documents: list[PendingDocument] = []
     tiers: list[PendingTiers] = []
@@ -187,6 +188,7 @@ class FolderEntry:
     path: Path
     kind: FileKind
     size: int
+    mtime_ns: int = 0
 
 
 @dataclass
@@ -269,7 +271,7 @@ def scan_folder(folder: Path) -> FolderScan:
                 )
             )
         else:
-            scan.files.append(FolderEntry(name, Path(entry.path), kind, size))
+            scan.files.append(FolderEntry(name, Path(entry.path), kind, size, stat.st_mtime_ns))
     order = {FileKind.TIERS: 0, FileKind.DOCUMENTS: 1}
     scan.files.sort(key=lambda f: (order[f.kind], f.name))
     return scan
@@ -938,7 +940,7 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
     result = Preview(
         connector_code=connector.code,
         last_reception=last.id if last is not None else None,
-        readable=[entry.name for entry in scan.files],
+        readable=[_file_state(entry) for entry in scan.files],
     )
     present: set[str] = set()
     for i, entry in enumerate(scan.files, start=1):
@@ -1013,15 +1015,22 @@ def changed_since_preview(db: Database, shown: Preview) -> str | None:
             "l'aperçu"
         )
     scan = scan_folder(import_folder(connectors_store.require_connector(db, code)))
-    now = {entry.name for entry in scan.files}
-    before = set(shown.readable)
-    if arrived := sorted(now - before):
+    now = {name: state for name, *state in map(_file_state, scan.files)}
+    before = {name: state for name, *state in shown.readable}
+    if arrived := sorted(now.keys() - before.keys()):
         names = ", ".join(display_name(name) for name in arrived)
         return f"{len(arrived)} fichier(s) arrivé(s) depuis l'aperçu : {names}"
-    if gone := sorted(before - now):
+    if gone := sorted(before.keys() - now.keys()):
         names = ", ".join(display_name(name) for name in gone)
         return f"{len(gone)} fichier(s) retiré(s) du dossier d'import depuis l'aperçu : {names}"
+    if changed := sorted(name for name in now if now[name] != before[name]):
+        names = ", ".join(display_name(name) for name in changed)
+        return f"{len(changed)} fichier(s) réécrit(s) depuis l'aperçu : {names}"
     return None
+
+
+def _file_state(entry: FolderEntry) -> tuple[str, int, int]:
+    return (entry.name, entry.size, entry.mtime_ns)
 
 
 def _without_file_name(located: str, name: str) -> str:
