@@ -243,7 +243,10 @@ def test_documents_list_streams_pages_with_each_document_its_own_lines(tmp_path,
 def test_json_items_print_the_same_text_as_the_whole_list(capsys) -> None:
     from econnect_tui.cli._output import print_json, print_json_items
 
-    items = [{"a": 1, "b": [1, 2], "c": {"d": "é"}}, {"a": 2, "b": [], "c": {}}]
+    items = [
+        {"a": 1, "b": [1, 2], "c": {"d": "é"}},
+        {"a": 2, "b": [], "c": {}, "e": "Labour\u2028parcelle\u0085 3\u2029"},
+    ]
     for data in (items, [], items[:1]):
         print_json(data)
         whole = capsys.readouterr().out

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import textwrap
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -44,7 +43,10 @@ def print_json_items(items: Iterable[Any]) -> None:
     for item in items:
         data = item.model_dump(mode="json") if isinstance(item, BaseModel) else item
         text = json.dumps(data, ensure_ascii=False, indent=2, default=_default)
-        click.echo(("[\n" if first else ",\n") + textwrap.indent(text, "  "), nl=False)
+        # Indented on "\n" only: str.splitlines would also break inside a string holding
+        # U+2028 or U+0085 (written raw by ensure_ascii=False) and pad the data.
+        indented = "\n".join("  " + line for line in text.split("\n"))
+        click.echo(("[\n" if first else ",\n") + indented, nl=False)
         first = False
     click.echo("[]" if first else "\n]")
 
