@@ -154,3 +154,32 @@ async def test_a_short_list_is_read_once_on_the_ui_thread(tmp_path, monkeypatch)
         await pilot.press("f6")
         assert len(calls) == 1 and app.screen.grid.total_count == 1
         assert not app.workers._workers
+
+
+async def test_a_list_that_cannot_be_read_whole_says_so_and_keeps_its_page(
+    tmp_path, monkeypatch
+) -> None:
+    """The worker reading the whole list failed silently: « lecture de la liste… » forever."""
+    from econnect_tui.tui.screens import documents as screen_module
+
+    app = make_app(tmp_path)
+    for n in range(3):
+        documents.create_document(
+            app.db, sample_document().model_copy(update={"external_id": f"F{n}"})
+        )
+    monkeypatch.setattr(screen_module, "FIRST_PAGE", 2)
+    # The file moved away under the running app (its own connection keeps its handle): the
+    # worker's connection cannot open it.
+    (tmp_path / "econnect.db").rename(tmp_path / "moved.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        listing = app.screen
+        assert listing.grid.total_count == 2  # the page stays
+        assert listing.panel.status_extra == "liste incomplète"
+        said = notifications(app)[-1]
+        assert said.startswith("Lecture de la liste des documents impossible : La base de "), said
+        assert said.endswith(
+            "Seuls les 2 plus récents sont affichés ; revenez sur l'écran pour réessayer."
+        )

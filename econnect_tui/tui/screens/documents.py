@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from decimal import Decimal
 
 from rich.table import Table
@@ -12,6 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from ...db import describe
 from ...errors import UserError
 from ...models.amounts import document_totals
 from ...models.gc import DocStatus
@@ -23,6 +26,8 @@ from .articles import decimal_text
 from .base import EconnectScreen, GridScreen
 from .confirm import ConfirmScreen
 from .menu import TextScreen
+
+log = logging.getLogger("econnect")
 
 FIRST_PAGE = 500
 """Documents read on the UI thread when the list opens (more than a screen holds); the rest
@@ -83,6 +88,14 @@ def document_rows(documents: list[store.DocumentListRow]) -> list[GridRow]:
     return rows
 
 
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, UserError):
+        return str(exc)
+    if isinstance(exc, sqlite3.Error):
+        return f"base de données : {describe(exc)}."
+    return f"{type(exc).__name__}."
+
+
 class DocumentsScreen(GridScreen):
     MODE = "documents"
 
@@ -115,10 +128,22 @@ class DocumentsScreen(GridScreen):
 
     def _read_all(self) -> None:
         app = self.app
-        with worker_db(app) as db:
-            rows = document_rows(store.list_rows(db))
+        try:
+            with worker_db(app) as db:
+                rows = document_rows(store.list_rows(db))
+        except Exception as exc:  # the database locked or gone: say it, keep the page shown
+            log.exception("documents list")
+            call_ui(app, self._read_failed, _reason(exc))
+            return
         if not get_current_worker().is_cancelled:
             call_ui(app, self._show_all, rows)
+
+    def _read_failed(self, reason: str) -> None:
+        self.panel.status_extra = "liste incomplète"
+        self.notify_error(
+            f"Lecture de la liste des documents impossible : {reason} Seuls les {FIRST_PAGE} plus "
+            "récents sont affichés ; revenez sur l'écran pour réessayer."
+        )
 
     def _show_all(self, rows: list[GridRow]) -> None:
         self.grid.set_rows(rows)
