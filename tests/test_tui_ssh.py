@@ -110,6 +110,27 @@ async def test_dashboard_and_history_show_a_killed_reception_interrupted(tmp_pat
         assert isinstance(app.screen, HistoryScreen)
         assert app.screen.runs[0].status is RunStatus.ERROR
         assert "interrompue" in app.screen.runs[0].message
+        await pilot.press("enter")  # its report says the same as the list
+        await settle(pilot)
+        assert app.screen.run.status is RunStatus.ERROR, app.screen.run
+        assert "interrompue" in app.screen.run.message
+
+
+def test_a_reception_finished_between_two_reads_is_not_called_interrupted(tmp_path) -> None:
+    """The run read « en cours », then the reception finished and let go of its lock before
+    the lock was looked at: `status` said « interrompue » for a run that succeeded."""
+    from econnect_tui.models.reports import RunKind
+    from econnect_tui.store import history
+    from econnect_tui.sync import locks
+
+    db = open_db(tmp_path / "econnect.db")
+    load_demo(db, tmp_path)
+    run_id = history.start_run(db, "FACILI", RunKind.RECEPTION, "marie", "vm", 4242)
+    read = history.get_run(db, run_id, with_rows=False)
+    assert read.status is RunStatus.RUNNING
+    history.finish_run(db, run_id, RunStatus.OK, "fini", {})
+    shown = locks.as_shown(db, read)
+    assert shown.status is RunStatus.OK and shown.message == "fini"
 
 
 # ------------------------------------------------------------ the terminal, in a real pty

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from ..db import write_transaction
 from ..errors import Busy
 from ..models.reports import RunStatus, SyncRun
+from ..store import history
 from ..store import locks as store
 from .runs import host, operator
 
@@ -117,6 +118,10 @@ def as_shown(db: Database, run: SyncRun | None) -> SyncRun | None:
     owner = current_owner(db, run.connector_code)
     if owner is not None and owner.run_id in (None, run.id):
         return run
+    # The reception may have finished and let go of its lock since `run` was read.
+    now = history.get_run(db, run.id, with_rows=False)
+    if now.status is not RunStatus.RUNNING:
+        return now
     return run.model_copy(update={"status": RunStatus.ERROR, "message": store.INTERRUPTED})
 
 

@@ -112,6 +112,7 @@ class HistoryScreen(GridScreen):
         event.stop()
         try:
             run = history.get_run(self.db, int(event.key), self.code, with_rows=False)
+            run = locks.as_shown(self.db, run)  # a killed reception: interrupted, as listed
         except UserError as exc:
             self.notify_error(str(exc))
             return
