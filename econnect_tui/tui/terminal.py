@@ -45,7 +45,9 @@ def lenient_incremental_decoder(encoding: str):
 
 def lenient_key_decoding() -> None:
     """Keys typed on a terminal that is not in UTF-8 arrive as their Windows-1252 letters
-    instead of ending the application."""
+    instead of ending the application. A byte that can start a UTF-8 letter (« é » is 0xE9)
+    waits for the next one: decoding it alone would break a UTF-8 letter split between two
+    reads (a long paste over a slow link), so the accent shows with the next key."""
     from textual.drivers import linux_driver
 
     codecs.register_error(KEY_ERRORS, _as_windows_1252)
