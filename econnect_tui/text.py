@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from datetime import datetime
 from functools import lru_cache
 
 _NON_ASCII = re.compile("[^\x00-\x7f]+")
@@ -54,3 +55,16 @@ def fold_all(texts: Sequence[str]) -> list[str]:
     if len(out) != len(texts):  # a text held the separator: one by one
         return [fold(text) for text in texts]
     return out
+
+
+def on_date(when: datetime | str | None) -> str:
+    """« le 28/11/2026 à 13:21 » in the machine's time zone (times are stored in UTC, as ISO
+    texts); "" when unknown or unreadable."""
+    if isinstance(when, str):
+        try:
+            when = datetime.fromisoformat(when)
+        except ValueError:
+            return ""
+    if when is None:
+        return ""
+    return when.astimezone().strftime("le %d/%m/%Y à %H:%M")

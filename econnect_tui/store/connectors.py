@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from ..db import write_transaction
 from ..errors import Conflict, NotFound, UserError
 from ..models.connector import Connector, ReceiveSettings, SendSettings
+from ..text import on_date
 
 # model attribute path -> column
 _COLUMNS: dict[str, str] = {
@@ -92,10 +93,8 @@ def _now() -> str:
 def _saved_at(db: Database, code: str) -> str:
     """« le 28/11/2026 à 13:21 », when the connector was last saved ("" when unknown)."""
     row = db.execute("SELECT updated_at FROM connectors WHERE code = ?", [code]).fetchone()
-    try:
-        return datetime.fromisoformat(row[0]).astimezone().strftime(" le %d/%m/%Y à %H:%M")
-    except (TypeError, ValueError):
-        return ""
+    when = on_date(row[0] if row else None)
+    return f" {when}" if when else ""
 
 
 def save_connector(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 
 from sqlite_utils import Database
 
@@ -17,6 +16,7 @@ from ..db import write_transaction
 from ..errors import Conflict, NotFound, UserError
 from ..models.gc import ArticleFilter
 from ..models.mapping import Mapping, MappingChange
+from ..text import on_date
 from .articles import filter_where
 from .history import now
 
@@ -126,11 +126,8 @@ def _changed_by(db: Database, connector_code: str, article_code: str) -> str:
     ).fetchone()
     if row is None:
         return ""
-    try:
-        when = datetime.fromisoformat(row[1]).astimezone().strftime(" le %d/%m/%Y à %H:%M")
-    except (TypeError, ValueError):
-        when = ""
-    return f" par {row[0]}{when}"
+    when = on_date(row[1])
+    return f" par {row[0]} {when}" if when else f" par {row[0]}"
 
 
 def set_mapping(

@@ -64,6 +64,7 @@ from ..store import documents as documents_store
 from ..store import history, mappings, reference, staging
 from ..store import tiers as tiers_store
 from ..store.reference import RefKind
+from ..text import on_date
 from . import faults, locks
 from .runs import host, operator
 
@@ -1009,10 +1010,9 @@ def changed_since_preview(db: Database, shown: Preview) -> str | None:
     code = shown.connector_code
     last = history.last_run(db, code, RunKind.RECEPTION)
     if last is not None and last.id != shown.last_reception:
-        when = last.started_at.astimezone().strftime("%d/%m/%Y à %H:%M")
         return (
-            f"La réception n° {last.id} de {code} (par {last.user} le {when}) a eu lieu depuis "
-            "l'aperçu"
+            f"La réception n° {last.id} de {code} (par {last.user} {on_date(last.started_at)}) "
+            "a eu lieu depuis l'aperçu"
         )
     scan = scan_folder(import_folder(connectors_store.require_connector(db, code)))
     now = {name: state for name, *state in map(_file_state, scan.files)}
@@ -1312,12 +1312,7 @@ def _archive(
 
 
 def _on(when: str | None) -> str:
-    if not when:
-        return ""
-    try:
-        return " le " + datetime.fromisoformat(when).astimezone().strftime("%d/%m/%Y à %H:%M")
-    except ValueError:
-        return ""
+    return f" {on_date(when)}" if on_date(when) else ""
 
 
 def _integrate_tiers(

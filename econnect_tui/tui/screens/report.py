@@ -51,17 +51,9 @@ def run_title(run: SyncRun) -> Text:
     return text
 
 
-def report_row(index: int, row: ReportRow | ReportLine) -> GridRow:
-    return GridRow(
-        index,
-        (row.file_name, row.type.value, row.identifier, row.state, row.messages),
-        style="ok" if row.ok else "error",
-    )
-
-
 def report_rows(rows: Sequence[ReportRow | ReportLine], only_failed: bool = False) -> list[GridRow]:
-    """`report_row` of each row (only the ✗ ones when `only_failed`), the search texts folded
-    in one pass (`fold_all`): a reception of 100,000 documents has as many rows."""
+    """A grid row for each report row (only the ✗ ones when `only_failed`), the search texts
+    folded in one pass (`fold_all`): a reception of 100,000 documents has as many rows."""
     chosen = [(i, r) for i, r in enumerate(rows) if not (only_failed and r.ok)]
     folded = fold_all(
         [f"{r.file_name} {r.type.value} {r.identifier} {r.state} {r.messages}" for _, r in chosen]
