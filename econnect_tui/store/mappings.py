@@ -234,16 +234,19 @@ def recent_changes(db: Database, connector_code: str, limit: int = 50) -> list[M
 def undo_change(db: Database, change: MappingChange, user: str) -> MappingChange | None:
     """Puts back the code a change replaced; the undo is itself recorded (and undoable)."""
     with write_transaction(db):
-        current = db.execute(
-            "SELECT m.external_code FROM article_mappings m JOIN articles a"
-            " ON a.id = m.article_id WHERE m.connector_code = ? AND a.code = ?",
-            [change.connector_code, change.article_code],
-        ).fetchone()
-        if (current[0] if current else None) != change.new_code:
+        try:
+            result = set_mapping(
+                db,
+                change.connector_code,
+                change.article_code,
+                change.old_code,
+                user,
+                expected=change.new_code,
+            )
+        except Conflict as exc:
             raise UserError(
                 f"L'article {change.article_code} a changé depuis : annulation impossible."
-            )
-        result = set_mapping(db, change.connector_code, change.article_code, change.old_code, user)
+            ) from exc
         db.execute("UPDATE mapping_changes SET undone = 1 WHERE id = ?", [change.id])
     return result
 
