@@ -712,3 +712,18 @@ async def test_a_line_painted_while_styles_are_gone_does_not_raise() -> None:
         styled = grid.get_component_rich_style("datagrid--header")
         assert grid._grid_styles().header == styled
         await pilot.pause()
+
+
+def test_overlapping_bulk_allocations_keep_the_collector_off_until_the_last_ends() -> None:
+    import gc
+
+    from econnect_tui.tui.widgets.grid import bulk_allocation
+
+    assert gc.isenabled()
+    first, second = bulk_allocation(), bulk_allocation()
+    first.__enter__()
+    second.__enter__()  # a worker's read while the UI thread builds rows
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the worker is still building
+    second.__exit__(None, None, None)
+    assert gc.isenabled()

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import gc
 import re
+import threading
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -99,18 +100,31 @@ def _derived_search(cells: Sequence[str | Text]) -> str:
     return fold(" ".join(_plain(cell) for cell in cells))
 
 
+_bulk_lock = threading.Lock()
+_bulk_users = 0
+_bulk_reenable = False
+
+
 @contextmanager
 def bulk_allocation() -> Iterator[None]:
     """No cyclic garbage collection while a screen reads and builds tens of thousands of rows:
     they all live on, and the collector's passes over them cost as much as building them
-    (50,000 correspondence rows: 80 ms instead of 150-250; 200,000 documents: seconds)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    (50,000 correspondence rows: 80 ms instead of 150-250; 200,000 documents: seconds).
+    Counted: a worker thread's use and the UI thread's may overlap; the last one out puts the
+    collector back as the first one in found it."""
+    global _bulk_users, _bulk_reenable
+    with _bulk_lock:
+        if _bulk_users == 0:
+            _bulk_reenable = gc.isenabled()
+            gc.disable()
+        _bulk_users += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _bulk_lock:
+            _bulk_users -= 1
+            if _bulk_users == 0 and _bulk_reenable:
+                gc.enable()
 
 
 def format_count(number: int) -> str:
