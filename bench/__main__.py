@@ -1,7 +1,7 @@
 """Runs every benchmark of this folder, one process each, and prints their tables.
 
 .venv/bin/python -m bench            # all
-.venv/bin/python -m bench receive    # only bench_receive.py
+.venv/bin/python -m bench receive    # the scripts whose name holds « receive »
 """
 
 from __future__ import annotations

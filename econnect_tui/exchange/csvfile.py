@@ -1075,8 +1075,7 @@ def write_csv_atomic(
     « Dvorák ?? »), and `on_replaced` is told; then the text is neutralised and quoted as
     written. A text of a column named in `exact` (codes the other program sends back) is never
     changed: `UnencodableCell` aborts the write and `path` is left untouched."""
-    codecs.lookup(encoding)
-    fit = None
+    fit = None  # an unknown encoding raises LookupError here, before anything is written
     if not codecs.lookup(encoding).name.startswith("utf"):
         fit = _fitted_cells(header, encoding, exact, on_replaced)
     width = len(header)
