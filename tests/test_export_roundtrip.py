@@ -149,7 +149,7 @@ def test_cp1252_code_that_cannot_be_written_refuses_the_file_in_french(tmp_path)
         send(db, "FACILI")
     message = str(caught.value)
     assert "Clients.csv" in message and "« DVOŘÁK »" in message and "« Ř »" in message
-    assert "Windows-1252" in message and "l'ancien fichier est conservé" in message
+    assert "Windows-1252" in message and "l'ancien Clients.csv est conservé" in message
     assert (folder / "Clients.csv").read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == [
         "Articles.csv",
@@ -492,7 +492,7 @@ def test_send_on_a_full_disk_says_so_and_leaves_no_half_file(tmp_path, small_dis
         send(db, "FACILI")
     assert str(caught.value) == (
         f"Impossible d'écrire Clients.csv dans « {export} » : le disque est plein ; "
-        "l'ancien fichier est conservé."
+        "l'ancien Clients.csv est conservé."
     )
     assert (export / "Clients.csv").read_bytes() == b"old"
     assert sorted(p.name for p in export.iterdir()) == ["Articles.csv", "Clients.csv"]
@@ -512,3 +512,15 @@ def test_mapping_export_on_a_full_disk_names_the_file_and_keeps_the_old_one(tmp_
     assert result.stderr == f"Erreur du système de fichiers ({path}) : disque plein.\n"
     assert path.read_bytes() == b"old"
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "mapping.csv"]
+
+
+def test_a_first_send_refused_on_its_second_file_names_that_file(tmp_path):
+    """Articles.csv written, Clients.csv refused: the message said « aucun fichier n'a été
+    créé » while Articles.csv had been."""
+    db, folder = _env(tmp_path, OutputEncoding.CP1252)
+    tiers_store.upsert_tiers(db, [Tiers(code="DVOŘÁK", name="Dvořák")])
+    with pytest.raises(UserError) as caught:
+        send(db, "FACILI")
+    assert (folder / "Articles.csv").exists()
+    assert not (folder / "Clients.csv").exists()
+    assert str(caught.value).endswith("; Clients.csv n'a pas été créé.")

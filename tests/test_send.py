@@ -479,7 +479,7 @@ def test_disk_full_keeps_the_old_file_and_leaves_no_temporary_file(env, tmp_path
     assert "Traceback" not in result.stderr
     assert result.stderr.strip() == (
         f"Impossible d'écrire Articles.csv dans « {folder} » : le fichier dépasse la taille "
-        "maximale autorisée ; l'ancien fichier est conservé."
+        "maximale autorisée ; l'ancien Articles.csv est conservé."
     )
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == old  # intact, no .tmp left
     run = history.last_run(db, "FACILI", RunKind.SEND)

@@ -274,10 +274,18 @@ def _export_folder(c: Connector) -> Path:
     return folder
 
 
+def _kept(path: Path) -> str:
+    """What became of the file that could not be written; named, as the files written before
+    it in the same send stay written."""
+    if path.exists():
+        return f"l'ancien {path.name} est conservé"
+    return f"{path.name} n'a pas été créé"
+
+
 def _write_error(exc: OSError, path: Path) -> UserError:
     """One French sentence for a failed write; the previous file, if any, is intact."""
     folder = path.parent
-    kept = "l'ancien fichier est conservé" if path.exists() else "aucun fichier n'a été créé"
+    kept = _kept(path)
     code = exc.errno
     if code in (errno.ENOSPC, errno.EDQUOT):
         why = "le disque est plein"
@@ -317,7 +325,7 @@ def _write(export: _Export, folder: Path, encoding: str) -> SentFile:
         log.warning("send: writing %s failed: %r", path, exc)
         raise _write_error(exc, path) from exc
     except UnencodableCell as exc:
-        kept = "l'ancien fichier est conservé" if path.exists() else "aucun fichier n'a été créé"
+        kept = _kept(path)
         raise UserError(
             f"Impossible d'écrire {path.name} en {charset_label(encoding)} : {exc.column} "
             f"« {exc.value} » contient « {exc.char} », que ce jeu de caractères n'a pas, et un "
