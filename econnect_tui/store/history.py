@@ -136,17 +136,9 @@ def get_run(
 
 def iter_rows(db: Database, run_id: int) -> Iterator[ReportRow]:
     """A run's report rows in order, read lazily (a big reception has one per document)."""
-    cur = db.conn.execute(
-        "SELECT file_name, type, identifier, ok, messages FROM sync_report_rows"
-        " WHERE run_id = ? ORDER BY id",
-        [run_id],
-    )
-    types = {t.value: t for t in ItemType}
     construct = ReportRow.model_construct
-    for r in cur:
-        yield construct(
-            file_name=r[0], type=types[r[1]], identifier=r[2], ok=bool(r[3]), messages=r[4]
-        )
+    for line in _iter_lines(db, run_id):
+        yield construct(**line._asdict())
 
 
 class ReportLine(NamedTuple):
@@ -166,10 +158,14 @@ class ReportLine(NamedTuple):
 
 def report_lines(db: Database, run_id: int) -> list[ReportLine]:
     """A run's report rows in order, as tuples."""
+    return list(_iter_lines(db, run_id))
+
+
+def _iter_lines(db: Database, run_id: int) -> Iterator[ReportLine]:
     types = {t.value: t for t in ItemType}
     cur = db.conn.execute(
         "SELECT file_name, type, identifier, ok, messages FROM sync_report_rows"
         " WHERE run_id = ? ORDER BY id",
         [run_id],
     )
-    return [ReportLine(r[0], types[r[1]], r[2], bool(r[3]), r[4]) for r in cur]
+    return (ReportLine(r[0], types[r[1]], r[2], bool(r[3]), r[4]) for r in cur)
