@@ -252,3 +252,16 @@ def test_json_items_print_the_same_text_as_the_whole_list(capsys) -> None:
         whole = capsys.readouterr().out
         print_json_items(iter(data))
         assert capsys.readouterr().out == whole
+
+
+def test_gc_import_help_lists_each_type_with_its_columns_in_loading_order(tmp_path):
+    """Over SSH the operator has the command, not docs/cli.md: its help says what to load,
+    in which order, with which columns."""
+    result = run_cli("gc", "import", "--help")
+    assert result.returncode == 0
+    text = result.stdout
+    assert "TYPE FICHIER" in text and "FILE" not in text
+    order = [text.index(f"\n    {kind} ") for kind in ("entreprises", "sites", "depots")]
+    assert order == sorted(order)
+    assert "    sites                 Code*; Nom*; CodeEntreprise*" in text
+    assert "    articles              CodeArticle*; Libelle*; Famille; Unite*;" in text

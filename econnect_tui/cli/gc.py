@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import click
@@ -19,13 +20,13 @@ def gc() -> None:
 
 @gc.command("import")
 @click.argument("kind", type=click.Choice(list(KINDS)), metavar="TYPE")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FICHIER"
+)
 @click.option("--json", "as_json", is_flag=True, help="Résumé en JSON sur la sortie standard.")
 @click.pass_obj
 def import_(obj: Context, kind: str, file: Path, as_json: bool) -> None:
-    """Charge un fichier CSV de données GC (crée ou met à jour par code, ne supprime rien).
-
-    TYPE :"""
+    """Charge un fichier CSV de données GC (crée ou met à jour par code, ne supprime rien)."""
     summary = import_master_file(obj.db(), kind, file)
     for warning in summary.warnings:
         say(warning)
@@ -39,4 +40,19 @@ def import_(obj: Context, kind: str, file: Path, as_json: bool) -> None:
         )
 
 
-import_.help = (import_.help or "") + ", ".join(KINDS)
+def _types_help() -> str:
+    """Each TYPE with its columns (* required), in the order to load them: each one's codes
+    name records of those before it (a site its company, an article its unit)."""
+    lines = []
+    for kind in KINDS.values():
+        columns = "; ".join(c.name + ("*" if c.required else "") for c in kind.layout.columns)
+        lines += textwrap.wrap(
+            columns, width=76, initial_indent=f"  {kind.kind:<22}", subsequent_indent=" " * 24
+        )
+    return (
+        "TYPE, dans l'ordre où les charger (les codes de chacun désignent des enregistrements "
+        "des précédents), avec ses colonnes (* obligatoire) :\n\n\b\n" + "\n".join(lines)
+    )
+
+
+import_.help = f"{import_.help}\n\n{_types_help()}"
