@@ -67,7 +67,9 @@ def export(obj: Context, code: str) -> None:
 
 
 @connector.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FICHIER"
+)
 @click.option(
     "--creer-dossiers",
     "create_folders",

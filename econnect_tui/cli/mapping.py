@@ -19,7 +19,9 @@ def mapping() -> None:
 
 @mapping.command("export")
 @click.argument("code")
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "file", required=False, type=click.Path(dir_okay=False, path_type=Path), metavar="[FICHIER]"
+)
 @click.pass_obj
 def export(obj: Context, code: str, file: Path | None) -> None:
     """Écrit les correspondances d'un connecteur en CSV, dans FILE ou sur la sortie standard."""
@@ -30,7 +32,9 @@ def export(obj: Context, code: str, file: Path | None) -> None:
 
 @mapping.command("import")
 @click.argument("code")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FICHIER"
+)
 @click.option("--json", "as_json", is_flag=True, help="Résumé en JSON sur la sortie standard.")
 @click.pass_obj
 def import_(obj: Context, code: str, file: Path, as_json: bool) -> None:
