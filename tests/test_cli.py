@@ -252,3 +252,39 @@ def test_json_items_print_the_same_text_as_the_whole_list(capsys) -> None:
         whole = capsys.readouterr().out
         print_json_items(iter(data))
         assert capsys.readouterr().out == whole
+
+
+def test_connector_import_refused_creates_no_folder_even_with_creer_dossiers(demo, tmp_path):
+    exported = run_cli("connector", "export", "FACILI", db=demo)
+    assert exported.returncode == 0, exported.stderr
+    text = exported.stdout
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("code ="):
+            line = 'code = "NOUVEAU"'
+        elif line.startswith("chemin_import ="):
+            line = f'chemin_import = "{tmp_path / "eta" / "in"}"'
+        elif line.startswith("chemin_export ="):
+            line = f'chemin_export = "{tmp_path / "eta" / "out"}"'
+        elif line.startswith("famille_client ="):
+            line = 'famille_client = "ZZZ"'
+        lines.append(line)
+    toml = tmp_path / "nouveau.toml"
+    toml.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = run_cli("connector", "import", str(toml), "--creer-dossiers", db=demo)
+
+    assert result.returncode == 1
+    assert "receptions.famille_client : famille de clients inconnue « ZZZ »" in result.stderr
+    assert "Traceback" not in result.stderr
+    # cli.md: an import that does not validate changes nothing (the folders were made)
+    assert not (tmp_path / "eta").exists()
+
+    # Named as for a refused value (test_connectors): checked, not made.
+    assert f"chemin_import : le dossier « {tmp_path / 'eta' / 'in'} » n'existe pas" in result.stderr
+
+    # Put right, the same file makes them.
+    toml.write_text(toml.read_text().replace('"ZZZ"', '"AGRI"'))
+    result = run_cli("connector", "import", str(toml), "--creer-dossiers", db=demo)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "eta" / "in").is_dir() and (tmp_path / "eta" / "out").is_dir()
