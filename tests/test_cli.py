@@ -265,3 +265,67 @@ def test_gc_import_help_lists_each_type_with_its_columns_in_loading_order(tmp_pa
     assert order == sorted(order)
     assert "    sites                 Code*; Nom*; CodeEntreprise*" in text
     assert "    articles              CodeArticle*; Libelle*; Famille; Unite*;" in text
+
+
+def test_connector_import_refused_creates_no_folder_even_with_creer_dossiers(demo, tmp_path):
+    exported = run_cli("connector", "export", "FACILI", db=demo)
+    assert exported.returncode == 0, exported.stderr
+    text = exported.stdout
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("code ="):
+            line = 'code = "NOUVEAU"'
+        elif line.startswith("chemin_import ="):
+            line = f'chemin_import = "{tmp_path / "eta" / "in"}"'
+        elif line.startswith("chemin_export ="):
+            line = f'chemin_export = "{tmp_path / "eta" / "out"}"'
+        elif line.startswith("famille_client ="):
+            line = 'famille_client = "ZZZ"'
+        lines.append(line)
+    toml = tmp_path / "nouveau.toml"
+    toml.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = run_cli("connector", "import", str(toml), "--creer-dossiers", db=demo)
+
+    assert result.returncode == 1
+    assert "receptions.famille_client : famille de clients inconnue « ZZZ »" in result.stderr
+    assert "Traceback" not in result.stderr
+    # cli.md: an import that does not validate changes nothing (the folders were made)
+    assert not (tmp_path / "eta").exists()
+
+    # Named as for a refused value (test_connectors): checked, not made.
+    assert f"chemin_import : le dossier « {tmp_path / 'eta' / 'in'} » n'existe pas" in result.stderr
+
+    # Put right, the same file makes them.
+    toml.write_text(toml.read_text().replace('"ZZZ"', '"AGRI"'))
+    result = run_cli("connector", "import", str(toml), "--creer-dossiers", db=demo)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "eta" / "in").is_dir() and (tmp_path / "eta" / "out").is_dir()
+
+
+def test_a_file_still_being_written_is_shown_as_its_kind_and_counted_waiting(tmp_path):
+    db_path = tmp_path / "econnect.db"
+    assert run_cli("init", "--demo", db=db_path).returncode == 0
+    assert run_cli("receive", "FACILI", db=db_path).returncode in (0, 3)
+    tiers = tmp_path / "facili" / "import" / "ImportTiers_9.csv"
+    write_csv(tiers, "TypeTiers;CodeTiers;Nom\nClient;0799;GAEC Neuf\n")
+    quiet = {"ECONNECT_SETTLE_SECONDS": "30"}
+
+    preview = run_cli("receive", "FACILI", "--preview", "--json", db=db_path, env=quiet)
+
+    assert preview.returncode == 3, preview.stderr
+    (shown,) = [f for f in json.loads(preview.stdout)["files"] if f["name"] == tiers.name]
+    # It was said « non reconnu », size 0: a recognised ImportTiers file, left for later.
+    assert shown["kind"] == "tiers"
+    assert shown["size"] == tiers.stat().st_size
+    assert shown["status"].startswith("fichier en cours d'écriture")
+    # status said « 0 fichier(s) en attente » (« Aucune donnée en attente ») with it there.
+    status = run_cli("status", "--json", db=db_path, env=quiet)
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)[0]["fichiers_en_attente"] == 1
+
+    received = run_cli("receive", "FACILI", "--json", db=db_path, env=quiet)
+    assert received.returncode == 3
+    files = {f["name"]: f for f in json.loads(received.stdout)["files"]}
+    assert files[tiers.name]["status"] == "laissé en place"
+    assert tiers.exists()

@@ -308,7 +308,12 @@ def save_connector(
 ) -> Connector:
     """Checks everything, then saves; raises ValidationFailed listing each wrong key, and
     `Conflict` when the stored connector is no longer `expected` (what the screen read)."""
-    errors = connector_errors(db, c, new=new, create_folders=create_folders)
+    errors = connector_errors(db, c, new=new)
+    if create_folders and errors and all(e.missing_folder for e in errors):
+        # Missing folders are made only once everything else holds: a refused connector
+        # changes nothing, on disk neither (its missing folders are named, as for a
+        # refused value).
+        errors = connector_errors(db, c, new=new, create_folders=True)
     if errors:
         raise ValidationFailed(
             f"Connecteur « {c.code} » non enregistré : {len(errors)} erreur(s).",

@@ -197,6 +197,8 @@ class FolderScan:
     files: list[FolderEntry] = field(default_factory=list)
     unrecognised: list[tuple[str, int]] = field(default_factory=list)  # (name, size)
     ignored: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
+    # recognised files changed within the quiet period: waiting, read at a next reception
+    settling: list[FolderEntry] = field(default_factory=list)
 
 
 def display_name(name: str) -> str:
@@ -233,6 +235,13 @@ def settle_seconds() -> float:
         return SETTLE_SECONDS
 
 
+def settling_text() -> str:
+    return (
+        f"fichier en cours d'écriture (modifié il y a moins de {settle_seconds():g} s) : "
+        "laissé en place, lu à la prochaine réception"
+    )
+
+
 def scan_folder(folder: Path) -> FolderScan:
     """The files waiting: tiers first, then documents, each by name. Symbolic links are never
     followed (they could point outside the folder); partial files are left to finish, and so
@@ -264,13 +273,7 @@ def scan_folder(folder: Path) -> FolderScan:
         if kind is None:
             scan.unrecognised.append((name, size))
         elif 0 <= now - stat.st_mtime < settle:
-            scan.ignored.append(
-                (
-                    name,
-                    f"fichier en cours d'écriture (modifié il y a moins de {settle:g} s) : "
-                    "laissé en place, lu à la prochaine réception",
-                )
-            )
+            scan.settling.append(FolderEntry(name, Path(entry.path), kind, size, stat.st_mtime_ns))
         else:
             scan.files.append(FolderEntry(name, Path(entry.path), kind, size, stat.st_mtime_ns))
     order = {FileKind.TIERS: 0, FileKind.DOCUMENTS: 1}
@@ -993,6 +996,16 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
         result.files.append(
             PendingFile(name=display_name(name), kind="non reconnu", status=why, ok=False)
         )
+    for entry in scan.settling:
+        result.files.append(
+            PendingFile(
+                name=display_name(entry.name),
+                kind=entry.kind.value,
+                size=entry.size,
+                status=settling_text(),
+                ok=False,
+            )
+        )
     progress("Analyse", 0, 1)
     analysis = analyse(db, connector, include_preview=True)
     result.articles, result.documents, result.tiers = (
@@ -1224,6 +1237,12 @@ def _collect_all(
         )
     for name, why in scan.ignored:
         report.add(name, ItemType.FILE, display_name(name), False, why.capitalize())
+    for entry in scan.settling:
+        name = display_name(entry.name)
+        report.add(entry.name, ItemType.FILE, name, False, settling_text().capitalize())
+        report.files.append(
+            RunFile(name=name, kind=entry.kind.value, size=entry.size, status="laissé en place")
+        )
     progress("Lecture des fichiers", len(scan.files), len(scan.files))
 
 
@@ -1523,7 +1542,8 @@ def pending_status(db: Database, code: str) -> PendingStatus:
     error = None
     try:
         folder = import_folder(connector)
-        files = len(scan_folder(folder).files)
+        scan = scan_folder(folder)
+        files = len(scan.files) + len(scan.settling)  # one still being written waits too
     except UserError as exc:
         error = str(exc)
     return PendingStatus(
