@@ -259,3 +259,20 @@ def test_documents_list_newest_first_and_its_page_read_by_index(db):
     ]
     plan = _plan(db, lambda d: documents.list_rows(d, limit=500))
     assert "documents_list" in plan and "TEMP B-TREE" not in plan
+
+
+def test_list_rows_of_articles_and_tiers_hold_what_their_models_hold(db):
+    """The Articles and Tiers lists read plain tuples (50,000 articles, 20,000 clients on a
+    large database): the same articles and tiers, in the same order, as the models."""
+    rows = articles.list_rows(db)
+    assert [(r.code, r.label, r.family_code, r.unit_code) for r in rows] == [
+        (a.code, a.label, a.family_code, a.unit_code) for a in articles.list_articles(db)
+    ]
+    assert [(D(r.vat_rate), bool(r.export_available), bool(r.active)) for r in rows] == [
+        (a.vat_rate, a.export_available, a.active) for a in articles.list_articles(db)
+    ]
+    for kind in TiersKind:
+        assert [tuple(r) for r in tiers.list_rows(db, kind)] == [
+            (t.code, t.name, t.postal_code, t.city, t.family_code, t.phone, t.mobile)
+            for t in tiers.list_tiers(db, kind)
+        ]

@@ -5,12 +5,17 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 from econnect_tui.store import articles
-from econnect_tui.tui.screens.articles import ArticleCardScreen, ArticlesScreen
+from econnect_tui.tui.screens.articles import (
+    ArticleCardScreen,
+    ArticlesScreen,
+    article_row,
+    article_rows,
+)
 from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.record_form import RecordFormScreen
 from econnect_tui.tui.widgets.cell_editor import CellEditor
 from econnect_tui.tui.widgets.form import FieldRow
-from econnect_tui.tui.widgets.grid import DataGrid
+from econnect_tui.tui.widgets.grid import DataGrid, GridRow
 from tests.tui_helpers import SIZE, field_error, make_app, notifications, post_burst, type_text
 
 
@@ -219,3 +224,44 @@ async def test_the_focused_field_has_a_bar_on_its_left(tmp_path) -> None:
             assert all(bar == "blank" for e, bar in bars.items() if e is not focused)
             await pilot.press("tab")
         assert kinds == {"Input", "DropDown", "TickBox"}
+
+
+async def test_the_list_is_built_from_the_stores_tuples_once_per_showing(
+    tmp_path, monkeypatch
+) -> None:
+    """50,000 articles on a large database: the list reads tuples (`store.articles.list_rows`),
+    not a model each, once when shown; its rows are those an article model gives."""
+    app = make_app(tmp_path)
+    reads = []
+
+    def list_rows(db):
+        reads.append(1)
+        return read(db)
+
+    read = articles.list_rows
+    monkeypatch.setattr(articles, "list_rows", list_rows)
+    monkeypatch.setattr(articles, "list_articles", None)  # not called by the list
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        screen = app.screen
+        assert isinstance(screen, ArticlesScreen) and reads == [1]
+        await pilot.press("f2", "f4")
+        assert app.screen is screen and reads == [1]
+        shown = [screen.grid.get_row(i) for i in range(screen.grid.row_count)]
+        models = [articles.get_article(app.db, row.key) for row in shown]
+        assert shown == [article_row(a) for a in models]
+        # the search text folded in one pass is the one a row derives from its cells
+        assert [row.search for row in shown] == [
+            GridRow(row.key, row.cells).search for row in shown
+        ]
+    # as the model's row did: the rate without trailing zeros when whole, an inactive one muted
+    row = article_rows([articles.ArticleListRow("A1", "Été", None, "U", "5.50", 1, 0)])[0]
+    assert (row.key, row.cells, row.search, row.style) == (
+        "A1",
+        ("A1", "Été", "", "U", "5,50", "Oui", "Non"),
+        "a1 ete  u 5,50 oui non",
+        "muted",
+    )
+    assert article_rows([articles.ArticleListRow("A2", "x", "F", "U", "20.00", 0, 1)])[0].cells[
+        4:
+    ] == ("20", "Non", "Oui")

@@ -8,7 +8,7 @@ from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.record_form import RecordFormScreen
 from econnect_tui.tui.screens.tiers import TiersCardScreen, TiersScreen
 from econnect_tui.tui.widgets.form import Form
-from econnect_tui.tui.widgets.grid import DataGrid
+from econnect_tui.tui.widgets.grid import DataGrid, GridRow
 from tests.tui_helpers import SIZE, burst, make_app, type_text
 
 
@@ -152,3 +152,38 @@ async def test_keys_typed_fast_go_to_the_field_focused_after_the_keys_before(tmp
         assert form.raw_values()["code"] == "90012"
         assert form.raw_values()["civility"] == "SARL Test"
         assert form.raw_values()["name"] == "Dupont"
+
+
+async def test_the_list_is_built_from_the_stores_tuples(tmp_path, monkeypatch) -> None:
+    """20,000 clients on a large database: the list reads tuples (`store.tiers.list_rows`),
+    not a model each, once per kind shown; its rows are what the tiers hold."""
+    app = make_app(tmp_path)
+    reads = []
+
+    def list_rows(db, kind):
+        reads.append(kind)
+        return read(db, kind)
+
+    read = tiers.list_rows
+    monkeypatch.setattr(tiers, "list_rows", list_rows)
+    monkeypatch.setattr(tiers, "list_tiers", None)  # not called by the list
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        screen = app.screen
+        assert isinstance(screen, TiersScreen) and reads == [TiersKind.CLIENT]
+        await pilot.press("f")
+        assert reads == [TiersKind.CLIENT, TiersKind.SUPPLIER]
+        grid = screen.grid
+        shown = [grid.get_row(i) for i in range(grid.row_count)]
+        models = [tiers.get_tiers(app.db, TiersKind.SUPPLIER, row.key) for row in shown]
+        assert [row.cells for row in shown] == [
+            (
+                t.code,
+                t.name,
+                " ".join(p for p in (t.postal_code, t.city) if p),
+                t.family_code or "",
+                t.phone or t.mobile or "",
+            )
+            for t in models
+        ]
+        assert [row.search for row in shown] == [GridRow(r.key, r.cells).search for r in shown]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -16,10 +17,12 @@ from ...models.gc import Article, Price, Stock
 from ...models.validators import field_errors
 from ...store import articles as store
 from ...store import reference
+from ...store.articles import ArticleListRow
 from ...store.reference import RefKind
+from ...text import fold_all
 from ..widgets.correspondences import CorrespondencesTab
 from ..widgets.form import FieldSpec, Form
-from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
+from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, bulk_allocation
 from .base import CardScreen, GridScreen
 from .record_form import RecordFormScreen
 
@@ -43,20 +46,35 @@ def decimal_text(value: Decimal | None) -> str:
     return text.replace(".", ",")
 
 
-def article_row(a: Article) -> GridRow:
-    return GridRow(
-        a.code,
-        (
-            a.code,
-            a.label,
-            a.family_code or "",
-            a.unit_code,
-            decimal_text(a.vat_rate),
-            "Oui" if a.export_available else "Non",
-            "Oui" if a.active else "Non",
-        ),
-        style="" if a.active else "muted",
-    )
+def article_rows(articles: Sequence[Article | ArticleListRow]) -> list[GridRow]:
+    """The list's rows, their search texts folded in one pass (`fold_all`) and each VAT rate
+    written once: 50,000 articles have a handful of rates."""
+    vat_texts: dict[object, str] = {}
+    cells = []
+    for a in articles:
+        vat = vat_texts.get(a.vat_rate)
+        if vat is None:
+            vat = vat_texts[a.vat_rate] = decimal_text(Decimal(a.vat_rate))
+        cells.append(
+            (
+                a.code,
+                a.label,
+                a.family_code or "",
+                a.unit_code,
+                vat,
+                "Oui" if a.export_available else "Non",
+                "Oui" if a.active else "Non",
+            )
+        )
+    folded = fold_all([" ".join(c) for c in cells])
+    return [
+        GridRow(c[0], c, search, "" if c[6] == "Oui" else "muted")
+        for c, search in zip(cells, folded)
+    ]
+
+
+def article_row(a: Article | ArticleListRow) -> GridRow:
+    return article_rows([a])[0]
 
 
 class ArticlesScreen(GridScreen):
@@ -74,7 +92,9 @@ class ArticlesScreen(GridScreen):
         self.grid.focus()
 
     def reload(self) -> None:
-        self.grid.set_rows([article_row(a) for a in store.list_articles(self.db)])
+        with bulk_allocation():  # 50,000 articles on a large database
+            rows = article_rows(store.list_rows(self.db))
+        self.grid.set_rows(rows)
 
     def on_data_grid_row_activated(self, event: DataGrid.RowActivated) -> None:
         event.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,8 +16,10 @@ from ...models.validators import field_errors
 from ...store import reference
 from ...store import tiers as store
 from ...store.reference import RefKind
+from ...store.tiers import TiersListRow
+from ...text import fold_all
 from ..widgets.form import FieldSpec, Form, FormScroll
-from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
+from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, bulk_allocation
 from .base import CardScreen, GridScreen
 from .confirm import ConfirmScreen
 from .record_form import RecordFormScreen
@@ -32,12 +35,20 @@ LIST_COLUMNS = (
 PAYMENT_METHODS = ("Chèques", "Virement", "Prélèvement", "Espèces", "Carte bancaire")
 
 
-def tiers_row(t: Tiers) -> GridRow:
-    city = " ".join(p for p in (t.postal_code, t.city) if p)
-    return GridRow(
-        t.code,
-        (t.code, t.name, city, t.family_code or "", t.phone or t.mobile or ""),
-    )
+def tiers_rows(tiers: Sequence[Tiers | TiersListRow]) -> list[GridRow]:
+    """The list's rows, their search texts folded in one pass (`fold_all`)."""
+    cells = [
+        (
+            t.code,
+            t.name,
+            " ".join(p for p in (t.postal_code, t.city) if p),
+            t.family_code or "",
+            t.phone or t.mobile or "",
+        )
+        for t in tiers
+    ]
+    folded = fold_all([" ".join(c) for c in cells])
+    return [GridRow(c[0], c, search) for c, search in zip(cells, folded)]
 
 
 class TiersScreen(GridScreen):
@@ -74,7 +85,9 @@ class TiersScreen(GridScreen):
         self.reload()
 
     def reload(self) -> None:
-        self.grid.set_rows([tiers_row(t) for t in store.list_tiers(self.db, self.kind)])
+        with bulk_allocation():  # 20,000 clients on a large database
+            rows = tiers_rows(store.list_rows(self.db, self.kind))
+        self.grid.set_rows(rows)
 
     def on_data_grid_row_activated(self, event: DataGrid.RowActivated) -> None:
         event.stop()
