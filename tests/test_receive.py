@@ -636,3 +636,20 @@ def test_a_document_the_detailed_check_finds_clean_is_written_like_the_others(s)
         s.db.execute("SELECT content_hash FROM documents WHERE external_id = 'D1'").fetchone()[0]
         is not None
     )
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("0", 0.0),
+        ("2.5", 2.5),
+        ("-1", 0.0),
+        ("inf", 5.0),
+        ("nan", 5.0),
+        ("7200", 5.0),
+        ("abc", 5.0),
+    ],
+)
+def test_the_quiet_period_setting_never_leaves_files_aside_for_good(monkeypatch, given, used):
+    monkeypatch.setenv("ECONNECT_SETTLE_SECONDS", given)
+    assert reception.settle_seconds() == used

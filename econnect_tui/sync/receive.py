@@ -223,6 +223,7 @@ def import_folder(connector: Connector) -> Path:
 
 
 SETTLE_SECONDS = 5.0
+MAX_SETTLE_SECONDS = 600.0
 
 
 def settle_seconds() -> float:
@@ -230,9 +231,11 @@ def settle_seconds() -> float:
     write it under its final name, and one read half-written is archived, its end never read.
     `ECONNECT_SETTLE_SECONDS` changes it (the tests, which write files and receive at once)."""
     try:
-        return max(0.0, float(os.environ.get("ECONNECT_SETTLE_SECONDS", SETTLE_SECONDS)))
+        seconds = float(os.environ.get("ECONNECT_SETTLE_SECONDS", SETTLE_SECONDS))
     except ValueError:
         return SETTLE_SECONDS
+    # « inf », « nan » or hours would leave every file aside for good: the default instead.
+    return max(0.0, seconds) if seconds <= MAX_SETTLE_SECONDS else SETTLE_SECONDS
 
 
 def settling_text() -> str:
