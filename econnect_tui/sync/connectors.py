@@ -138,33 +138,39 @@ def _folder_errors(key: str, value: str | None, role: str, create: bool) -> list
     return []
 
 
-# What the GC lacks when a required list of the wizard is empty (a first run): where to make it.
-_NONE_YET: dict[RefKind, str] = {
-    RefKind.COMPANIES: "aucune entreprise dans la Gestion Commerciale : créez-en une dans"
-    " Paramètres › Entreprises (ou « econnect gc import entreprises »)",
-    RefKind.SITES: "aucun site dans la Gestion Commerciale : créez-en un dans Paramètres › Sites"
-    " (ou « econnect gc import sites »)",
-    RefKind.DEPOTS: "aucun dépôt dans la Gestion Commerciale : créez-en un dans Paramètres ›"
-    " Dépôts (ou « econnect gc import depots »)",
-    RefKind.PRICE_CATEGORIES: "aucune catégorie tarifaire dans la Gestion Commerciale : créez-en"
-    " une dans Paramètres › Catégories tarifaires (ou « econnect gc import"
-    " categories-tarifaires »)",
-    RefKind.CLIENT_FAMILIES: "aucune famille de clients dans la Gestion Commerciale : créez-en"
-    " une dans Paramètres › Familles de clients (ou « econnect gc import familles-clients »)",
-    RefKind.SUPPLIER_FAMILIES: "aucune famille de fournisseurs dans la Gestion Commerciale :"
-    " créez-en une dans Paramètres › Familles de fournisseurs (ou « econnect gc import"
-    " familles-fournisseurs »)",
+# The GC records a connector names, with their indefinite article (« une entreprise »).
+_ONE: dict[RefKind, str] = {
+    RefKind.COMPANIES: "une entreprise",
+    RefKind.SITES: "un site",
+    RefKind.DEPOTS: "un dépôt",
+    RefKind.PRICE_CATEGORIES: "une catégorie tarifaire",
+    RefKind.CLIENT_FAMILIES: "une famille de clients",
+    RefKind.SUPPLIER_FAMILIES: "une famille de fournisseurs",
 }
 
-
 # What the GC must hold before a connector can be saved, as the first-run advice names it.
-CONNECTOR_NEEDS: tuple[tuple[RefKind, str], ...] = (
-    (RefKind.COMPANIES, "une entreprise"),
-    (RefKind.SITES, "un site"),
-    (RefKind.DEPOTS, "un dépôt"),
-    (RefKind.CLIENT_FAMILIES, "une famille de clients"),
-    (RefKind.SUPPLIER_FAMILIES, "une famille de fournisseurs"),
+CONNECTOR_NEEDS: tuple[tuple[RefKind, str], ...] = tuple(
+    (kind, _ONE[kind])
+    for kind in (
+        RefKind.COMPANIES,
+        RefKind.SITES,
+        RefKind.DEPOTS,
+        RefKind.CLIENT_FAMILIES,
+        RefKind.SUPPLIER_FAMILIES,
+    )
 )
+
+
+def _none_yet(kind: RefKind) -> str:
+    """When a required list of the wizard is empty (a first run): where to make its record,
+    « aucun dépôt dans la Gestion Commerciale : créez-en un dans Paramètres › Dépôts (ou
+    « econnect gc import depots ») »."""
+    article, noun = _ONE[kind].split(" ", 1)
+    none = "aucune" if article == "une" else "aucun"
+    return (
+        f"{none} {noun} dans la Gestion Commerciale : créez-en {article} dans Paramètres › "
+        f"{reference.REF_TABLES[kind].plural} (ou « econnect gc import {kind.value} »)"
+    )
 
 
 def gc_missing_for_connector(db: Database) -> list[str]:
@@ -176,7 +182,7 @@ def gc_missing_for_connector(db: Database) -> list[str]:
 def _required(db: Database, key: str, kind: RefKind, message: str) -> FieldError:
     """A required GC code left blank: `message`, or, when the GC has none to choose from,
     where to create one."""
-    return FieldError(key, message if reference.codes(db, kind) else _NONE_YET[kind])
+    return FieldError(key, message if reference.codes(db, kind) else _none_yet(kind))
 
 
 def _code_error(key: str, value: str | None, known: set[str], unknown: str) -> list[FieldError]:
