@@ -147,7 +147,7 @@ class Preview(BaseModel):
     # reception when the preview was made, and the files a reception would have read then
     # (name, size, modification time).
     last_reception: int | None = Field(default=None, exclude=True)
-    readable: list[tuple[str, int, int]] = Field(default=[], exclude=True)
+    readable: dict[str, tuple[int, int]] = Field(default={}, exclude=True)
     articles: list[PendingArticle] = []
     documents: list[PendingDocument] = []
     tiers: list[PendingTiers] = []
@@ -275,10 +275,10 @@ def scan_folder(folder: Path) -> FolderScan:
         kind = file_kind(name)
         if kind is None:
             scan.unrecognised.append((name, size))
-        elif 0 <= now - stat.st_mtime < settle:
-            scan.settling.append(FolderEntry(name, Path(entry.path), kind, size, stat.st_mtime_ns))
         else:
-            scan.files.append(FolderEntry(name, Path(entry.path), kind, size, stat.st_mtime_ns))
+            waiting = FolderEntry(name, Path(entry.path), kind, size, stat.st_mtime_ns)
+            settling = 0 <= now - stat.st_mtime < settle
+            (scan.settling if settling else scan.files).append(waiting)
     order = {FileKind.TIERS: 0, FileKind.DOCUMENTS: 1}
     scan.files.sort(key=lambda f: (order[f.kind], f.name))
     return scan
@@ -947,7 +947,7 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
     result = Preview(
         connector_code=connector.code,
         last_reception=last.id if last is not None else None,
-        readable=[_file_state(entry) for entry in scan.files],
+        readable=_file_states(scan.files),
     )
     present: set[str] = set()
     for i, entry in enumerate(scan.files, start=1):
@@ -1031,8 +1031,7 @@ def changed_since_preview(db: Database, shown: Preview) -> str | None:
             "a eu lieu depuis l'aperçu"
         )
     scan = scan_folder(import_folder(connectors_store.require_connector(db, code)))
-    now = {name: state for name, *state in map(_file_state, scan.files)}
-    before = {name: state for name, *state in shown.readable}
+    now, before = _file_states(scan.files), shown.readable
     if arrived := sorted(now.keys() - before.keys()):
         names = ", ".join(display_name(name) for name in arrived)
         return f"{len(arrived)} fichier(s) arrivé(s) depuis l'aperçu : {names}"
@@ -1045,8 +1044,9 @@ def changed_since_preview(db: Database, shown: Preview) -> str | None:
     return None
 
 
-def _file_state(entry: FolderEntry) -> tuple[str, int, int]:
-    return (entry.name, entry.size, entry.mtime_ns)
+def _file_states(entries: list[FolderEntry]) -> dict[str, tuple[int, int]]:
+    """Name -> (size, modification time) of the files a reception would read."""
+    return {entry.name: (entry.size, entry.mtime_ns) for entry in entries}
 
 
 def _without_file_name(located: str, name: str) -> str:
@@ -1334,7 +1334,8 @@ def _archive(
 
 
 def _on(when: str | None) -> str:
-    return f" {on_date(when)}" if on_date(when) else ""
+    text = on_date(when)
+    return f" {text}" if text else ""
 
 
 def _integrate_tiers(
