@@ -19,10 +19,9 @@ from ...store import articles as store
 from ...store import reference
 from ...store.articles import ArticleListRow
 from ...store.reference import RefKind
-from ...text import fold_all
 from ..widgets.correspondences import CorrespondencesTab
 from ..widgets.form import FieldSpec, Form
-from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, bulk_allocation
+from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, bulk_allocation, folded_rows
 from .base import CardScreen, GridScreen
 from .record_form import RecordFormScreen
 
@@ -66,11 +65,9 @@ def article_rows(articles: Sequence[Article | ArticleListRow]) -> list[GridRow]:
                 "Oui" if a.active else "Non",
             )
         )
-    folded = fold_all([" ".join(c) for c in cells])
-    return [
-        GridRow(c[0], c, search, "" if c[6] == "Oui" else "muted")
-        for c, search in zip(cells, folded)
-    ]
+    return folded_rows(
+        [c[0] for c in cells], cells, ["" if c[6] == "Oui" else "muted" for c in cells]
+    )
 
 
 def article_row(a: Article | ArticleListRow) -> GridRow:

@@ -32,7 +32,6 @@ from ...store import filters as filters_store
 from ...store import mappings as store
 from ...sync import mapping as service
 from ...sync.mapping import MappingRow, ShowMode
-from ...text import fold_all
 from ..widgets.correspondences import (
     UndoStack,
     mapping_session,
@@ -49,6 +48,7 @@ from ..widgets.grid import (
     GridPanel,
     GridRow,
     bulk_allocation,
+    folded_rows,
     format_count,
 )
 from .base import GridScreen
@@ -81,11 +81,11 @@ def mapping_row(row: MappingRow, search: str = "") -> GridRow:
 
 def mapping_rows(rows: list[MappingRow]) -> list[GridRow]:
     """The grid rows, their search text folded in one pass over the whole list (`fold_all`)."""
-    folded = fold_all([f"{code} {label} {external}" for code, label, external in rows])
-    return [
-        GridRow(code, (code, label, external), search, "" if external else "missing")
-        for (code, label, external), search in zip(rows, folded)
-    ]
+    return folded_rows(
+        [row.article_code for row in rows],
+        [tuple(row) for row in rows],
+        ["" if row.external_code else "missing" for row in rows],
+    )
 
 
 class _ModeChoice(RadioSet):

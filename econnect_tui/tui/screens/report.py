@@ -19,9 +19,8 @@ from textual.widgets import Button, Footer, Static
 
 from ...models.reports import ReportRow, RunKind, RunStatus, SyncRun
 from ...store.history import ReportLine
-from ...text import fold_all
 from ..widgets.connector_status import local_time
-from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, bulk_allocation
+from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, bulk_allocation, folded_rows
 from .base import EconnectModal, GridScreen
 from .menu import TextScreen
 
@@ -55,18 +54,11 @@ def report_rows(rows: Sequence[ReportRow | ReportLine], only_failed: bool = Fals
     """A grid row for each report row (only the ✗ ones when `only_failed`), the search texts
     folded in one pass (`fold_all`): a reception of 100,000 documents has as many rows."""
     chosen = [(i, r) for i, r in enumerate(rows) if not (only_failed and r.ok)]
-    folded = fold_all(
-        [f"{r.file_name} {r.type.value} {r.identifier} {r.state} {r.messages}" for _, r in chosen]
+    return folded_rows(
+        [index for index, _ in chosen],
+        [(r.file_name, r.type.value, r.identifier, r.state, r.messages) for _, r in chosen],
+        ["ok" if r.ok else "error" for _, r in chosen],
     )
-    return [
-        GridRow(
-            index,
-            (row.file_name, row.type.value, row.identifier, row.state, row.messages),
-            search,
-            "ok" if row.ok else "error",
-        )
-        for (index, row), search in zip(chosen, folded)
-    ]
 
 
 def row_details(row: ReportRow | ReportLine) -> str:

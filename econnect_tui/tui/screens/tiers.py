@@ -17,9 +17,8 @@ from ...store import reference
 from ...store import tiers as store
 from ...store.reference import RefKind
 from ...store.tiers import TiersListRow
-from ...text import fold_all
 from ..widgets.form import FieldSpec, Form, FormScroll
-from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, bulk_allocation
+from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, bulk_allocation, folded_rows
 from .base import CardScreen, GridScreen
 from .confirm import ConfirmScreen
 from .record_form import RecordFormScreen
@@ -47,8 +46,7 @@ def tiers_rows(tiers: Sequence[Tiers | TiersListRow]) -> list[GridRow]:
         )
         for t in tiers
     ]
-    folded = fold_all([" ".join(c) for c in cells])
-    return [GridRow(c[0], c, search) for c, search in zip(cells, folded)]
+    return folded_rows([c[0] for c in cells], cells, [""] * len(cells))
 
 
 class TiersScreen(GridScreen):

@@ -54,7 +54,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
 
-from econnect_tui.text import fold
+from econnect_tui.text import fold, fold_all
 from econnect_tui.tui.widgets.cell_editor import CellEditor, EditMove
 
 __all__ = [
@@ -155,6 +155,15 @@ class GridRow:
     def __post_init__(self) -> None:
         if not self.search:
             object.__setattr__(self, "search", _derived_search(self.cells))
+
+
+def folded_rows(
+    keys: Sequence[Hashable], cells: Sequence[tuple[str, ...]], styles: Sequence[str]
+) -> list[GridRow]:
+    """Rows of plain-text cells whose search texts are folded in one pass over the whole list
+    (`fold_all`), where `GridRow` would fold each row apart: a list of tens of thousands."""
+    searches = fold_all([" ".join(row) for row in cells])
+    return list(map(GridRow, keys, cells, searches, styles))
 
 
 @dataclass
