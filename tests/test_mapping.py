@@ -222,3 +222,17 @@ def test_picker_search_puts_code_and_word_starts_first(db):
     assert found[:3] == ["BALCAR", "BALRON", "FILET"]  # codes, then « Filet balle ronde »
     assert [h.article_code for h in matcher.search("semis mais", limit=1)] == ["SEMMAIS"]
     assert matcher.search("xwxwxw") == []
+
+
+def test_picker_search_puts_the_article_closest_to_the_external_code_first_in_its_group(db):
+    from econnect_tui.sync.mapping import ArticleMatcher
+
+    matcher = ArticleMatcher(db, "FACILI")
+    typed = [hit.article_code for hit in matcher.search("semis", limit=2)]
+    assert typed == ["SEMCER", "SEMMAIS"]  # by code when nothing is known of the code sought
+    near = "SEMIS-MAIS Semis maïs monograine"
+    found = [hit.article_code for hit in matcher.search("semis", limit=2, near=near)]
+    assert found == ["SEMMAIS", "SEMCER"]
+    # the groups stay in order: a code starting with the text before a word of a label
+    bal = [hit.article_code for hit in matcher.search("bal", limit=3, near="Filet balle ronde")]
+    assert bal[2] == "FILET" and set(bal[:2]) == {"BALCAR", "BALRON"}

@@ -182,6 +182,10 @@ async def test_picker_search_without_match_lists_nothing_and_enter_maps_nothing(
         await type_text(pilot, "Semis Maïs")
         assert picker.codes[0] == "SEMMAIS"
         assert not empty.display
+        # Among the labels with the typed word, the one closest to SEMIS-MAIS comes first.
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "semis")
+        assert picker.codes[:2] == ["SEMMAIS", "SEMCER"]
         await pilot.press("escape")
         assert app.screen is screen
     assert "SEMIS-MAIS" not in mappings.external_to_article(app.db, C)

@@ -170,21 +170,30 @@ class ArticleMatcher:
             for _, score, code in ranked
         ]
 
-    def search(self, typed: str, limit: int = 50, min_score: float = 60) -> list[ArticleSuggestion]:
+    def search(
+        self, typed: str, limit: int = 50, min_score: float = 60, near: str | None = None
+    ) -> list[ArticleSuggestion]:
         """What an operator typing in the picker looks for, best first: codes starting with the
         text, then articles with a word starting with each typed word (« bal » finds BALCAR and
-        BALRON before FILET, « Filet balle ronde »), then the fuzzy matches."""
+        BALRON before FILET, « Filet balle ronde »), then the fuzzy matches. Within the first two
+        groups, articles closest to `near` (the external code and its label) come first, then by
+        code: « semis » for « Semis maïs monograine » lists SEMMAIS before SEMCER."""
         query = _key(typed)
         if not query:
             return []
         words = query.split()
-        starts = sorted(code for code, text in self.choices.items() if text.startswith(query))
+        starts = self._closest_first(
+            [code for code, text in self.choices.items() if text.startswith(query)], near
+        )
         found = set(starts)
         padded = [" " + word for word in words]
-        in_words = sorted(
-            code
-            for code, text in self.choices.items()
-            if code not in found and all(word in " " + text for word in padded)
+        in_words = self._closest_first(
+            [
+                code
+                for code, text in self.choices.items()
+                if code not in found and all(word in " " + text for word in padded)
+            ],
+            near,
         )
         found.update(in_words)
         fuzzy = [
@@ -196,6 +205,21 @@ class ArticleMatcher:
             ArticleSuggestion(code, self.labels[code], 100.0, self.held.get(code))
             for code in [*starts, *in_words, *fuzzy][:limit]
         ]
+
+    def _closest_first(self, codes: list[str], near: str | None) -> list[str]:
+        """`codes` by closeness to `near` (WRatio on folded text), ties by code; by code alone
+        without `near`."""
+        target = _key(near or "")
+        if not target or len(codes) < 2:
+            return sorted(codes)
+        hits = process.extract(
+            target,
+            {code: self.choices[code] for code in codes},
+            scorer=fuzz.WRatio,
+            processor=None,
+            limit=None,
+        )
+        return [code for _, _, code in sorted(hits, key=lambda hit: (-hit[1], hit[2]))]
 
 
 def suggestions(

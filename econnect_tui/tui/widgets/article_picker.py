@@ -141,7 +141,12 @@ class ArticlePicker(EconnectModal[str | None]):
         codes: list[str] = []
         query = query.strip()
         if query:
-            hits = self.matcher.search(query, limit=SEARCH_LIMIT, min_score=SEARCH_MIN_SCORE)
+            hits = self.matcher.search(
+                query,
+                limit=SEARCH_LIMIT,
+                min_score=SEARCH_MIN_SCORE,
+                near=f"{self.external_code} {self.label}",
+            )
             for hit in hits:
                 options.append(self._option(hit.article_code))
                 codes.append(hit.article_code)
