@@ -89,7 +89,8 @@ def test_status_and_history_do_not_say_en_cours_for_a_killed_reception(tmp_path)
     load_demo(open_db(db_path), tmp_path)
     _reception_killed_mid_way(db_path)
     status = run_cli("status", db=db_path)
-    assert "En cours" not in status.stdout and "✗" in status.stdout, status.stdout
+    assert "En cours" not in status.stdout, status.stdout
+    assert status.stdout.startswith("FACILI  ✗ Réception interrompue  "), status.stdout
     listed = run_cli("history", "FACILI", db=db_path)
     newest = listed.stdout.splitlines()[0]
     assert "✗" in newest and "Réception interrompue (processus arrêté)" in newest, newest

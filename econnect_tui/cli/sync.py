@@ -158,6 +158,8 @@ def status(obj: Context, as_json: bool) -> None:
         say("Aucun connecteur.")
     for code, p, last, sent in rows:
         state = f"{last.status.symbol} {last.status.label}" if last else "Aucune réception réalisée"
+        if locks.was_interrupted(last):
+            state = f"{last.status.symbol} Réception interrompue"
         waiting = (
             f"{p.files_waiting} fichier(s) en attente, {p.held_back_documents} document(s) et "
             f"{p.held_back_tiers} tiers retenus"
