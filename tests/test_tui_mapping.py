@@ -394,3 +394,20 @@ async def test_enter_on_the_filter_choice_asks_for_the_filter_without_an_error(t
             ShowMode.FILTER,
             "Prestations de récolte",
         )
+
+
+async def test_the_cell_editor_follows_its_cell_when_the_terminal_is_resized(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await opened(pilot)
+        screen.grid.select_key("SEMMAIS")
+        await pilot.press("F", "T")
+        editor = app.screen
+        assert isinstance(editor, CellEditor)
+        for size in ((80, 24), (100, 30)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            cell = screen.grid.cursor_cell_screen_region()
+            assert editor.input.region.offset == cell.offset, size
+        assert editor.input.value == "FT"

@@ -168,6 +168,8 @@ class CellEditor(ModalScreen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.place()
+        # The screen below lays its grid out again after this event: place once more then.
+        self.call_after_refresh(self.place)
 
     def place(self) -> None:
         """Put the Input over the grid's cursor cell (and the error line next to it)."""
