@@ -329,3 +329,32 @@ def test_a_file_still_being_written_is_shown_as_its_kind_and_counted_waiting(tmp
     files = {f["name"]: f for f in json.loads(received.stdout)["files"]}
     assert files[tiers.name]["status"] == "laissé en place"
     assert tiers.exists()
+
+
+def test_connector_delete_asks_then_keeps_the_history_readable(tmp_path):
+    db = tmp_path / "econnect.db"
+    assert run_cli("init", "--demo", db=db).returncode == 0
+    assert run_cli("receive", "FACILI", db=db).returncode == 3  # two documents held back
+    asked = run_cli("connector", "delete", "facili", db=db)
+    assert asked.returncode == 1 and asked.stderr == (
+        "FACILI a 2 documents et 0 tiers en attente : ajoutez --abandonner-retenus pour les "
+        "abandonner et supprimer le connecteur.\n"
+    )
+    unconfirmed = run_cli("connector", "delete", "FACILI", "--abandonner-retenus", db=db)
+    assert unconfirmed.returncode == 2 and unconfirmed.stderr == (
+        "Suppression de FACILI non confirmée : ajoutez --oui pour supprimer sans question.\n"
+    )
+    assert "FACILI" in run_cli("connector", "list", db=db).stdout
+    deleted = run_cli("connector", "delete", "FACILI", "--abandonner-retenus", "--oui", db=db)
+    assert deleted.returncode == 0, deleted.stderr
+    assert deleted.stderr == (
+        "Connecteur FACILI supprimé avec ses correspondances d'articles ; 2 documents et 0 tiers "
+        "en attente abandonnés ; l'historique est conservé.\n"
+    )
+    assert run_cli("connector", "list", db=db).stderr == "Aucun connecteur.\n"
+    listed = run_cli("history", "FACILI", db=db)
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 2, listed.stderr
+    report = run_cli("history", "FACILI", "--run", "2", db=db)
+    assert report.returncode == 0 and "Réception n° 2 — FACILI" in report.stdout
+    unknown = run_cli("history", "NOPE", db=db)
+    assert unknown.returncode == 1 and unknown.stderr == "Le connecteur « NOPE » n'existe pas.\n"

@@ -1,16 +1,18 @@
-"""`econnect connector list|export|import`."""
+"""`econnect connector list|export|import|delete`."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
+from ..errors import UserError
 from ..models.connector import Connector, Mode
 from ..store import connectors as store
 from ..sync import connectors as service
 from . import Context
-from ._output import out, print_json, say
+from ._output import EXIT_FAILED, EXIT_USAGE, out, print_json, say
 
 
 @click.group()
@@ -88,3 +90,58 @@ def import_(obj: Context, file: Path, create_folders: bool) -> None:
         obj.db(), text, file.name, create_folders=create_folders
     )
     say(f"Connecteur {connector.code} {'créé' if created else 'mis à jour'}.")
+
+
+@connector.command("delete")
+@click.argument("code")
+@click.option(
+    "--abandonner-retenus",
+    "drop_held_back",
+    is_flag=True,
+    help="Abandonne aussi les documents et tiers reçus qui attendent encore leur intégration.",
+)
+@click.option("--oui", "yes", is_flag=True, help="Supprime sans demander de confirmation.")
+@click.pass_obj
+def delete(obj: Context, code: str, drop_held_back: bool, yes: bool) -> None:
+    """Supprime un connecteur et ses correspondances d'articles ; l'historique des
+    synchronisations et les documents de la Gestion Commerciale sont conservés. Refusé pendant
+    une réception de ce connecteur."""
+    db = obj.db()
+    connector = store.require_connector(db, code)
+    documents, tiers = service.held_back_counts(db, connector.code)
+    if (documents or tiers) and not drop_held_back:
+        raise UserError(
+            f"{connector.code} a {service.held_back_text(documents, tiers)} en attente : "
+            "ajoutez --abandonner-retenus pour les abandonner et supprimer le connecteur."
+        )
+    if not yes:
+        _confirm_delete(connector.code)
+    service.delete_connector(db, connector.code, drop_held_back=drop_held_back)
+    dropped = (
+        f" ; {service.held_back_text(documents, tiers)} en attente abandonnés"
+        if documents or tiers
+        else ""
+    )
+    say(
+        f"Connecteur {connector.code} supprimé avec ses correspondances d'articles{dropped} ; "
+        "l'historique est conservé."
+    )
+
+
+def _confirm_delete(code: str) -> None:
+    """Asks on a terminal; a script has to say --oui."""
+    if not sys.stdin.isatty():
+        error = UserError(
+            f"Suppression de {code} non confirmée : ajoutez --oui pour supprimer sans question."
+        )
+        error.exit_code = EXIT_USAGE
+        raise error
+    answer = click.prompt(
+        f"Supprimer le connecteur {code} et ses correspondances d'articles ? [o/N]",
+        default="",
+        show_default=False,
+        err=True,
+    )
+    if answer.strip().lower() not in ("o", "oui"):
+        say("Rien n'a été supprimé.")
+        raise click.exceptions.Exit(EXIT_FAILED)

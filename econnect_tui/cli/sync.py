@@ -7,6 +7,7 @@ from datetime import datetime
 
 import click
 
+from ..errors import NotFound
 from ..models.reports import RunKind, SyncRun
 from ..store import connectors as connectors_store
 from ..store import history as history_store
@@ -183,24 +184,37 @@ def status(obj: Context, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Historique en JSON sur la sortie standard.")
 @click.pass_obj
 def history(obj: Context, code: str, run_id: int | None, as_json: bool) -> None:
-    """Les réceptions et envois du connecteur CODE, du plus récent au plus ancien."""
+    """Les réceptions et envois du connecteur CODE, du plus récent au plus ancien (aussi ceux
+    d'un connecteur supprimé depuis)."""
     db = obj.db()
-    connector = connectors_store.require_connector(db, code)
+    code = _history_code(db, code)
     if run_id is not None:
-        run = locks.as_shown(db, history_store.get_run(db, run_id, connector.code))
+        run = locks.as_shown(db, history_store.get_run(db, run_id, code))
         if as_json:
             print_json(run)
         else:
             print_report(run)
         return
-    runs = [locks.as_shown(db, run) for run in history_store.list_runs(db, connector.code)]
+    runs = [locks.as_shown(db, run) for run in history_store.list_runs(db, code)]
     if as_json:
         print_json(runs)
         return
     if not runs:
-        say(f"Aucune synchronisation pour {connector.code}.")
+        say(f"Aucune synchronisation pour {code}.")
     for run in runs:
         out(
             f"{run.id:>5}  {local(run.started_at)}  {run.kind.label:<9}  {run.status.symbol}  "
             f"{run.user}  {run.message or ''}"
         )
+
+
+def _history_code(db, code: str) -> str:
+    """The connector's code; a deleted connector's history stays readable by its code."""
+    try:
+        return connectors_store.require_connector(db, code).code
+    except NotFound:
+        if history_store.last_run(db, code.upper(), RunKind.RECEPTION) or history_store.last_run(
+            db, code.upper(), RunKind.SEND
+        ):
+            return code.upper()
+        raise
