@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sqlite3
 import time
 from pathlib import Path
@@ -69,6 +70,23 @@ def tables(path: Path) -> dict[str, tuple[list[str], list[tuple]]]:
     return out
 
 
+def assert_upgraded_keeping(path: Path, before: dict) -> None:
+    """Every migration applied; every table, column and row of `before` kept unchanged
+    (staged_lines gains columns at m005)."""
+    after = tables(path)
+    applied = [row[2] for row in after["_sqlite_migrations"][1]]
+    assert applied == [m.name for m in migrations._migrations]
+    assert set(after) == set(before)
+    for name, (columns, rows) in before.items():
+        new_columns, new_rows = after[name]
+        if name == "_sqlite_migrations":
+            assert new_rows[: len(rows)] == rows
+            continue
+        assert set(columns) <= set(new_columns), name
+        keep = [new_columns.index(c) for c in columns]
+        assert [tuple(r[i] for i in keep) for r in new_rows] == rows, name
+
+
 def outcomes(db, connector: str) -> dict[str, str | None]:
     """Each document's newest version's outcome (None: waiting)."""
     return dict(
@@ -87,18 +105,7 @@ def test_an_older_database_is_upgraded_with_nothing_lost(tmp_path, version):
     before = tables(path)
 
     db = open_db(path)
-    assert [m.name for m in migrations.applied(db)] == [m.name for m in migrations._migrations]
-    after = tables(path)
-    assert set(after) == set(before)
-    for name, (columns, rows) in before.items():
-        new_columns, new_rows = after[name]
-        if name == "_sqlite_migrations":
-            assert new_rows[: len(rows)] == rows
-            continue
-        # every column kept, every row kept unchanged (staged_lines gains columns at m005)
-        assert set(columns) <= set(new_columns), name
-        keep = [new_columns.index(c) for c in columns]
-        assert [tuple(r[i] for i in keep) for r in new_rows] == rows, name
+    assert_upgraded_keeping(path, before)
 
     # Correspondences and their undo history: still undoable.
     assert mappings.article_to_external(db, "FACILI")["FAUCH"] == "FT-FAUCH-X"
@@ -186,3 +193,15 @@ def test_rows_staged_by_the_version_before_m005_convert_as_this_one_stages_them(
     db.execute("DELETE FROM received_files WHERE name = ?", [PREVIEWED])
     reception.preview(db, "FACILI")
     assert staged(PREVIEWED) == converted
+
+
+def test_an_upgrade_killed_before_its_commit_is_done_again_at_the_next_start(tmp_path):
+    path = site(tmp_path, "v4")
+    before = tables(path)
+    # kill -9 once every migration has run (m005 converted the staged rows), before the commit
+    killed = run_cli("status", db=path, env={"ECONNECT_FAULT": "migrations:1"})
+    assert killed.returncode == -signal.SIGKILL
+    assert tables(path) == before  # nothing of the upgrade kept
+
+    open_db(path).close()  # the next start
+    assert_upgraded_keeping(path, before)
