@@ -19,11 +19,12 @@ import shutil
 import signal
 import sqlite3
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
-from econnect_tui.db import migrations, open_db
+from econnect_tui.db import apply_migrations, migrations, open_db, write_transaction
 from econnect_tui.exchange.facilitime import STAGED_LINE_COLUMNS
 from econnect_tui.models.reports import RunStatus
 from econnect_tui.store import history, mappings
@@ -205,3 +206,37 @@ def test_an_upgrade_killed_before_its_commit_is_done_again_at_the_next_start(tmp
 
     open_db(path).close()  # the next start
     assert_upgraded_keeping(path, before)
+
+
+def m004_database_with_staged_rows(path: Path, count: int):
+    """A database at schema 4 holding `count` staged rows (one real row of the v4 fixture)."""
+    fixture = sqlite3.connect(":memory:")
+    fixture.executescript((FIXTURES / "v4" / "econnect.sql").read_text())
+    data = fixture.execute("SELECT data FROM staged_lines WHERE errors IS NULL").fetchone()[0]
+    db = open_db(path, migrate=False)
+    migrations.apply(db, stop_before="m005_staged_line_columns")
+    db.execute(
+        "INSERT INTO received_files (id, connector_code, name, kind, sha256, size, status,"
+        " staged_at) VALUES (1, 'FACILI', 'f.csv', 'documents', 'x', 1, 'apercu', '2026-01-01')"
+    )
+    with write_transaction(db):
+        db.conn.executemany(
+            "INSERT INTO staged_lines (file_id, line, numero, data) VALUES (1, ?, 'D', ?)",
+            ((line, data) for line in range(2, count + 2)),
+        )
+    return db
+
+
+def test_the_m005_conversion_holds_a_batch_of_rows_not_the_whole_table(tmp_path):
+    import econnect_tui.store.staging  # noqa: F401  (imported by m005: not measured)
+
+    peaks = {}
+    for count in (3_000, 12_000):
+        db = m004_database_with_staged_rows(tmp_path / f"{count}.db", count)
+        tracemalloc.start()
+        apply_migrations(db)
+        peaks[count] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert db.execute("SELECT count(*) FROM staged_lines").fetchone()[0] == count
+    # read all at once, 200,000 lines waiting at the upgrade took 100 MB more
+    assert peaks[12_000] < 1.3 * peaks[3_000], peaks
