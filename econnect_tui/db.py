@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlite_utils import Database, Migrations
 
 from .errors import UserError
+from .sync import faults
 from .text import fold
 
 BUSY_TIMEOUT_MS = 5000
@@ -89,17 +90,29 @@ def describe(exc: sqlite3.Error) -> str:
 
 
 def apply_migrations(db: Database) -> None:
-    if not migrations.pending(db):
+    """Brings the schema up to date, or refuses a database a newer econnect has migrated:
+    this code would write into tables it does not know. Checked at every opening, also when
+    nothing of ours is pending (a newer version applies all of ours, then its own)."""
+    if not _pending_after_refusing_newer(db):
         return
     with write_transaction(db):
-        known = {m.name for m in migrations._migrations}
-        newer = [m.name for m in migrations.applied(db) if m.name not in known]
-        if newer:
-            raise UserError(
-                "La base de données a été créée par une version plus récente d'econnect "
-                f"(migration {newer[0]} inconnue)."
-            )
-        migrations.apply(db)
+        # again under the write lock: another process may have migrated meanwhile
+        if _pending_after_refusing_newer(db):
+            migrations.apply(db)
+            faults.checkpoint("migrations")  # the crash tests: killed here, nothing is kept
+
+
+def _pending_after_refusing_newer(db: Database) -> bool:
+    known = {m.name for m in migrations._migrations}
+    applied = [m.name for m in migrations.applied(db)]
+    newer = [name for name in applied if name not in known]
+    if newer:
+        raise UserError(
+            "La base de données a été mise à jour par une version plus récente d'econnect"
+            f" (migration {newer[0]} inconnue) : ouvrez-la avec cette version ou une plus"
+            " récente."
+        )
+    return not known <= set(applied)
 
 
 @contextlib.contextmanager

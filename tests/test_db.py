@@ -6,6 +6,7 @@ import pytest
 
 from econnect_tui.db import migrations, open_db, write_transaction
 from econnect_tui.errors import UserError
+from tests.helpers import run_cli
 
 
 def test_new_database_is_private_wal_with_foreign_keys(tmp_path):
@@ -55,6 +56,28 @@ def test_newer_schema_is_refused(tmp_path):
     db.close()
     with pytest.raises(UserError, match="plus récente"):
         open_db(path)
+
+
+def test_database_a_newer_version_migrated_is_refused(tmp_path):
+    # A newer econnect applied all of our migrations and one of its own: nothing of ours is
+    # pending, and this version would still write into tables it does not know.
+    path = tmp_path / "e.db"
+    db = open_db(path)
+    db.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
+        ["econnect", "m999_future", "2030-01-01"],
+    )
+    db.close()
+    with pytest.raises(UserError, match=r"plus récente d'econnect \(migration m999_future"):
+        open_db(path)
+    result = run_cli("status", db=path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert (
+        "La base de données a été mise à jour par une version plus récente d'econnect"
+        " (migration m999_future inconnue) : ouvrez-la avec cette version ou une plus récente."
+        in result.stderr
+    )
 
 
 def test_write_transaction_rolls_back_everything(tmp_path):

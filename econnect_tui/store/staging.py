@@ -289,12 +289,19 @@ def convert_serialized_lines(db: Database, old: str, new: str) -> None:
         f"INSERT INTO {new} (id, {', '.join(STAGED_LINE_COLUMNS)})"
         f" VALUES (?, {', '.join('?' for _ in STAGED_LINE_COLUMNS)})"
     )
-    rows = db.execute(f"SELECT id, file_id, line, data, errors FROM {old}").fetchall()
-    for row_id, file_id, line, data, errors in rows:
-        stage = stagers.setdefault(file_id, DocumentRowStager("", file_id))
-        staged = stage(line, _parse_serialized(data, cache), errors.split("\n") if errors else [])
-        # the errors as they were recorded (located with the file's name)
-        db.execute(sql, [row_id, *staged[:3], errors, *staged[4:]])
+    # Read and written by batches: a file of a million lines waiting at the upgrade is never
+    # held in memory whole.
+    rows = db.conn.execute(f"SELECT id, file_id, line, data, errors FROM {old} ORDER BY id")
+    insert = db.conn.cursor()
+    while batch := rows.fetchmany(1000):
+        converted = []
+        for row_id, file_id, line, data, errors in batch:
+            stage = stagers.setdefault(file_id, DocumentRowStager("", file_id))
+            values = _parse_serialized(data, cache)
+            staged = stage(line, values, errors.split("\n") if errors else [])
+            # the errors as they were recorded (located with the file's name)
+            converted.append((row_id, *staged[:3], errors, *staged[4:]))
+        insert.executemany(sql, converted)
 
 
 class VersionRow(NamedTuple):
