@@ -18,8 +18,8 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
+from . import faults
 from .errors import UserError
-from .sync import faults
 from .text import fold
 
 BUSY_TIMEOUT_MS = 5000

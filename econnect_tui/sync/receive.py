@@ -33,6 +33,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
+from .. import faults
 from ..db import describe, write_transaction
 from ..errors import UserError, os_reason
 from ..exchange.csvfile import CsvFileError, location, read_csv
@@ -65,7 +66,7 @@ from ..store import history, mappings, reference, staging
 from ..store import tiers as tiers_store
 from ..store.reference import RefKind
 from ..text import on_date
-from . import faults, locks
+from . import locks
 from .runs import host, operator
 
 log = logging.getLogger("econnect")
