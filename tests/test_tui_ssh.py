@@ -90,7 +90,7 @@ def test_status_and_history_do_not_say_en_cours_for_a_killed_reception(tmp_path)
     _reception_killed_mid_way(db_path)
     status = run_cli("status", db=db_path)
     assert "En cours" not in status.stdout, status.stdout
-    assert status.stdout.startswith("FACILI  ✗ Réception interrompue  "), status.stdout
+    assert status.stdout.startswith("FACILI  ✗ Interrompue  "), status.stdout
     listed = run_cli("history", "FACILI", db=db_path)
     newest = listed.stdout.splitlines()[0]
     assert "✗" in newest and "Réception interrompue (processus arrêté)" in newest, newest
@@ -103,7 +103,7 @@ async def test_dashboard_and_history_show_a_killed_reception_interrupted(tmp_pat
         await pilot.press("f3")
         await settle(pilot)
         state = str(app.screen.query_one(".cell-state", Static).render())
-        assert "En cours" not in state and "✗" in state, state
+        assert state.startswith("✗ Interrompue"), state
         overview = read_overviews(app.db, with_pending=False)[0]
         assert overview.last_reception.status is RunStatus.ERROR
         await pilot.press("h")
@@ -115,6 +115,8 @@ async def test_dashboard_and_history_show_a_killed_reception_interrupted(tmp_pat
         await settle(pilot)
         assert app.screen.run.status is RunStatus.ERROR, app.screen.run
         assert "interrompue" in app.screen.run.message
+        header = str(app.screen.query_one("#report-title", Static).render())
+        assert "✗ Interrompue" in header, header
 
 
 def test_a_reception_finished_between_two_reads_is_not_called_interrupted(tmp_path) -> None:

@@ -103,7 +103,7 @@ def print_report(run: SyncRun, rows=None) -> None:
     rows = run.rows if rows is None else rows
     out(
         f"{run.kind.label} n° {run.id} — {run.connector_code} — {local(run.started_at)} — "
-        f"{run.user} — {run.status.symbol} {run.status.label}"
+        f"{run.user} — {run.state}"
     )
     if run.files:
         out("Fichiers")
@@ -158,9 +158,7 @@ def status(obj: Context, as_json: bool) -> None:
     if not rows:
         say("Aucun connecteur.")
     for code, p, last, sent in rows:
-        state = f"{last.status.symbol} {last.status.label}" if last else "Aucune réception réalisée"
-        if locks.was_interrupted(last):
-            state = f"{last.status.symbol} Réception interrompue"
+        state = last.state if last else "Aucune réception réalisée"
         waiting = (
             f"{p.files_waiting} fichier(s) en attente, {p.held_back_documents} document(s) et "
             f"{p.held_back_tiers} tiers retenus"

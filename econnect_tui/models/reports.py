@@ -68,6 +68,10 @@ class RunFile(BaseModel):
     status: str  # archivé, erreurs, déjà reçu, non reconnu, écrit, conservé
 
 
+# The message of a reception whose process was stopped (killed, its SSH session dropped).
+INTERRUPTED = "Réception interrompue (processus arrêté) : reprise à la réception suivante."
+
+
 class SyncRun(BaseModel):
     id: int
     connector_code: str
@@ -82,3 +86,13 @@ class SyncRun(BaseModel):
     counts: dict[str, int] = {}
     files: list[RunFile] = []
     rows: list[ReportRow] = []
+
+    @property
+    def interrupted(self) -> bool:
+        """A reception whose process was stopped: an « erreur » that says so."""
+        return self.status is RunStatus.ERROR and self.message == INTERRUPTED
+
+    @property
+    def state(self) -> str:
+        """« ✓ Réussi », « ! Éléments en attente », « ✗ Échec », « ✗ Interrompue »…"""
+        return f"{self.status.symbol} {'Interrompue' if self.interrupted else self.status.label}"

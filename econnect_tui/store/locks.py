@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from ..models.reports import INTERRUPTED
 from .history import now
 
 
@@ -51,9 +52,6 @@ def drop_lock(db: Database, connector_code: str, pid: int, host: str) -> None:
         "DELETE FROM reception_locks WHERE connector_code = ? AND pid = ? AND host = ?",
         [connector_code, pid, host],
     )
-
-
-INTERRUPTED = "Réception interrompue (processus arrêté) : reprise à la réception suivante."
 
 
 def mark_run_interrupted(db: Database, run_id: int) -> None:

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..errors import Busy
-from ..models.reports import RunStatus, SyncRun
+from ..models.reports import INTERRUPTED, RunStatus, SyncRun
 from ..store import history
 from ..store import locks as store
 from .runs import host, operator
@@ -122,12 +122,12 @@ def as_shown(db: Database, run: SyncRun | None) -> SyncRun | None:
     now = history.get_run(db, run.id, with_rows=False)
     if now.status is not RunStatus.RUNNING:
         return now
-    return run.model_copy(update={"status": RunStatus.ERROR, "message": store.INTERRUPTED})
+    return run.model_copy(update={"status": RunStatus.ERROR, "message": INTERRUPTED})
 
 
 def was_interrupted(run: SyncRun | None) -> bool:
     """Whether `run` (as `as_shown` gives it) is a reception whose process was stopped."""
-    return run is not None and run.status is RunStatus.ERROR and run.message == store.INTERRUPTED
+    return run is not None and run.interrupted
 
 
 @contextlib.contextmanager

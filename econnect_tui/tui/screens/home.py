@@ -116,7 +116,7 @@ class HomeScreen(EconnectScreen):
                 style = {RunStatus.ERROR: "red", RunStatus.WARNING: "yellow"}.get(
                     run.status, "green"
                 )
-                text.append(f"  {run.status.symbol} {run.status.label}", style=style)
+                text.append(f"  {run.state}", style=style)
             pending = o.pending
             if o.owner is not None:
                 text.append(f"\n{lock_text(o.owner)}", style="yellow")

@@ -46,7 +46,7 @@ def run_title(run: SyncRun) -> Text:
         f"{run.kind.label} n° {run.id} — {run.connector_code} — {local_time(run.started_at)} — "
         f"{run.user} — "
     )
-    text.append(f"{run.status.symbol} {run.status.label}", style=_STATUS_STYLE[run.status])
+    text.append(run.state, style=_STATUS_STYLE[run.status])
     return text
 
 

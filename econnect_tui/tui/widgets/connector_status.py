@@ -118,7 +118,7 @@ class ConnectorOverview:
             RunStatus.RUNNING: "bold",
         }[run.status]
         text = Text()
-        text.append(f"{run.status.symbol} {run.status.label}", style=style)
+        text.append(run.state, style=style)
         # The date is in the column of its kind (« Dernière : … », « Dernier envoi »).
         text.append(f"\n({run.kind.label.lower()})", style="dim")
         return text
