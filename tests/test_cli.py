@@ -58,13 +58,13 @@ def test_gc_import_ok_prints_summary_on_stderr(demo, tmp_path):
     path = write_csv(tmp_path / "u.csv", "Code;Libelle\nJ;Jour\n")
     result = run_cli("gc", "import", "unites", str(path), db=demo)
     assert result.returncode == 0, result.stderr
-    assert "1 créé(s)" in result.stderr
+    assert "1 ligne lue, 1 créé, 0 mis à jour, 0 inchangé (unités)." in result.stderr
     result = run_cli("gc", "import", "unites", str(path), "--json", db=demo)
     data = json.loads(result.stdout)
     assert (data["created"], data["updated"], data["unchanged"]) == (0, 0, 1)
     path = write_csv(tmp_path / "u.csv", "Code;Libelle\nJ;Jours\n")
     result = run_cli("gc", "import", "unites", str(path), db=demo)
-    assert "0 créé(s), 1 mis à jour, 0 inchangé(s)" in result.stderr
+    assert "0 créé, 1 mis à jour, 0 inchangé" in result.stderr
 
 
 def test_gc_import_refused_lists_every_error_and_exits_1(demo, tmp_path):
@@ -319,7 +319,7 @@ def test_a_file_still_being_written_is_shown_as_its_kind_and_counted_waiting(tmp
     assert shown["kind"] == "tiers"
     assert shown["size"] == tiers.stat().st_size
     assert shown["status"].startswith("fichier en cours d'écriture")
-    # status said « 0 fichier(s) en attente » (« Aucune donnée en attente ») with it there.
+    # status said « 0 fichier en attente » (« Aucune donnée en attente ») with it there.
     status = run_cli("status", "--json", db=db_path, env=quiet)
     assert status.returncode == 0, status.stderr
     assert json.loads(status.stdout)[0]["fichiers_en_attente"] == 1

@@ -12,6 +12,7 @@ from ..store import connectors as connectors_store
 from ..store import history as history_store
 from ..sync import locks
 from ..sync import receive as reception
+from ..text import plural
 from . import Context
 from ._output import EXIT_HELD_BACK, out, print_json, say, stderr_is_terminal
 
@@ -67,11 +68,7 @@ def receive(obj: Context, code: str, preview: bool, as_json: bool) -> None:
 
 
 def print_preview(p: reception.Preview) -> None:
-    n = p.files_to_process
-    out(
-        f"{p.connector_code} — {n} fichier(s) {'vont' if n > 1 else 'va'} être traité(s) "
-        "pour importer des données."
-    )
+    out(f"{p.connector_code} — {reception.files_sentence(p.files_to_process)}")
     if p.files:
         out("\nFichiers")
         for f in p.files:
@@ -108,7 +105,7 @@ def print_report(run: SyncRun, rows=None) -> None:
         out("Fichiers")
         for f in run.files:
             where = f" → {f.path}" if f.path else ""
-            count = f", {f.rows} ligne(s)" if f.rows is not None else ""
+            count = f", {plural(f.rows, 'ligne')}" if f.rows is not None else ""
             out(f"  {f.name} [{f.kind}{count}] {f.status}{where}")
     heading = False
     for r in rows:
@@ -161,8 +158,9 @@ def status(obj: Context, as_json: bool) -> None:
         if locks.was_interrupted(last):
             state = f"{last.status.symbol} Réception interrompue"
         waiting = (
-            f"{p.files_waiting} fichier(s) en attente, {p.held_back_documents} document(s) et "
-            f"{p.held_back_tiers} tiers retenus"
+            f"{plural(p.files_waiting, 'fichier')} en attente, "
+            f"{plural(p.held_back_documents, 'document retenu', 'documents retenus')} et "
+            f"{plural(p.held_back_tiers, 'tiers retenu', 'tiers retenus')}"
             if p.has_pending
             else "Aucune donnée en attente"
         )

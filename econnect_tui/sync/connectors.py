@@ -22,6 +22,7 @@ from ..store import connectors as store
 from ..store import filters as filters_store
 from ..store import reference, staging
 from ..store.reference import RefKind
+from ..text import plural
 from .locks import reception_lock
 
 # The wizard's steps and the keys (TOML names) each one owns.
@@ -322,7 +323,7 @@ def save_connector(
         errors = connector_errors(db, c, new=new, create_folders=True)
     if errors:
         raise ValidationFailed(
-            f"Connecteur « {c.code} » non enregistré : {len(errors)} erreur(s).",
+            f"Connecteur « {c.code} » non enregistré : {plural(len(errors), 'erreur')}.",
             [str(e) for e in errors],
         )
     store.save_connector(db, c, new=new, expected=expected)
@@ -397,7 +398,7 @@ def _with_gc_errors(db: Database, exc: ValidationFailed, text: str, source: str)
     if not more:
         return exc
     errors = [*exc.errors, *more]
-    return ValidationFailed(f"{source} refusé : {len(errors)} erreur(s).", errors)
+    return ValidationFailed(f"{source} refusé : {plural(len(errors), 'erreur')}.", errors)
 
 
 # « Test de connexion » -------------------------------------------------------------------------

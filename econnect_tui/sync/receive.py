@@ -64,7 +64,7 @@ from ..store import documents as documents_store
 from ..store import history, mappings, reference, staging
 from ..store import tiers as tiers_store
 from ..store.reference import RefKind
-from ..text import on_date
+from ..text import on_date, plural
 from . import faults, locks
 from .runs import host, operator
 
@@ -159,6 +159,19 @@ class Preview(BaseModel):
     @property
     def unmapped(self) -> list[PendingArticle]:
         return [a for a in self.articles if not a.mapped]
+
+
+def files_sentence(count: int, held: int = 0) -> str:
+    """The seed's « Un fichier va être traité pour importer des données. », with the documents
+    held back by earlier receptions, offered again."""
+    again = plural(held, "document retenu", "documents retenus")
+    if count == 0:
+        if held:
+            return f"Aucun nouveau fichier : {again} à nouveau proposé{'s' if held > 1 else ''}."
+        return "Aucun nouveau fichier à traiter."
+    sentence = "Un fichier va être traité" if count == 1 else f"{count} fichiers vont être traités"
+    more = f" (+ {again})" if held else ""
+    return f"{sentence} pour importer des données{more}."
 
 
 class ReceptionResult(BaseModel):
@@ -1034,13 +1047,18 @@ def changed_since_preview(db: Database, shown: Preview) -> str | None:
     now, before = _file_states(scan.files), shown.readable
     if arrived := sorted(now.keys() - before.keys()):
         names = ", ".join(display_name(name) for name in arrived)
-        return f"{len(arrived)} fichier(s) arrivé(s) depuis l'aperçu : {names}"
+        arrivals = plural(len(arrived), "fichier arrivé", "fichiers arrivés")
+        return f"{arrivals} depuis l'aperçu : {names}"
     if gone := sorted(before.keys() - now.keys()):
         names = ", ".join(display_name(name) for name in gone)
-        return f"{len(gone)} fichier(s) retiré(s) du dossier d'import depuis l'aperçu : {names}"
+        return (
+            f"{plural(len(gone), 'fichier retiré', 'fichiers retirés')} du dossier d'import "
+            f"depuis l'aperçu : {names}"
+        )
     if changed := sorted(name for name in now if now[name] != before[name]):
         names = ", ".join(display_name(name) for name in changed)
-        return f"{len(changed)} fichier(s) réécrit(s) depuis l'aperçu : {names}"
+        rewritten = plural(len(changed), "fichier réécrit", "fichiers réécrits")
+        return f"{rewritten} depuis l'aperçu : {names}"
     return None
 
 
@@ -1175,23 +1193,24 @@ def _record_failure(db: Database, run_id: int, report: _Report, exc: BaseExcepti
 
 
 def _summary(counts: dict[str, int], failed: int) -> str:
+    """« 4 documents créés, 1 mis à jour, 2 fichiers traités ; 1 élément à revoir. »"""
     parts = []
-    labels = (
-        ("documents_crees", "document(s) créé(s)"),
-        ("documents_mis_a_jour", "mis à jour"),
-        ("documents_deja_integres", "déjà intégré(s)"),
-        ("documents_en_attente", "en attente"),
-        ("documents_refuses", "refusé(s)"),
-        ("documents_en_erreur", "en erreur"),
-        ("tiers_crees", "tiers créé(s)"),
-        ("tiers_mis_a_jour", "tiers mis à jour"),
-        ("fichiers", "fichier(s) traité(s)"),
+    labels = (  # key, singular, plural
+        ("documents_crees", "document créé", "documents créés"),
+        ("documents_mis_a_jour", "mis à jour", "mis à jour"),
+        ("documents_deja_integres", "déjà intégré", "déjà intégrés"),
+        ("documents_en_attente", "en attente", "en attente"),
+        ("documents_refuses", "refusé", "refusés"),
+        ("documents_en_erreur", "en erreur", "en erreur"),
+        ("tiers_crees", "tiers créé", "tiers créés"),
+        ("tiers_mis_a_jour", "tiers mis à jour", "tiers mis à jour"),
+        ("fichiers", "fichier traité", "fichiers traités"),
     )
-    for key, label in labels:
+    for key, singular, plural_form in labels:
         if counts.get(key):
-            parts.append(f"{counts[key]} {label}")
+            parts.append(plural(counts[key], singular, plural_form))
     text = ", ".join(parts) or "Aucune donnée à intégrer"
-    return text + (f" ; {failed} élément(s) à revoir." if failed else ".")
+    return text + (f" ; {plural(failed, 'élément')} à revoir." if failed else ".")
 
 
 def _collect_all(
@@ -1421,7 +1440,7 @@ def _integrate_documents(
             ItemType.ARTICLE,
             code,
             False,
-            f"Sans correspondance : {count} document(s) en attente",
+            f"Sans correspondance : {plural(count, 'document')} en attente",
         )
 
 

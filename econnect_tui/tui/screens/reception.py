@@ -47,8 +47,10 @@ from ...sync.receive import (
     PendingFile,
     PendingTiers,
     Preview,
+    files_sentence,
 )
 from ...sync.runs import operator
+from ...text import plural
 from ..threads import call_ui, worker_db
 from ..widgets.article_picker import ArticlePicker
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
@@ -65,19 +67,6 @@ COLUMNS = (
 )
 NOTE_UNMAPPED = "Les documents contenant des articles sans correspondance ne seront pas intégrés."
 PROGRESS_EVERY = 0.05  # seconds between two progress updates sent to the UI
-
-
-def files_sentence(count: int, held: int = 0) -> str:
-    """The seed's « Un fichier va être traité pour importer des données. », with the documents
-    held back by earlier receptions, offered again."""
-    again = plural(held, "document retenu", "documents retenus")
-    if count == 0:
-        if held:
-            return f"Aucun nouveau fichier : {again} à nouveau proposé{'s' if held > 1 else ''}."
-        return "Aucun nouveau fichier à traiter."
-    sentence = "Un fichier va être traité" if count == 1 else f"{count} fichiers vont être traités"
-    more = f" (+ {again})" if held else ""
-    return f"{sentence} pour importer des données{more}."
 
 
 def info_text(sentence: str) -> Text:
@@ -121,10 +110,6 @@ def _tiers_row(t: PendingTiers) -> GridRow:
 
 def _file_row(f: PendingFile) -> GridRow:
     return GridRow(("file", f.name), (f.name, f.status), style="" if f.ok else "error")
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    return f"{count} {singular if count <= 1 else plural_form or singular + 's'}"
 
 
 class ReceptionScreen(GridScreen):
