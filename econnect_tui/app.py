@@ -88,7 +88,7 @@ class EconnectApp(OrderedKeysApp):
         startup_checks: bool = False,
         keys: Path | None = None,
     ) -> None:
-        """`startup_checks`: look for data waiting for the connectors set to « A l'ouverture de
+        """`startup_checks`: look for data waiting for the connectors set to « À l'ouverture de
         l'application » and warn (seed 2.1.2). `run_app` turns it on; tests turn it on when
         they test it (otherwise the warning would cover the screen they drive). `keys`: the
         operator's keys file (`tui.keymap`), read at start."""
@@ -301,7 +301,7 @@ class EconnectApp(OrderedKeysApp):
             )
         yield PaletteCommand(
             "Correspondance des articles",
-            "Mettre à jour la correspondance des articles (codes article externes)",
+            "Mettre à jour la correspondance des articles (codes articles externes)",
             lambda: open_mapping(self),
         )
         yield from sync_palette_commands(self)

@@ -82,7 +82,7 @@ MENU_ITEMS = (
     MenuItem(
         "mapping",
         "Mettre à jour la correspondance des articles",
-        "Les codes article externes, article par article",
+        "Les codes articles externes, article par article",
     ),
 )
 OPTION_ITEMS = (
@@ -198,7 +198,7 @@ class PendingWarningScreen(EconnectModal[bool]):
 
 
 def check_pending_at_opening(app: App) -> None:
-    """At the opening of the application: every connector set to « A l'ouverture de
+    """At the opening of the application: every connector set to « À l'ouverture de
     l'application » with data waiting raises the warning (seed 2.1.2); « Manuellement » ones
     raise nothing. Looked for in a thread worker, so the opening is not slowed."""
 
