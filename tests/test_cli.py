@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import date
 from decimal import Decimal as D
 
@@ -265,6 +266,31 @@ def test_gc_import_help_lists_each_type_with_its_columns_in_loading_order(tmp_pa
     assert order == sorted(order)
     assert "    sites                 Code*; Nom*; CodeEntreprise*" in text
     assert "    articles              CodeArticle*; Libelle*; Famille; Unite*;" in text
+
+
+def test_every_help_is_french():
+    """click's own words (headings, the subcommand in the usage line, the argument named in a
+    help text) are French too: « Options : », « COMMANDE [ARGUMENTS]... », « FICHIER »."""
+    import click
+    from click.testing import CliRunner
+
+    from econnect_tui.cli import cli
+
+    def walk(command, path):
+        yield path, command
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from walk(sub, [*path, name])
+
+    for path, command in walk(cli, []):
+        text = CliRunner().invoke(cli, [*path, "--help"], prog_name="econnect").output
+        assert text.startswith("Utilisation : econnect"), (path, text)
+        assert "Options :\n" in text, (path, text)
+        if isinstance(command, click.Group):
+            usage = text.splitlines()[0]
+            assert "COMMANDE" in usage and "[ARGUMENTS]..." in usage, (path, usage)
+            assert "Commandes :\n" in text, (path, text)
+        english = re.findall(r"Options:|\b(?:Commands|COMMAND|ARGS|FILE|Show)\b", text)
+        assert not english, (path, english, text)
 
 
 def test_connector_import_refused_creates_no_folder_even_with_creer_dossiers(demo, tmp_path):

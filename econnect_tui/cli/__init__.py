@@ -98,7 +98,11 @@ def _unexpected(exc: BaseException, obj: Context | None) -> None:
     say(f"Erreur inattendue : {type(exc).__name__}: {exc}.{where}")
 
 
-@click.group(cls=EconnectGroup, invoke_without_command=True)
+@click.group(
+    cls=EconnectGroup,
+    invoke_without_command=True,
+    subcommand_metavar=_french.OPTIONAL_SUBCOMMAND_METAVAR,
+)
 @click.option(
     "--db",
     "db_path",

@@ -11,10 +11,11 @@ from ..exchange.masterdata import KINDS
 from ..sync.gcimport import import_master_file
 from ..text import plural
 from . import Context
+from ._french import SUBCOMMAND_METAVAR
 from ._output import print_json, say
 
 
-@click.group()
+@click.group(subcommand_metavar=SUBCOMMAND_METAVAR)
 def gc() -> None:
     """Données de la Gestion Commerciale."""
 

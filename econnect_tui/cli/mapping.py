@@ -10,10 +10,11 @@ from ..sync import mapping as service
 from ..sync.runs import operator
 from ..text import plural
 from . import Context
+from ._french import SUBCOMMAND_METAVAR
 from ._output import print_json, say
 
 
-@click.group()
+@click.group(subcommand_metavar=SUBCOMMAND_METAVAR)
 def mapping() -> None:
     """Correspondances des articles (CSV CodeArticle;CodeArticleExterne)."""
 
