@@ -1,14 +1,17 @@
 """Rules of the French the application shows, checked over every string literal of the
 package (docstrings left out): accented capitals, and counts written in the plural they take
-instead of « fichier(s) »."""
+instead of « fichier(s) ». And the reasons of a failure, never a bare English exception."""
 
 from __future__ import annotations
 
 import ast
+import errno
 import re
+import sqlite3
 from pathlib import Path
 
 import econnect_tui
+from econnect_tui.errors import UserError, failure_reason
 
 PACKAGE = Path(econnect_tui.__file__).parent
 
@@ -59,3 +62,15 @@ def test_counts_are_not_written_with_a_parenthesised_s():
         f"{name}:{line}: {text!r}" for name, line, text in _literals() if COUNT_WITH_S.search(text)
     ]
     assert not found, found
+
+
+def test_failure_reasons_are_french():
+    disk_full = OSError(errno.ENOSPC, "No space left on device", "/srv/eta/in/archive")
+    assert failure_reason(disk_full) == "disque plein (/srv/eta/in/archive)"
+    locked = sqlite3.OperationalError("database is locked")
+    assert failure_reason(locked) == (
+        "erreur de la base de données (elle est verrouillée par un autre programme)"
+    )
+    assert failure_reason(UserError("Le dossier n'existe pas.")) == "Le dossier n'existe pas"
+    # A bug: named for support, said to be one.
+    assert failure_reason(ValueError("boom")) == "erreur inattendue (ValueError : boom)"

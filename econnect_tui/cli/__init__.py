@@ -95,7 +95,7 @@ def _drop_stdout() -> None:
 def _unexpected(exc: BaseException, obj: Context | None) -> None:
     log.exception("unexpected error", exc_info=exc)
     where = f" Détails dans le journal : {obj.log_path}" if obj and obj.log_path else ""
-    say(f"Erreur inattendue : {type(exc).__name__}: {exc}.{where}")
+    say(f"Erreur inattendue ({type(exc).__name__} : {exc}).{where}")
 
 
 @click.group(

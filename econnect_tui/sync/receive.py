@@ -34,7 +34,7 @@ from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
 from ..db import describe, write_transaction
-from ..errors import UserError, os_reason
+from ..errors import UserError, failure_reason, os_reason
 from ..exchange.csvfile import CsvFileError, location, read_csv
 from ..exchange.facilitime import (
     CONTACT_FIELDS,
@@ -1182,8 +1182,10 @@ def _record_failure(db: Database, run_id: int, report: _Report, exc: BaseExcepti
     original error is what the operator must see, so a failure to record is only logged."""
     if isinstance(exc, UserError):
         message = str(exc)
+    elif isinstance(exc, KeyboardInterrupt | SystemExit):
+        message = "Réception interrompue."
     else:
-        message = f"Réception interrompue : {type(exc).__name__}: {exc}"
+        message = f"Réception interrompue : {failure_reason(exc)}."
     try:
         report.flush()
         history.add_files(db, run_id, report.files)

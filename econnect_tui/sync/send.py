@@ -47,7 +47,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from sqlite_utils import Database
 
-from ..errors import UserError, os_reason
+from ..errors import UserError, failure_reason, os_reason
 from ..exchange.csvfile import UnencodableCell, charset_label, format_cell, write_csv_atomic
 from ..models.connector import ArticlesToSend, ClientsToSend, Connector, Liaison, Mode
 from ..models.gc import ArticleFilter, ClientFilter
@@ -408,7 +408,7 @@ def send(db: Database, code: str) -> SendResult:
         elif isinstance(exc, KeyboardInterrupt):
             reason = "Envoi interrompu."
         else:
-            reason = f"Erreur inattendue : {type(exc).__name__}: {exc}."
+            reason = f"Envoi interrompu : {failure_reason(exc)}."
         _record_failure(db, result, current, reason)
         raise
     _record(db, result, RunStatus.OK, _summary(result))

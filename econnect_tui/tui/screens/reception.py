@@ -30,7 +30,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Label, ProgressBar, Static
 
-from ...errors import UserError
+from ...errors import UserError, failure_reason
 from ...models.connector import Connector
 from ...store import connectors as connectors_store
 from ...store import history, staging
@@ -193,7 +193,7 @@ class ReceptionScreen(GridScreen):
             return
         except Exception as exc:
             log.exception("reception preview of %s", self.code)
-            call_ui(app, self._show_failure, f"Lecture impossible : {type(exc).__name__}: {exc}")
+            call_ui(app, self._show_failure, f"Lecture impossible : {failure_reason(exc)}.")
             return
         call_ui(app, self._show_preview, result)
 
@@ -519,9 +519,7 @@ class ReceptionScreen(GridScreen):
             return
         except Exception as exc:
             log.exception("reception of %s", self.code)
-            call_ui(
-                app, self._receive_failed, f"Réception interrompue : {type(exc).__name__}: {exc}"
-            )
+            call_ui(app, self._receive_failed, f"Réception interrompue : {failure_reason(exc)}.")
             return
         call_ui(app, self._receive_done, result.run.id)
 

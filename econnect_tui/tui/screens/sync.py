@@ -35,7 +35,7 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Middle, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from ...errors import UserError
+from ...errors import UserError, failure_reason
 from ...models.connector import UpdateMode
 from ...models.reports import RunStatus
 from ...store import connectors as connectors_store
@@ -142,7 +142,7 @@ def start_send(app: App, code: str) -> None:
             error = str(exc)
         except Exception as exc:
             log.exception("send of %s", code)
-            error = f"Envoi interrompu : {type(exc).__name__}: {exc}"
+            error = f"Envoi interrompu : {failure_reason(exc)}."
         call_ui(app, app.push_screen, SendReportScreen(code.upper(), run, error))
 
     app.run_worker(work, thread=True, group=group, exit_on_error=False)
