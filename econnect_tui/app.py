@@ -15,9 +15,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
+from textual.theme import ThemeProvider
 
 from . import paths
-from .tui.commands import EconnectCommands, Palette, PaletteCommand
+from .tui.commands import NO_THEME, EconnectCommands, Palette, PaletteCommand
 from .tui.keymap import binding_ids, keys_file, load_keymap
 from .tui.keyorder import OrderedKeysApp
 from .tui.screens.articles import ArticlesScreen
@@ -283,6 +284,13 @@ class EconnectApp(OrderedKeysApp):
             self.push_screen(
                 Palette(placeholder="Rechercher une commande…", id="--command-palette")
             )
+
+    def search_themes(self) -> None:
+        """« Thème »: Textual's theme list, searched in French."""
+        themes = Palette(
+            providers=[ThemeProvider], placeholder="Rechercher un thème…", no_match=NO_THEME
+        )
+        self.push_screen(themes)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own palette commands, in French and only those an operator needs."""
