@@ -968,12 +968,13 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
         try:
             collected = _stage(db, connector.code, entry, "apercu", None, None)
         except (OSError, _Unreadable) as exc:
+            reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             result.files.append(
                 PendingFile(
                     name=display_name(entry.name),
                     kind=entry.kind.value,
                     size=entry.size,
-                    status=f"illisible pour l'instant : {exc}",
+                    status=f"illisible pour l'instant : {reason}",
                     ok=False,
                 )
             )
