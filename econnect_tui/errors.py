@@ -59,6 +59,11 @@ _OS_REASONS = {
     errno.EPIPE: "la sortie a été fermée",
     errno.ELOOP: "trop de liens symboliques",
     errno.ETXTBSY: "fichier occupé",
+    errno.ECONNREFUSED: "connexion refusée",
+    errno.ECONNRESET: "connexion coupée par l'autre côté",
+    errno.ETIMEDOUT: "délai dépassé",
+    errno.EHOSTUNREACH: "machine injoignable",
+    errno.ENETUNREACH: "réseau injoignable",
 }
 
 

@@ -411,7 +411,7 @@ class ConnectionResult:
 
 
 def _network_reason(reason: object) -> str:
-    """The usual network failures in French (the system's own text otherwise)."""
+    """The usual network failures in French (the system's reason otherwise, also French)."""
     if isinstance(reason, ConnectionRefusedError):
         return "connexion refusée (aucun service à cette adresse)"
     if isinstance(reason, TimeoutError):
@@ -420,6 +420,8 @@ def _network_reason(reason: object) -> str:
         return "adresse introuvable"
     if isinstance(reason, ssl.SSLError):
         return "échec de la connexion sécurisée (certificat ?)"
+    if isinstance(reason, OSError):
+        return os_reason(reason)
     return str(reason)
 
 
