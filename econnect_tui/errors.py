@@ -88,5 +88,5 @@ def failure_reason(exc: BaseException) -> str:
     if isinstance(exc, sqlite3.Error):
         from .db import describe  # db imports this module
 
-        return f"erreur de la base de données ({describe(exc)})"
+        return f"erreur de base de données ({describe(exc)})"
     return f"erreur inattendue ({type(exc).__name__} : {exc})"

@@ -69,7 +69,7 @@ def test_failure_reasons_are_french():
     assert failure_reason(disk_full) == "disque plein (/srv/eta/in/archive)"
     locked = sqlite3.OperationalError("database is locked")
     assert failure_reason(locked) == (
-        "erreur de la base de données (elle est verrouillée par un autre programme)"
+        "erreur de base de données (elle est verrouillée par un autre programme)"
     )
     assert failure_reason(UserError("Le dossier n'existe pas.")) == "Le dossier n'existe pas"
     # A bug: named for support, said to be one.

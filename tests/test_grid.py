@@ -563,7 +563,7 @@ async def test_hook_exception_is_shown_as_an_error() -> None:
         await pilot.pause()
         assert isinstance(app.screen, CellEditor)
         assert app.screen.error == (  # in French, not SQLite's English
-            "Enregistrement impossible : erreur de la base de données (elle est verrouillée par "
+            "Enregistrement impossible : erreur de base de données (elle est verrouillée par "
             "un autre programme)"
         )
 
