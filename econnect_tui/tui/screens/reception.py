@@ -481,7 +481,9 @@ class ReceptionScreen(GridScreen):
             if count:
                 self.notify(f"Document {document.numero} écarté.")
             else:
-                self.notify(f"Le document {document.numero} n'attendait plus.", severity="warning")
+                self.notify(
+                    f"Le document {document.numero} n'était plus en attente.", severity="warning"
+                )
 
         self.app.push_screen(ConfirmScreen(question, "Écarter"), answered)
 
