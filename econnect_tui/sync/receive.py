@@ -1196,10 +1196,11 @@ def _record_failure(db: Database, run_id: int, report: _Report, exc: BaseExcepti
 
 
 def _summary(counts: dict[str, int], failed: int) -> str:
-    """« 4 documents créés, 1 mis à jour, 2 fichiers traités ; 1 élément à revoir. »"""
+    """« 4 documents créés, 1 mis à jour, 2 fichiers traités ; 1 élément à revoir. »: the
+    first count of documents names them (« 2 documents en attente » when none was created)."""
     parts = []
     labels = (  # key, singular, plural
-        ("documents_crees", "document créé", "documents créés"),
+        ("documents_crees", "créé", "créés"),
         ("documents_mis_a_jour", "mis à jour", "mis à jour"),
         ("documents_deja_integres", "déjà intégré", "déjà intégrés"),
         ("documents_en_attente", "en attente", "en attente"),
@@ -1209,8 +1210,12 @@ def _summary(counts: dict[str, int], failed: int) -> str:
         ("tiers_mis_a_jour", "tiers mis à jour", "tiers mis à jour"),
         ("fichiers", "fichier traité", "fichiers traités"),
     )
+    documents_named = False
     for key, singular, plural_form in labels:
         if counts.get(key):
+            if key.startswith("documents_") and not documents_named:
+                singular, plural_form = f"document {singular}", f"documents {plural_form}"
+                documents_named = True
             parts.append(plural(counts[key], singular, plural_form))
     text = ", ".join(parts) or "Aucune donnée à intégrer"
     return text + (f" ; {plural(failed, 'élément')} à revoir." if failed else ".")
