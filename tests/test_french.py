@@ -12,6 +12,7 @@ from pathlib import Path
 
 import econnect_tui
 from econnect_tui.errors import UserError, failure_reason
+from econnect_tui.models.reports import join_messages, split_messages
 
 PACKAGE = Path(econnect_tui.__file__).parent
 
@@ -74,3 +75,13 @@ def test_failure_reasons_are_french():
     assert failure_reason(UserError("Le dossier n'existe pas.")) == "Le dossier n'existe pas"
     # A bug: named for support, said to be one.
     assert failure_reason(ValueError("boom")) == "erreur inattendue (ValueError : boom)"
+
+
+def test_report_messages_are_separated_by_a_spaced_semicolon():
+    assert join_messages(["Mise à jour", "modifié : Telephone"]) == (
+        "Mise à jour ; modifié : Telephone"
+    )
+    # Runs recorded before the space was added read the same.
+    for text in ("Mise à jour ; modifié : Telephone", "Mise à jour; modifié : Telephone"):
+        assert split_messages(text) == ["Mise à jour", "modifié : Telephone"]
+    assert split_messages("« 3;5 » n'est pas un nombre") == ["« 3;5 » n'est pas un nombre"]

@@ -18,6 +18,7 @@ from ..db import write_transaction
 from ..errors import UserError, ValidationFailed, os_reason
 from ..exchange.connector_toml import dump_connector, load_connector, load_valid_part
 from ..models.connector import ArticlesToSend, ClientsToSend, Connector, Liaison, Mode
+from ..models.reports import join_messages
 from ..store import connectors as store
 from ..store import filters as filters_store
 from ..store import reference, staging
@@ -431,7 +432,7 @@ def check_connection(c: Connector, timeout: float = 5.0) -> ConnectionResult:
     if c.mode is Mode.CSV:
         errors = _communication_errors(c, create_folders=False)
         if errors:
-            return ConnectionResult(False, "; ".join(e.message for e in errors))
+            return ConnectionResult(False, join_messages(e.message for e in errors))
         return ConnectionResult(True, "Dossiers d'import et d'export accessibles.")
     if not c.url or not c.key:
         return ConnectionResult(False, "Renseignez l'adresse du site et la clé.")

@@ -57,7 +57,7 @@ from ..exchange.facilitime import (
 from ..models.amounts import ZERO, Totals, totals_of_bases
 from ..models.connector import Connector, Mode
 from ..models.gc import Contact, Tiers, TiersKind
-from ..models.reports import ItemType, RunFile, RunKind, RunStatus, SyncRun
+from ..models.reports import ItemType, RunFile, RunKind, RunStatus, SyncRun, join_messages
 from ..store import articles as articles_store
 from ..store import connectors as connectors_store
 from ..store import documents as documents_store
@@ -408,7 +408,7 @@ def _stage(
         rows = _stage_rows(db, reader, file_id, entry)
         if reader.interrupted:
             # the file changed or could not be read to the end: not this time
-            raise _Unreadable("; ".join(reader.errors))
+            raise _Unreadable(join_messages(reader.errors))
         result.line_errors = list(reader.errors)
         staging.set_file_rows(db, file_id, rows, result.line_errors)
         if entry.kind is FileKind.DOCUMENTS:
@@ -988,7 +988,7 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
             status = "déjà reçu : rien ne sera intégré deux fois"
         if collected.line_errors and not collected.error:
             ignored = [_without_file_name(e, entry.name) for e in collected.line_errors]
-            status = f"{status} ; lignes ignorées : {'; '.join(ignored)}"
+            status = f"{status} ; lignes ignorées : {join_messages(ignored)}"
         result.files.append(
             PendingFile(
                 name=display_name(entry.name),
@@ -1354,10 +1354,10 @@ def _archive(
             ItemType.FILE,
             name,
             False,
-            "; ".join(["Lignes ignorées", *collected.line_errors, *collected.warnings]),
+            join_messages(["Lignes ignorées", *collected.line_errors, *collected.warnings]),
         )
     elif collected.warnings:
-        report.add(entry.name, ItemType.FILE, name, True, "; ".join(collected.warnings))
+        report.add(entry.name, ItemType.FILE, name, True, join_messages(collected.warnings))
 
 
 def _on(when: str | None) -> str:
@@ -1383,7 +1383,7 @@ def _integrate_tiers(
                     ItemType.TIERS,
                     identifier,
                     False,
-                    "; ".join([plan.status, *plan.messages[1:]]),
+                    join_messages([plan.status, *plan.messages[1:]]),
                 )
                 report.count("tiers_en_erreur")
                 continue
@@ -1406,7 +1406,7 @@ def _integrate_tiers(
             ItemType.TIERS,
             identifier,
             True,
-            "; ".join([plan.status, *plan.messages]),
+            join_messages([plan.status, *plan.messages]),
         )
         report.count("tiers_crees" if plan.action == "create" else "tiers_mis_a_jour")
     progress("Tiers", len(rows), len(rows))
@@ -1523,7 +1523,7 @@ def _report_written(
         return staging.Decision(plan.version, "erreur", None, run_id, written)
     document_id, number = written
     what = "créé" if plan.action == "create" else "mis à jour"
-    message = "; ".join([f"Synchronisé : {number} {what}", *plan.messages])
+    message = join_messages([f"Synchronisé : {number} {what}", *plan.messages])
     report.add(file_name, ItemType.DOCUMENT, identifier, True, message)
     report.count("documents_crees" if plan.action == "create" else "documents_mis_a_jour")
     return staging.Decision(plan.version, "integre", document_id, run_id, plan.status)
@@ -1545,7 +1545,7 @@ def _report_unwritten(plan: DocumentPlan, run_id: int, report: _Report) -> stagi
         report.count("documents_en_attente")
         return None
     if plan.outcome == "inchange":
-        report.add(file_name, ItemType.DOCUMENT, identifier, True, "; ".join(plan.messages))
+        report.add(file_name, ItemType.DOCUMENT, identifier, True, join_messages(plan.messages))
         report.count("documents_deja_integres")
     else:
         report.add(file_name, ItemType.DOCUMENT, identifier, False, _refusal_message(plan))
@@ -1557,8 +1557,8 @@ def _report_unwritten(plan: DocumentPlan, run_id: int, report: _Report) -> stagi
 def _refusal_message(plan: DocumentPlan) -> str:
     """A refused document: why; an erroneous one: its first error (the status) and the others."""
     if plan.outcome == "refuse":
-        return "; ".join(plan.messages)
-    return "; ".join(
+        return join_messages(plan.messages)
+    return join_messages(
         dict.fromkeys([plan.status, *(f"Erreur : {_reason(m)}" for m in plan.messages[1:])])
     )
 

@@ -32,6 +32,7 @@ from textual.widgets import Button, Label, ProgressBar, Static
 
 from ...errors import UserError, failure_reason
 from ...models.connector import Connector
+from ...models.reports import join_messages, split_messages
 from ...store import connectors as connectors_store
 from ...store import history, staging
 from ...sync import locks
@@ -327,13 +328,13 @@ class ReceptionScreen(GridScreen):
             docs = plural(item.documents, "document")
             return f"{item.code} - {item.label}", f"{item.status} · {docs} en attente"
         if kind == "document":
-            messages = "; ".join(m for m in item.messages if m != item.status)
+            messages = join_messages(m for m in item.messages if m != item.status)
             title = f"{item.label} ({item.file_name})"
-            return title, "; ".join(p for p in (item.status, messages) if p)
+            return title, join_messages(p for p in (item.status, messages) if p)
         if kind == "tiers":
-            messages = "; ".join(m for m in item.messages if m != item.status)
+            messages = join_messages(m for m in item.messages if m != item.status)
             title = f"{item.identifier} ({item.file_name}, ligne {item.line})"
-            return title, "; ".join(p for p in (item.status, messages) if p)
+            return title, join_messages(p for p in (item.status, messages) if p)
         return f"{item.name} [{item.kind}]", item.status
 
     def _show_detail(self) -> None:
@@ -353,7 +354,7 @@ class ReceptionScreen(GridScreen):
         if details is None:
             return
         title, text = details
-        self.app.push_screen(TextScreen(title, text.replace("; ", "\n")))
+        self.app.push_screen(TextScreen(title, "\n".join(split_messages(text))))
 
     # -- keys
 
