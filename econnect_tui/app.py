@@ -15,9 +15,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
+from textual.theme import ThemeProvider
 
 from . import paths
-from .tui.commands import EconnectCommands, Palette, PaletteCommand
+from .tui.commands import NO_THEME, EconnectCommands, Palette, PaletteCommand
 from .tui.keymap import binding_ids, keys_file, load_keymap
 from .tui.keyorder import OrderedKeysApp
 from .tui.screens.articles import ArticlesScreen
@@ -88,7 +89,7 @@ class EconnectApp(OrderedKeysApp):
         startup_checks: bool = False,
         keys: Path | None = None,
     ) -> None:
-        """`startup_checks`: look for data waiting for the connectors set to « A l'ouverture de
+        """`startup_checks`: look for data waiting for the connectors set to « À l'ouverture de
         l'application » and warn (seed 2.1.2). `run_app` turns it on; tests turn it on when
         they test it (otherwise the warning would cover the screen they drive). `keys`: the
         operator's keys file (`tui.keymap`), read at start."""
@@ -284,6 +285,13 @@ class EconnectApp(OrderedKeysApp):
                 Palette(placeholder="Rechercher une commande…", id="--command-palette")
             )
 
+    def search_themes(self) -> None:
+        """« Thème »: Textual's theme list, searched in French."""
+        themes = Palette(
+            providers=[ThemeProvider], placeholder="Rechercher un thème…", no_match=NO_THEME
+        )
+        self.push_screen(themes)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own palette commands, in French and only those an operator needs."""
         yield SystemCommand("Aide", "Les touches de l'écran en cours (F1)", self.action_help)
@@ -301,7 +309,7 @@ class EconnectApp(OrderedKeysApp):
             )
         yield PaletteCommand(
             "Correspondance des articles",
-            "Mettre à jour la correspondance des articles (codes article externes)",
+            "Mettre à jour la correspondance des articles (codes articles externes)",
             lambda: open_mapping(self),
         )
         yield from sync_palette_commands(self)

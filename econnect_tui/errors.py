@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import sqlite3
 
 
 class UserError(Exception):
@@ -58,6 +59,11 @@ _OS_REASONS = {
     errno.EPIPE: "la sortie a été fermée",
     errno.ELOOP: "trop de liens symboliques",
     errno.ETXTBSY: "fichier occupé",
+    errno.ECONNREFUSED: "connexion refusée",
+    errno.ECONNRESET: "connexion coupée par l'autre côté",
+    errno.ETIMEDOUT: "délai dépassé",
+    errno.EHOSTUNREACH: "machine injoignable",
+    errno.ENETUNREACH: "réseau injoignable",
 }
 
 
@@ -68,3 +74,19 @@ def os_reason(exc: OSError) -> str:
         return _OS_REASONS[exc.errno]
     code = errno.errorcode.get(exc.errno or 0)
     return f"erreur système {code}" if code else "erreur système"
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why an operation stopped, in French and without a final period, to follow « Réception
+    interrompue : »: a UserError's own sentence, the system's reason for a file error (with
+    the file), the database's for a SQLite error. Anything else is a bug, named by its
+    exception for support (its traceback goes to the log), never a bare English text."""
+    if isinstance(exc, UserError):
+        return str(exc).rstrip(".")
+    if isinstance(exc, OSError):
+        return os_reason(exc) + (f" ({exc.filename})" if exc.filename else "")
+    if isinstance(exc, sqlite3.Error):
+        from .db import describe  # db imports this module
+
+        return f"erreur de base de données ({describe(exc)})"
+    return f"erreur inattendue ({type(exc).__name__} : {exc})"

@@ -57,6 +57,12 @@ def fold_all(texts: Sequence[str]) -> list[str]:
     return out
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """« 0 fichier », « 1 fichier », « 2 fichiers »: French takes the singular below 2.
+    `plural_form` when the plural is not the singular with an « s » (« 2 tiers retenus »)."""
+    return f"{count} {singular if count <= 1 else plural_form or singular + 's'}"
+
+
 def on_date(when: datetime | str | None) -> str:
     """« le 28/11/2026 à 13:21 » in the machine's time zone (times are stored in UTC, as ISO
     texts); "" when unknown or unreadable."""

@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import date
 from decimal import Decimal as D
 
@@ -58,13 +59,13 @@ def test_gc_import_ok_prints_summary_on_stderr(demo, tmp_path):
     path = write_csv(tmp_path / "u.csv", "Code;Libelle\nJ;Jour\n")
     result = run_cli("gc", "import", "unites", str(path), db=demo)
     assert result.returncode == 0, result.stderr
-    assert "1 créé(s)" in result.stderr
+    assert "1 ligne lue, 1 créé, 0 mis à jour, 0 inchangé (unités)." in result.stderr
     result = run_cli("gc", "import", "unites", str(path), "--json", db=demo)
     data = json.loads(result.stdout)
     assert (data["created"], data["updated"], data["unchanged"]) == (0, 0, 1)
     path = write_csv(tmp_path / "u.csv", "Code;Libelle\nJ;Jours\n")
     result = run_cli("gc", "import", "unites", str(path), db=demo)
-    assert "0 créé(s), 1 mis à jour, 0 inchangé(s)" in result.stderr
+    assert "0 créé, 1 mis à jour, 0 inchangé" in result.stderr
 
 
 def test_gc_import_refused_lists_every_error_and_exits_1(demo, tmp_path):
@@ -267,6 +268,31 @@ def test_gc_import_help_lists_each_type_with_its_columns_in_loading_order(tmp_pa
     assert "    articles              CodeArticle*; Libelle*; Famille; Unite*;" in text
 
 
+def test_every_help_is_french():
+    """click's own words (headings, the subcommand in the usage line, the argument named in a
+    help text) are French too: « Options : », « COMMANDE [ARGUMENTS]... », « FICHIER »."""
+    import click
+    from click.testing import CliRunner
+
+    from econnect_tui.cli import cli
+
+    def walk(command, path):
+        yield path, command
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from walk(sub, [*path, name])
+
+    for path, command in walk(cli, []):
+        text = CliRunner().invoke(cli, [*path, "--help"], prog_name="econnect").output
+        assert text.startswith("Utilisation : econnect"), (path, text)
+        assert "Options :\n" in text, (path, text)
+        if isinstance(command, click.Group):
+            usage = text.splitlines()[0]
+            assert "COMMANDE" in usage and "[ARGUMENTS]..." in usage, (path, usage)
+            assert "Commandes :\n" in text, (path, text)
+        english = re.findall(r"Options:|\b(?:Commands|COMMAND|ARGS|FILE|Show)\b", text)
+        assert not english, (path, english, text)
+
+
 def test_connector_import_refused_creates_no_folder_even_with_creer_dossiers(demo, tmp_path):
     exported = run_cli("connector", "export", "FACILI", db=demo)
     assert exported.returncode == 0, exported.stderr
@@ -319,7 +345,7 @@ def test_a_file_still_being_written_is_shown_as_its_kind_and_counted_waiting(tmp
     assert shown["kind"] == "tiers"
     assert shown["size"] == tiers.stat().st_size
     assert shown["status"].startswith("fichier en cours d'écriture")
-    # status said « 0 fichier(s) en attente » (« Aucune donnée en attente ») with it there.
+    # status said « 0 fichier en attente » (« Aucune donnée en attente ») with it there.
     status = run_cli("status", "--json", db=db_path, env=quiet)
     assert status.returncode == 0, status.stderr
     assert json.loads(status.stdout)[0]["fichiers_en_attente"] == 1

@@ -227,7 +227,7 @@ def test_import_names_the_wrong_gc_codes_beside_a_refused_shape(db, tmp_path):
         "envois.unite : unité inconnue « ZZ »",
         "receptions.site : site inconnu « NOPE »",
     ]
-    assert str(info.value) == "f.toml refusé : 3 erreur(s)."
+    assert str(info.value) == "f.toml refusé : 3 erreurs."
     assert store.get_connector(db, "FACILI") is None
 
 

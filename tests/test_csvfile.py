@@ -1128,5 +1128,7 @@ def test_a_system_reason_is_french_or_named_by_its_code() -> None:
 
     assert os_reason(PermissionError(errno.EACCES, "Permission denied")) == "permission refusée"
     timed_out = OSError(errno.ETIMEDOUT, "Connection timed out")  # an NFS import folder
-    assert os_reason(timed_out) == "erreur système ETIMEDOUT"  # never the English text
+    assert os_reason(timed_out) == "délai dépassé"
+    stale = OSError(errno.ESTALE, "Stale file handle")  # a reason not translated
+    assert os_reason(stale) == "erreur système ESTALE"  # never the English text
     assert os_reason(OSError("no errno")) == "erreur système"

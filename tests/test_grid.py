@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Hashable
 
@@ -554,14 +555,17 @@ async def test_hook_may_replace_the_row_itself() -> None:
 
 async def test_hook_exception_is_shown_as_an_error() -> None:
     def hook(key: Hashable, column: str, value: str) -> None:
-        raise OSError("base verrouillée")
+        raise sqlite3.OperationalError("database is locked")
 
     app = GridApp(make_rows(10), hook=hook)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("tab", *"GC1", "enter")
         await pilot.pause()
         assert isinstance(app.screen, CellEditor)
-        assert app.screen.error == "Enregistrement impossible : base verrouillée"
+        assert app.screen.error == (  # in French, not SQLite's English
+            "Enregistrement impossible : erreur de base de données (elle est verrouillée par "
+            "un autre programme)"
+        )
 
 
 async def test_editing_far_down_puts_the_input_over_the_cursor_cell() -> None:

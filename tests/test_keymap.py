@@ -47,11 +47,19 @@ def test_a_broken_file_keeps_every_default_key(tmp_path) -> None:
     path = write_keys(tmp_path, "[touches\n")
     keymap, problems = load_keymap(path, KNOWN)
     assert keymap == {} and len(problems) == 1
-    assert problems[0].startswith(f"Fichier des touches {path} : ")
-    assert problems[0].endswith("; touches par défaut.")
+    assert problems == [
+        f"Fichier des touches {path} : TOML illisible (ligne 1, colonne 9) ; touches par défaut."
+    ]
     path = write_keys(tmp_path, '[touches]\n"synchro.receive" = 3\n')
     keymap, problems = load_keymap(path, KNOWN)
-    assert keymap == {} and "touches.synchro.receive" in problems[0]
+    assert keymap == {} and problems == [
+        f"Fichier des touches {path} : « synchro.receive » : les touches s'écrivent entre "
+        "guillemets (« f9 », « a,f12 ») ; touches par défaut."
+    ]
+    path.write_bytes(b"\xff[touches]\n")  # tomllib's and Python's own reasons are English
+    assert load_keymap(path, KNOWN)[1] == [
+        f"Fichier des touches {path} illisible (pas en UTF-8) : touches par défaut."
+    ]
 
 
 def test_the_file_is_per_operator_unless_configured(tmp_path, monkeypatch) -> None:

@@ -182,7 +182,7 @@ def test_cli_export_import_round_trip(db, tmp_path) -> None:
     out = tmp_path / "corresp.csv"
     result = run_cli("mapping", "export", "facili", str(out), db=db_path)
     assert result.returncode == 0, result.stderr
-    assert "32 correspondance(s)" in result.stderr
+    assert "32 correspondances écrites dans" in result.stderr
     stdout = run_cli("mapping", "export", C, db=db_path)
     assert stdout.returncode == 0 and stdout.stdout.startswith("CodeArticle;CodeArticleExterne")
     assert out.read_bytes().decode("utf-8-sig").splitlines() == stdout.stdout.splitlines()

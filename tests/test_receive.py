@@ -510,6 +510,8 @@ def test_history_records_the_reception(s):
     assert run.status.value == "attention" and run.user
     assert run.files[0].sha256 and run.files[0].path.endswith("ImportDocuments_1.csv")
     assert run.counts["documents_en_attente"] == 1
+    # The summary names what waits, even with no document created before it.
+    assert run.message == "1 document en attente, 1 fichier traité ; 1 élément à revoir."
     assert [(r.type.value, r.identifier, r.ok) for r in run.rows] == [
         ("Document", "D1 / 0999", False)
     ]

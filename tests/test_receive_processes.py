@@ -140,7 +140,8 @@ def test_cli_preview_receive_status_history(tmp_path):
     status = json.loads(run_cli("status", "--json", db=s.path).stdout)
     assert status[0]["fichiers_en_attente"] == 1 and status[0]["derniere_reception"] is None
     text = run_cli("status", db=s.path).stdout
-    assert "Aucune réception réalisée" in text and "1 fichier(s) en attente" in text
+    assert "Aucune réception réalisée" in text
+    assert "1 fichier en attente, 0 document retenu et 0 tiers retenu" in text
 
     result = run_cli("receive", "FACILI", db=s.path)
     assert result.returncode == 3
@@ -224,7 +225,8 @@ def test_the_demo_files_are_read_at_once_with_the_quiet_period(tmp_path) -> None
     made = run_cli("init", "--demo", db=db_path, env=quiet)
     assert made.returncode == 0, made.stderr
     history = run_cli("history", "FACILI", db=db_path, env=quiet)
-    assert "2 fichier(s) traité(s)" in history.stdout, history.stdout
+    assert "2 fichiers traités" in history.stdout, history.stdout
     preview = run_cli("receive", "FACILI", "--preview", db=db_path, env=quiet)
     assert "en cours d'écriture" not in preview.stdout
-    assert "2 fichier(s) vont être traité(s)" in preview.stdout, preview.stdout
+    sentence = "FACILI — 2 fichiers vont être traités pour importer des données."
+    assert sentence in preview.stdout, preview.stdout

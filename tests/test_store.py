@@ -60,9 +60,9 @@ def test_a_new_code_differing_only_by_case_is_refused(db):
 
 
 def test_reference_record_in_use_cannot_be_deleted(db):
-    with pytest.raises(UserError, match=r"encore utilisé par \d+ article\(s\)\.$"):
+    with pytest.raises(UserError, match=r"encore utilisé par \d+ articles\.$"):
         reference.delete_record(db, RefKind.UNITS, "HA")
-    with pytest.raises(UserError, match=r"encore utilisé par 1 dépôt\(s\)\.$"):
+    with pytest.raises(UserError, match=r"encore utilisé par 1 dépôt\.$"):
         reference.delete_record(db, RefKind.SITES, "CHARTRES")
     assert reference.get_record(db, RefKind.UNITS, "HA") is not None
 

@@ -1,4 +1,4 @@
-"""The text helpers: accent folding for searches."""
+"""The text helpers: accent folding for searches, French counts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from econnect_tui.text import fold, strip_accents
+from econnect_tui.text import fold, plural, strip_accents
 
 
 def _per_character(text: str) -> str:
@@ -24,3 +24,10 @@ def test_accents_stripped_in_mostly_ascii_rows():
 @given(st.text())
 def test_strip_accents_is_the_per_character_definition(text):
     assert strip_accents(text) == _per_character(text)
+
+
+def test_plural_is_french_singular_below_two():
+    assert plural(0, "fichier") == "0 fichier"
+    assert plural(1, "fichier") == "1 fichier"
+    assert plural(2, "fichier") == "2 fichiers"
+    assert plural(3, "tiers retenu", "tiers retenus") == "3 tiers retenus"

@@ -121,7 +121,7 @@ async def test_create_a_connector_through_the_four_steps(tmp_path) -> None:
             *("tab", *CHOOSE_1),  # Dépôt affecté: DEP2, the only depot of BONNEVAL
             *("tab", *CHOOSE_1),  # AGRI
             *("tab", *CHOOSE_1),  # INTRANTS
-            *("tab", "down", "ctrl+s"),  # A l'ouverture de l'application; Terminer
+            *("tab", "down", "ctrl+s"),  # À l'ouverture de l'application; Terminer
         )
         await pilot.pause()
         listing = app.screen

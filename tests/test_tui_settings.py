@@ -52,7 +52,7 @@ async def test_units_create_edit_and_delete(tmp_path) -> None:
         await pilot.press("right", "enter")
         await pilot.pause()
         assert (
-            "Impossible de supprimer l'unité « HA » : ce code est encore utilisé par 14 article(s)."
+            "Impossible de supprimer l'unité « HA » : ce code est encore utilisé par 14 articles."
             in notifications(app)
         )
         assert reference.get_record(app.db, RefKind.UNITS, "HA") is not None

@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 from textual.command import CommandList, CommandPalette
-from textual.widgets import Select
+from textual.widgets import Input, Select
 
 from econnect_tui.app import EconnectApp
 from econnect_tui.db import open_db
 from econnect_tui.sync.demo import load_demo
-from econnect_tui.tui.commands import NO_MATCH
+from econnect_tui.tui.commands import NO_MATCH, NO_THEME
 from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.help import HelpScreen
 from econnect_tui.tui.screens.mapping import open_mapping
@@ -85,6 +85,24 @@ async def test_palette_says_in_french_that_nothing_matches(tmp_path) -> None:
             await pilot.pause(0.05)
         assert commands.option_count == 1
         assert NO_MATCH in str(commands.get_option_at_index(0).prompt.renderable)
+
+
+async def test_theme_list_searches_in_french(tmp_path) -> None:
+    """« Thème » opens Textual's theme list: its prompt and its « no match » line were
+    English (« Search for themes… », « No matches found »)."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.search_themes()
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(Input).placeholder == "Rechercher un thème…"
+        await type_text(pilot, "zzqx")
+        commands = app.screen.query_one(CommandList)
+        for _ in range(60):
+            if commands.option_count == 1:
+                break
+            await pilot.pause(0.05)
+        assert NO_THEME in str(commands.get_option_at_index(0).prompt.renderable)
 
 
 async def test_palette_runs_a_typed_command(tmp_path) -> None:

@@ -605,8 +605,7 @@ async def test_a_file_arrived_since_the_preview_is_shown_before_it_is_received(t
         assert app.screen is screen
         said = notifications(app)[-1]
         assert said.startswith(
-            "1 fichier(s) arrivé(s) depuis l'aperçu : ImportTiers_20261128_0900.csv : rien n'a "
-            "été reçu."
+            "1 fichier arrivé depuis l'aperçu : ImportTiers_20261128_0900.csv : rien n'a été reçu."
         ), said
         assert late.name in {f.name for f in screen.preview.files}
         assert late.exists()
@@ -628,8 +627,7 @@ async def test_a_file_rewritten_since_the_preview_is_shown_before_it_is_received
         assert app.screen is screen
         said = notifications(app)[-1]
         assert said.startswith(
-            "1 fichier(s) réécrit(s) depuis l'aperçu : ImportTiers_20261127_0800.csv : rien n'a "
-            "été reçu."
+            "1 fichier réécrit depuis l'aperçu : ImportTiers_20261127_0800.csv : rien n'a été reçu."
         ), said
 
 

@@ -95,10 +95,14 @@ def _drop_stdout() -> None:
 def _unexpected(exc: BaseException, obj: Context | None) -> None:
     log.exception("unexpected error", exc_info=exc)
     where = f" Détails dans le journal : {obj.log_path}" if obj and obj.log_path else ""
-    say(f"Erreur inattendue : {type(exc).__name__}: {exc}.{where}")
+    say(f"Erreur inattendue ({type(exc).__name__} : {exc}).{where}")
 
 
-@click.group(cls=EconnectGroup, invoke_without_command=True)
+@click.group(
+    cls=EconnectGroup,
+    invoke_without_command=True,
+    subcommand_metavar=_french.OPTIONAL_SUBCOMMAND_METAVAR,
+)
 @click.option(
     "--db",
     "db_path",

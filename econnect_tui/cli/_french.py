@@ -35,6 +35,7 @@ _MESSAGES = {
     "Got unexpected extra argument ({args})": "Argument en trop ({args})",
     "Got unexpected extra arguments ({args})": "Arguments en trop ({args})",
     "Option {name!r} requires an argument.": "L'option « {name} » attend une valeur.",
+    "Option {name!r} does not take a value.": "L'option « {name} » ne prend pas de valeur.",
     "{name} {filename!r} does not exist.": "{name} « {filename} » n'existe pas.",
     "{name} {filename!r} is a directory.": "{name} « {filename} » est un dossier.",
     "{name} {filename!r} is a file.": "{name} « {filename} » est un fichier.",
@@ -42,7 +43,9 @@ _MESSAGES = {
     "{name} {filename!r} is not writable.": "{name} « {filename} » n'est pas modifiable.",
     "{value!r} is not a valid {number_type}.": "« {value} » n'est pas un nombre valide.",
     "{value!r} is not {choice}.": "« {value} » n'est pas {choice}.",
-    "{value!r} is not one of {choices}.": "« {value} » n'est pas parmi {choices}.",
+    "{value!r} is not one of {choices}.": (
+        "« {value} » ne fait pas partie des valeurs possibles : {choices}."
+    ),
     "Choose from:\n\t{choices}": "Choisir parmi :\n\t{choices}",
     "File": "Fichier",
     "Directory": "Dossier",
@@ -59,8 +62,21 @@ _MESSAGES = {
 _PLURALS = {
     "Got unexpected extra argument ({args})": "Argument en trop ({args})",
     "Did you mean {possibility}?": "Vouliez-vous dire {possibility} ?",
+    "(Did you mean one of: {possibilities}?)": "(Vouliez-vous dire : {possibilities} ?)",
     "(Possible options: {possibilities})": "(options possibles : {possibilities})",
 }
+
+
+# click writes these in its usage lines without looking them up: the groups pass them.
+SUBCOMMAND_METAVAR = "COMMANDE [ARGUMENTS]..."
+OPTIONAL_SUBCOMMAND_METAVAR = "[COMMANDE] [ARGUMENTS]..."
+
+
+class FrenchHelpFormatter(click.formatting.HelpFormatter):
+    """Help headings with French typography: « Options : », as « Utilisation : »."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading} :\n")
 
 
 def _gettext(message: str) -> str:
@@ -85,3 +101,4 @@ def install() -> None:
             module._ = _gettext
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext
+    click.core.Context.formatter_class = FrenchHelpFormatter

@@ -12,10 +12,11 @@ from ..models.connector import Connector, Mode
 from ..store import connectors as store
 from ..sync import connectors as service
 from . import Context
+from ._french import SUBCOMMAND_METAVAR
 from ._output import EXIT_FAILED, EXIT_USAGE, out, print_json, say
 
 
-@click.group()
+@click.group(subcommand_metavar=SUBCOMMAND_METAVAR)
 def connector() -> None:
     """Connecteurs E-connecteur (paramétrage, copie entre sites)."""
 

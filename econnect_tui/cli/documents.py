@@ -8,10 +8,11 @@ from ..errors import NotFound, UserError
 from ..models.gc import DocStatus
 from ..store import documents as store
 from . import Context
+from ._french import SUBCOMMAND_METAVAR
 from ._output import money, number, out, print_json_items, say
 
 
-@click.group()
+@click.group(subcommand_metavar=SUBCOMMAND_METAVAR)
 def documents() -> None:
     """Documents de la Gestion Commerciale (commandes et bons de livraison)."""
 

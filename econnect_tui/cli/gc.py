@@ -9,11 +9,13 @@ import click
 
 from ..exchange.masterdata import KINDS
 from ..sync.gcimport import import_master_file
+from ..text import plural
 from . import Context
+from ._french import SUBCOMMAND_METAVAR
 from ._output import print_json, say
 
 
-@click.group()
+@click.group(subcommand_metavar=SUBCOMMAND_METAVAR)
 def gc() -> None:
     """Données de la Gestion Commerciale."""
 
@@ -34,9 +36,9 @@ def import_(obj: Context, kind: str, file: Path, as_json: bool) -> None:
         print_json(summary)
     else:
         say(
-            f"{file.name} : {summary.rows} ligne(s) lue(s), {summary.created} créé(s), "
-            f"{summary.updated} mis à jour, {summary.unchanged} inchangé(s) "
-            f"({KINDS[kind].title})."
+            f"{file.name} : {plural(summary.rows, 'ligne lue', 'lignes lues')}, "
+            f"{plural(summary.created, 'créé')}, {summary.updated} mis à jour, "
+            f"{plural(summary.unchanged, 'inchangé')} ({KINDS[kind].title})."
         )
 
 

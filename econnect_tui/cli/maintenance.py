@@ -16,7 +16,8 @@ from ._output import EXIT_HELD_BACK, out, print_json, say
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="FICHIER")
 @click.pass_obj
 def backup(obj: Context, file: Path) -> None:
-    """Copie la base de données dans FILE (sauvegarde à chaud, même pendant une réception)."""
+    """Copie la base de données dans FICHIER (sauvegarde à chaud, même pendant une
+    réception)."""
     target = maintenance.backup(obj.db(), file)
     say(f"Sauvegarde écrite : {target}")
 

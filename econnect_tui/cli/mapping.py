@@ -8,11 +8,13 @@ import click
 
 from ..sync import mapping as service
 from ..sync.runs import operator
+from ..text import plural
 from . import Context
+from ._french import SUBCOMMAND_METAVAR
 from ._output import print_json, say
 
 
-@click.group()
+@click.group(subcommand_metavar=SUBCOMMAND_METAVAR)
 def mapping() -> None:
     """Correspondances des articles (CSV CodeArticle;CodeArticleExterne)."""
 
@@ -24,10 +26,11 @@ def mapping() -> None:
 )
 @click.pass_obj
 def export(obj: Context, code: str, file: Path | None) -> None:
-    """Écrit les correspondances d'un connecteur en CSV, dans FILE ou sur la sortie standard."""
+    """Écrit les correspondances d'un connecteur en CSV, dans FICHIER ou sur la sortie
+    standard."""
     count = service.export_file(obj.db(), code, file)
     if file is not None:
-        say(f"{count} correspondance(s) écrite(s) dans {file}.")
+        say(f"{plural(count, 'correspondance écrite', 'correspondances écrites')} dans {file}.")
 
 
 @mapping.command("import")
@@ -48,7 +51,8 @@ def import_(obj: Context, code: str, file: Path, as_json: bool) -> None:
         print_json(summary)
     else:
         say(
-            f"{file.name} : {summary.rows} ligne(s) lue(s), {summary.added} ajoutée(s), "
-            f"{summary.changed} modifiée(s), {summary.removed} retirée(s), "
-            f"{summary.unchanged} inchangée(s) ({summary.connector})."
+            f"{file.name} : {plural(summary.rows, 'ligne lue', 'lignes lues')}, "
+            f"{plural(summary.added, 'ajoutée')}, {plural(summary.changed, 'modifiée')}, "
+            f"{plural(summary.removed, 'retirée')}, {plural(summary.unchanged, 'inchangée')} "
+            f"({summary.connector})."
         )

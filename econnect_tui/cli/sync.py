@@ -13,6 +13,7 @@ from ..store import connectors as connectors_store
 from ..store import history as history_store
 from ..sync import locks
 from ..sync import receive as reception
+from ..text import plural
 from . import Context
 from ._output import EXIT_HELD_BACK, out, print_json, say, stderr_is_terminal
 
@@ -68,11 +69,7 @@ def receive(obj: Context, code: str, preview: bool, as_json: bool) -> None:
 
 
 def print_preview(p: reception.Preview) -> None:
-    n = p.files_to_process
-    out(
-        f"{p.connector_code} — {n} fichier(s) {'vont' if n > 1 else 'va'} être traité(s) "
-        "pour importer des données."
-    )
+    out(f"{p.connector_code} — {reception.files_sentence(p.files_to_process)}")
     if p.files:
         out("\nFichiers")
         for f in p.files:
@@ -109,7 +106,7 @@ def print_report(run: SyncRun, rows=None) -> None:
         out("Fichiers")
         for f in run.files:
             where = f" → {f.path}" if f.path else ""
-            count = f", {f.rows} ligne(s)" if f.rows is not None else ""
+            count = f", {plural(f.rows, 'ligne')}" if f.rows is not None else ""
             out(f"  {f.name} [{f.kind}{count}] {f.status}{where}")
     heading = False
     for r in rows:
@@ -160,8 +157,9 @@ def status(obj: Context, as_json: bool) -> None:
     for code, p, last, sent in rows:
         state = last.state if last else "Aucune réception réalisée"
         waiting = (
-            f"{p.files_waiting} fichier(s) en attente, {p.held_back_documents} document(s) et "
-            f"{p.held_back_tiers} tiers retenus"
+            f"{plural(p.files_waiting, 'fichier')} en attente, "
+            f"{plural(p.held_back_documents, 'document retenu', 'documents retenus')} et "
+            f"{plural(p.held_back_tiers, 'tiers retenu', 'tiers retenus')}"
             if p.has_pending
             else "Aucune donnée en attente"
         )

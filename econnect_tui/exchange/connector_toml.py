@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from ..errors import ValidationFailed
 from ..models.connector import Connector, Mode
+from ..text import plural
 
 _ENUM_HINTS = {
     "liaison": "suivi-eta, prestashop",
@@ -44,7 +45,9 @@ def load_connector(text: str, source: str = "TOML") -> Connector:
         return Connector.model_validate(data)
     except ValidationError as exc:
         errors = [f"{_key(err['loc'])} : {_reason(err)}" for err in exc.errors()]
-        raise ValidationFailed(f"{source} refusé : {len(errors)} erreur(s).", errors) from exc
+        raise ValidationFailed(
+            f"{source} refusé : {plural(len(errors), 'erreur')}.", errors
+        ) from exc
 
 
 def load_valid_part(text: str) -> tuple[Connector | None, set[str]]:

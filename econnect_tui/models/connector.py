@@ -79,7 +79,7 @@ class UpdateMode(StrEnum):
 
     @property
     def label(self) -> str:
-        return "Manuellement" if self is UpdateMode.MANUAL else "A l'ouverture de l'application"
+        return "Manuellement" if self is UpdateMode.MANUAL else "À l'ouverture de l'application"
 
 
 def _blank_to_none(value):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 
@@ -42,6 +43,20 @@ class ItemType(StrEnum):
     DOCUMENT = "Document"
     TIERS = "Tiers"
     FILE = "Fichier"
+
+
+# Between the messages of one report row: « Mise à jour ; modifié : Telephone ». Runs recorded
+# before the space was added wrote « ; » without it: `split_messages` reads both.
+MESSAGE_SEPARATOR = " ; "
+_SEPARATOR_READ = re.compile(r" ?; ")
+
+
+def join_messages(messages) -> str:
+    return MESSAGE_SEPARATOR.join(messages)
+
+
+def split_messages(text: str) -> list[str]:
+    return _SEPARATOR_READ.split(text)
 
 
 class ReportRow(BaseModel):

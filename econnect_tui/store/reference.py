@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from ..db import write_transaction
 from ..errors import NotFound, UserError
 from ..models.gc import CodeLabel, Company, Depot, Site
+from ..text import plural
 
 
 class RefKind(StrEnum):
@@ -163,22 +164,23 @@ def save_record(db: Database, kind: RefKind, record, *, new: bool) -> None:
         ) from exc
 
 
-# What a reference code may be used by, as the refusal of its deletion says it.
+# What a reference code may be used by, as the refusal of its deletion says it: table ->
+# (singular, plural).
 _USED_BY = {
-    "sites": "site(s)",
-    "depots": "dépôt(s)",
-    "articles": "article(s)",
-    "prices": "tarif(s)",
-    "stocks": "stock(s)",
-    "tiers": "tiers",
-    "documents": "document(s)",
-    "document_lines": "ligne(s) de document",
-    "connectors": "connecteur(s)",
+    "sites": ("site", "sites"),
+    "depots": ("dépôt", "dépôts"),
+    "articles": ("article", "articles"),
+    "prices": ("tarif", "tarifs"),
+    "stocks": ("stock", "stocks"),
+    "tiers": ("tiers", "tiers"),
+    "documents": ("document", "documents"),
+    "document_lines": ("ligne de document", "lignes de document"),
+    "connectors": ("connecteur", "connecteurs"),
 }
 
 
 def usages(db: Database, table: str, code: str) -> list[str]:
-    """« 2 dépôt(s) », « 1 connecteur(s) »: the rows whose foreign keys name this code."""
+    """« 2 dépôts », « 1 connecteur »: the rows whose foreign keys name this code."""
     found = []
     for (child,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
         columns = [
@@ -193,7 +195,7 @@ def usages(db: Database, table: str, code: str) -> list[str]:
             f"SELECT count(*) FROM {child} WHERE {where}", [code] * len(columns)
         ).fetchone()
         if count:
-            found.append(f"{count} {_USED_BY.get(child, child)}")
+            found.append(plural(count, *_USED_BY.get(child, (child, child))))
     return found
 
 

@@ -18,10 +18,12 @@ from ..db import write_transaction
 from ..errors import UserError, ValidationFailed, os_reason
 from ..exchange.connector_toml import dump_connector, load_connector, load_valid_part
 from ..models.connector import ArticlesToSend, ClientsToSend, Connector, Liaison, Mode
+from ..models.reports import join_messages
 from ..store import connectors as store
 from ..store import filters as filters_store
 from ..store import reference, staging
 from ..store.reference import RefKind
+from ..text import plural
 from .locks import reception_lock
 
 # The wizard's steps and the keys (TOML names) each one owns.
@@ -322,7 +324,7 @@ def save_connector(
         errors = connector_errors(db, c, new=new, create_folders=True)
     if errors:
         raise ValidationFailed(
-            f"Connecteur « {c.code} » non enregistré : {len(errors)} erreur(s).",
+            f"Connecteur « {c.code} » non enregistré : {plural(len(errors), 'erreur')}.",
             [str(e) for e in errors],
         )
     store.save_connector(db, c, new=new, expected=expected)
@@ -397,7 +399,7 @@ def _with_gc_errors(db: Database, exc: ValidationFailed, text: str, source: str)
     if not more:
         return exc
     errors = [*exc.errors, *more]
-    return ValidationFailed(f"{source} refusé : {len(errors)} erreur(s).", errors)
+    return ValidationFailed(f"{source} refusé : {plural(len(errors), 'erreur')}.", errors)
 
 
 # « Test de connexion » -------------------------------------------------------------------------
@@ -410,7 +412,7 @@ class ConnectionResult:
 
 
 def _network_reason(reason: object) -> str:
-    """The usual network failures in French (the system's own text otherwise)."""
+    """The usual network failures in French (the system's reason otherwise, also French)."""
     if isinstance(reason, ConnectionRefusedError):
         return "connexion refusée (aucun service à cette adresse)"
     if isinstance(reason, TimeoutError):
@@ -419,6 +421,8 @@ def _network_reason(reason: object) -> str:
         return "adresse introuvable"
     if isinstance(reason, ssl.SSLError):
         return "échec de la connexion sécurisée (certificat ?)"
+    if isinstance(reason, OSError):
+        return os_reason(reason)
     return str(reason)
 
 
@@ -428,7 +432,7 @@ def check_connection(c: Connector, timeout: float = 5.0) -> ConnectionResult:
     if c.mode is Mode.CSV:
         errors = _communication_errors(c, create_folders=False)
         if errors:
-            return ConnectionResult(False, "; ".join(e.message for e in errors))
+            return ConnectionResult(False, join_messages(e.message for e in errors))
         return ConnectionResult(True, "Dossiers d'import et d'export accessibles.")
     if not c.url or not c.key:
         return ConnectionResult(False, "Renseignez l'adresse du site et la clé.")

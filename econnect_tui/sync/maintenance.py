@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from ..errors import UserError, os_reason
 from ..store import maintenance as store
+from ..text import plural
 from . import locks
 
 
@@ -66,7 +67,8 @@ def check(db: Database) -> CheckReport:
             name="Données de réception en attente cohérentes",
             ok=leftover == 0,
             details=[
-                f"{leftover} ligne(s) déjà intégrée(s) encore en attente de nettoyage : "
+                f"{plural(leftover, 'ligne déjà intégrée', 'lignes déjà intégrées')} encore en "
+                "attente de nettoyage : "
                 "la prochaine réception les nettoiera"
             ]
             if leftover

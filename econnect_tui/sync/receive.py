@@ -35,7 +35,7 @@ from sqlite_utils import Database
 
 from .. import faults
 from ..db import describe, write_transaction
-from ..errors import UserError, os_reason
+from ..errors import UserError, failure_reason, os_reason
 from ..exchange.csvfile import CsvFileError, location, read_csv
 from ..exchange.facilitime import (
     CONTACT_FIELDS,
@@ -58,14 +58,14 @@ from ..exchange.facilitime import (
 from ..models.amounts import ZERO, Totals, totals_of_bases
 from ..models.connector import Connector, Mode
 from ..models.gc import Contact, Tiers, TiersKind
-from ..models.reports import ItemType, RunFile, RunKind, RunStatus, SyncRun
+from ..models.reports import ItemType, RunFile, RunKind, RunStatus, SyncRun, join_messages
 from ..store import articles as articles_store
 from ..store import connectors as connectors_store
 from ..store import documents as documents_store
 from ..store import history, mappings, reference, staging
 from ..store import tiers as tiers_store
 from ..store.reference import RefKind
-from ..text import on_date
+from ..text import on_date, plural
 from . import locks
 from .runs import host, operator
 
@@ -160,6 +160,19 @@ class Preview(BaseModel):
     @property
     def unmapped(self) -> list[PendingArticle]:
         return [a for a in self.articles if not a.mapped]
+
+
+def files_sentence(count: int, held: int = 0) -> str:
+    """The seed's « Un fichier va être traité pour importer des données. », with the documents
+    held back by earlier receptions, offered again."""
+    again = plural(held, "document retenu", "documents retenus")
+    if count == 0:
+        if held:
+            return f"Aucun nouveau fichier : {again} à nouveau proposé{'s' if held > 1 else ''}."
+        return "Aucun nouveau fichier à traiter."
+    sentence = "Un fichier va être traité" if count == 1 else f"{count} fichiers vont être traités"
+    more = f" (+ {again})" if held else ""
+    return f"{sentence} pour importer des données{more}."
 
 
 class ReceptionResult(BaseModel):
@@ -396,7 +409,7 @@ def _stage(
         rows = _stage_rows(db, reader, file_id, entry)
         if reader.interrupted:
             # the file changed or could not be read to the end: not this time
-            raise _Unreadable("; ".join(reader.errors))
+            raise _Unreadable(join_messages(reader.errors))
         result.line_errors = list(reader.errors)
         staging.set_file_rows(db, file_id, rows, result.line_errors)
         if entry.kind is FileKind.DOCUMENTS:
@@ -956,12 +969,13 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
         try:
             collected = _stage(db, connector.code, entry, "apercu", None, None)
         except (OSError, _Unreadable) as exc:
+            reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             result.files.append(
                 PendingFile(
                     name=display_name(entry.name),
                     kind=entry.kind.value,
                     size=entry.size,
-                    status=f"illisible pour l'instant : {exc}",
+                    status=f"illisible pour l'instant : {reason}",
                     ok=False,
                 )
             )
@@ -975,7 +989,7 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
             status = "déjà reçu : rien ne sera intégré deux fois"
         if collected.line_errors and not collected.error:
             ignored = [_without_file_name(e, entry.name) for e in collected.line_errors]
-            status = f"{status} ; lignes ignorées : {'; '.join(ignored)}"
+            status = f"{status} ; lignes ignorées : {join_messages(ignored)}"
         result.files.append(
             PendingFile(
                 name=display_name(entry.name),
@@ -1035,13 +1049,18 @@ def changed_since_preview(db: Database, shown: Preview) -> str | None:
     now, before = _file_states(scan.files), shown.readable
     if arrived := sorted(now.keys() - before.keys()):
         names = ", ".join(display_name(name) for name in arrived)
-        return f"{len(arrived)} fichier(s) arrivé(s) depuis l'aperçu : {names}"
+        arrivals = plural(len(arrived), "fichier arrivé", "fichiers arrivés")
+        return f"{arrivals} depuis l'aperçu : {names}"
     if gone := sorted(before.keys() - now.keys()):
         names = ", ".join(display_name(name) for name in gone)
-        return f"{len(gone)} fichier(s) retiré(s) du dossier d'import depuis l'aperçu : {names}"
+        return (
+            f"{plural(len(gone), 'fichier retiré', 'fichiers retirés')} du dossier d'import "
+            f"depuis l'aperçu : {names}"
+        )
     if changed := sorted(name for name in now if now[name] != before[name]):
         names = ", ".join(display_name(name) for name in changed)
-        return f"{len(changed)} fichier(s) réécrit(s) depuis l'aperçu : {names}"
+        rewritten = plural(len(changed), "fichier réécrit", "fichiers réécrits")
+        return f"{rewritten} depuis l'aperçu : {names}"
     return None
 
 
@@ -1165,8 +1184,10 @@ def _record_failure(db: Database, run_id: int, report: _Report, exc: BaseExcepti
     original error is what the operator must see, so a failure to record is only logged."""
     if isinstance(exc, UserError):
         message = str(exc)
+    elif isinstance(exc, KeyboardInterrupt | SystemExit):
+        message = "Réception interrompue."
     else:
-        message = f"Réception interrompue : {type(exc).__name__}: {exc}"
+        message = f"Réception interrompue : {failure_reason(exc)}."
     try:
         report.flush()
         history.add_files(db, run_id, report.files)
@@ -1176,23 +1197,29 @@ def _record_failure(db: Database, run_id: int, report: _Report, exc: BaseExcepti
 
 
 def _summary(counts: dict[str, int], failed: int) -> str:
+    """« 4 documents créés, 1 mis à jour, 2 fichiers traités ; 1 élément à revoir. »: the
+    first count of documents names them (« 2 documents en attente » when none was created)."""
     parts = []
-    labels = (
-        ("documents_crees", "document(s) créé(s)"),
-        ("documents_mis_a_jour", "mis à jour"),
-        ("documents_deja_integres", "déjà intégré(s)"),
-        ("documents_en_attente", "en attente"),
-        ("documents_refuses", "refusé(s)"),
-        ("documents_en_erreur", "en erreur"),
-        ("tiers_crees", "tiers créé(s)"),
-        ("tiers_mis_a_jour", "tiers mis à jour"),
-        ("fichiers", "fichier(s) traité(s)"),
+    labels = (  # key, singular, plural
+        ("documents_crees", "créé", "créés"),
+        ("documents_mis_a_jour", "mis à jour", "mis à jour"),
+        ("documents_deja_integres", "déjà intégré", "déjà intégrés"),
+        ("documents_en_attente", "en attente", "en attente"),
+        ("documents_refuses", "refusé", "refusés"),
+        ("documents_en_erreur", "en erreur", "en erreur"),
+        ("tiers_crees", "tiers créé", "tiers créés"),
+        ("tiers_mis_a_jour", "tiers mis à jour", "tiers mis à jour"),
+        ("fichiers", "fichier traité", "fichiers traités"),
     )
-    for key, label in labels:
+    documents_named = False
+    for key, singular, plural_form in labels:
         if counts.get(key):
-            parts.append(f"{counts[key]} {label}")
+            if key.startswith("documents_") and not documents_named:
+                singular, plural_form = f"document {singular}", f"documents {plural_form}"
+                documents_named = True
+            parts.append(plural(counts[key], singular, plural_form))
     text = ", ".join(parts) or "Aucune donnée à intégrer"
-    return text + (f" ; {failed} élément(s) à revoir." if failed else ".")
+    return text + (f" ; {plural(failed, 'élément')} à revoir." if failed else ".")
 
 
 def _collect_all(
@@ -1328,10 +1355,10 @@ def _archive(
             ItemType.FILE,
             name,
             False,
-            "; ".join(["Lignes ignorées", *collected.line_errors, *collected.warnings]),
+            join_messages(["Lignes ignorées", *collected.line_errors, *collected.warnings]),
         )
     elif collected.warnings:
-        report.add(entry.name, ItemType.FILE, name, True, "; ".join(collected.warnings))
+        report.add(entry.name, ItemType.FILE, name, True, join_messages(collected.warnings))
 
 
 def _on(when: str | None) -> str:
@@ -1357,7 +1384,7 @@ def _integrate_tiers(
                     ItemType.TIERS,
                     identifier,
                     False,
-                    "; ".join([plan.status, *plan.messages[1:]]),
+                    join_messages([plan.status, *plan.messages[1:]]),
                 )
                 report.count("tiers_en_erreur")
                 continue
@@ -1380,7 +1407,7 @@ def _integrate_tiers(
             ItemType.TIERS,
             identifier,
             True,
-            "; ".join([plan.status, *plan.messages]),
+            join_messages([plan.status, *plan.messages]),
         )
         report.count("tiers_crees" if plan.action == "create" else "tiers_mis_a_jour")
     progress("Tiers", len(rows), len(rows))
@@ -1422,7 +1449,7 @@ def _integrate_documents(
             ItemType.ARTICLE,
             code,
             False,
-            f"Sans correspondance : {count} document(s) en attente",
+            f"Sans correspondance : {plural(count, 'document')} en attente",
         )
 
 
@@ -1497,7 +1524,7 @@ def _report_written(
         return staging.Decision(plan.version, "erreur", None, run_id, written)
     document_id, number = written
     what = "créé" if plan.action == "create" else "mis à jour"
-    message = "; ".join([f"Synchronisé : {number} {what}", *plan.messages])
+    message = join_messages([f"Synchronisé : {number} {what}", *plan.messages])
     report.add(file_name, ItemType.DOCUMENT, identifier, True, message)
     report.count("documents_crees" if plan.action == "create" else "documents_mis_a_jour")
     return staging.Decision(plan.version, "integre", document_id, run_id, plan.status)
@@ -1519,7 +1546,7 @@ def _report_unwritten(plan: DocumentPlan, run_id: int, report: _Report) -> stagi
         report.count("documents_en_attente")
         return None
     if plan.outcome == "inchange":
-        report.add(file_name, ItemType.DOCUMENT, identifier, True, "; ".join(plan.messages))
+        report.add(file_name, ItemType.DOCUMENT, identifier, True, join_messages(plan.messages))
         report.count("documents_deja_integres")
     else:
         report.add(file_name, ItemType.DOCUMENT, identifier, False, _refusal_message(plan))
@@ -1531,8 +1558,8 @@ def _report_unwritten(plan: DocumentPlan, run_id: int, report: _Report) -> stagi
 def _refusal_message(plan: DocumentPlan) -> str:
     """A refused document: why; an erroneous one: its first error (the status) and the others."""
     if plan.outcome == "refuse":
-        return "; ".join(plan.messages)
-    return "; ".join(
+        return join_messages(plan.messages)
+    return join_messages(
         dict.fromkeys([plan.status, *(f"Erreur : {_reason(m)}" for m in plan.messages[1:])])
     )
 

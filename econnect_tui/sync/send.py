@@ -47,7 +47,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from sqlite_utils import Database
 
-from ..errors import UserError, os_reason
+from ..errors import UserError, failure_reason, os_reason
 from ..exchange.csvfile import UnencodableCell, charset_label, format_cell, write_csv_atomic
 from ..models.connector import ArticlesToSend, ClientsToSend, Connector, Liaison, Mode
 from ..models.gc import ArticleFilter, ClientFilter
@@ -55,6 +55,7 @@ from ..models.reports import ItemType, ReportRow, RunFile, RunKind, RunStatus
 from ..store import connectors as connectors_store
 from ..store import exports, history
 from ..store import filters as filters_store
+from ..text import plural
 from .runs import host, operator
 
 log = logging.getLogger("econnect")
@@ -354,16 +355,16 @@ def replaced_message(f: SentFile, encoding: str) -> str:
         return ""
     n = f.replaced
     head = (
-        f"{n} valeur{'s' if n > 1 else ''} écrite{'s' if n > 1 else ''} sans les caractères "
+        f"{plural(n, 'valeur écrite', 'valeurs écrites')} sans les caractères "
         f"absents de {charset_label(encoding)}"
     )
-    more = f", et {n - len(f.replaced_examples)} autre(s)" if n > len(f.replaced_examples) else ""
+    others = n - len(f.replaced_examples)
+    more = f", et {plural(others, 'autre')}" if others > 0 else ""
     return f"{head} : {', '.join(f.replaced_examples)}{more}"
 
 
 def _count_message(kind: str, n: int) -> str:
-    singular, plural = _NOUNS[kind]
-    return f"{n} {singular if n == 1 else plural}"
+    return plural(n, *_NOUNS[kind])
 
 
 # The service ------------------------------------------------------------------------------------
@@ -407,7 +408,7 @@ def send(db: Database, code: str) -> SendResult:
         elif isinstance(exc, KeyboardInterrupt):
             reason = "Envoi interrompu."
         else:
-            reason = f"Erreur inattendue : {type(exc).__name__}: {exc}."
+            reason = f"Envoi interrompu : {failure_reason(exc)}."
         _record_failure(db, result, current, reason)
         raise
     _record(db, result, RunStatus.OK, _summary(result))

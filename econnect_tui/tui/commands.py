@@ -24,9 +24,16 @@ class PaletteCommand:
 NO_MATCH = "Aucune commande ne correspond"
 
 
+NO_THEME = "Aucun thème ne correspond"
+
+
 class Palette(CommandPalette):
     """Textual's palette with its « no match » line in French: Textual writes that line in a
     private method, so this one replaces it (a test checks the French line is shown)."""
+
+    def __init__(self, *args, no_match: str = NO_MATCH, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.no_match = no_match
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
         self._stop_no_matches_countdown()
@@ -35,7 +42,7 @@ class Palette(CommandPalette):
             if search_value:
                 self.query_one(CommandList).add_option(
                     Option(
-                        Align.center(Text(NO_MATCH, style="not bold")),
+                        Align.center(Text(self.no_match, style="not bold")),
                         disabled=True,
                         id=self._NO_MATCHES,
                     )

@@ -10,6 +10,7 @@ are said in French and the default keys stay.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -17,6 +18,8 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, ValidationError
 from textual.binding import Binding
 from textual.dom import DOMNode
+
+from ..errors import os_reason
 
 KEYS_ENV = "ECONNECT_KEYS"
 
@@ -58,25 +61,36 @@ def binding_ids() -> dict[str, Binding]:
     return dict(sorted(ids.items()))
 
 
+def _shape_error(exc: ValidationError) -> str:
+    """What is wrong in a file that TOML reads but that is not `[touches]` with texts."""
+    loc = exc.errors()[0]["loc"]
+    if len(loc) == 2:  # "synchro.receive" = 3
+        return f"« {loc[1]} » : les touches s'écrivent entre guillemets (« f9 », « a,f12 »)"
+    if loc == ("touches",):
+        return "« touches » doit être une section [touches]"
+    return f"« {'.'.join(str(part) for part in loc)} » inconnu : seule la section [touches] est lue"
+
+
 def load_keymap(path: Path, known: set[str]) -> tuple[dict[str, str], list[str]]:
     """The keymap of the file (empty when there is none) and what is wrong with it."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}, []
-    except (OSError, UnicodeDecodeError) as exc:
-        return {}, [f"Fichier des touches {path} illisible ({exc}) : touches par défaut."]
+    except OSError as exc:
+        return {}, [
+            f"Fichier des touches {path} illisible ({os_reason(exc)}) : touches par défaut."
+        ]
+    except UnicodeDecodeError:
+        return {}, [f"Fichier des touches {path} illisible (pas en UTF-8) : touches par défaut."]
     try:
         parsed = KeysFile.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
-        return {}, [f"Fichier des touches {path} : {exc} ; touches par défaut."]
+        where = re.search(r"line (\d+), column (\d+)", str(exc))
+        at = f" (ligne {where[1]}, colonne {where[2]})" if where else ""
+        return {}, [f"Fichier des touches {path} : TOML illisible{at} ; touches par défaut."]
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        return {}, [
-            f"Fichier des touches {path} : « {where} » attendu sous [touches], un texte de"
-            " touches ; touches par défaut."
-        ]
+        return {}, [f"Fichier des touches {path} : {_shape_error(exc)} ; touches par défaut."]
     keymap: dict[str, str] = {}
     problems: list[str] = []
     for ident, keys in parsed.touches.items():

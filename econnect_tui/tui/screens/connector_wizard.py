@@ -28,7 +28,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, ContentSwitcher, Input, RadioSet, Select, Static
 from textual.worker import Worker, WorkerState
 
-from ...errors import Conflict, UserError, ValidationFailed
+from ...errors import Conflict, UserError, ValidationFailed, failure_reason
 from ...models.connector import (
     CODE_RE,
     ArticlesToSend,
@@ -436,7 +436,7 @@ def _checked(c: Connector) -> ConnectionResult:
     try:
         return check_connection(c, timeout=CONNECTION_TIMEOUT)
     except Exception as exc:  # the screen shows the reason instead of crashing
-        return ConnectionResult(False, f"Test impossible : {type(exc).__name__}.")
+        return ConnectionResult(False, f"Test impossible : {failure_reason(exc)}.")
 
 
 class ConnectorWizardScreen(EconnectScreen):

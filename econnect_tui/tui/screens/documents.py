@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from decimal import Decimal
 
 from rich.table import Table
@@ -14,8 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from ...db import describe
-from ...errors import UserError
+from ...errors import UserError, failure_reason
 from ...models.amounts import document_totals
 from ...models.gc import DocStatus
 from ...store import documents as store
@@ -88,14 +86,6 @@ def document_rows(documents: list[store.DocumentListRow]) -> list[GridRow]:
     return rows
 
 
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, UserError):
-        return str(exc)
-    if isinstance(exc, sqlite3.Error):
-        return f"base de données : {describe(exc)}."
-    return f"{type(exc).__name__}."
-
-
 class DocumentsScreen(GridScreen):
     MODE = "documents"
 
@@ -133,7 +123,7 @@ class DocumentsScreen(GridScreen):
                 rows = document_rows(store.list_rows(db))
         except Exception as exc:  # the database locked or gone: say it, keep the page shown
             log.exception("documents list")
-            call_ui(app, self._read_failed, _reason(exc))
+            call_ui(app, self._read_failed, failure_reason(exc))
             return
         if not get_current_worker().is_cancelled:
             call_ui(app, self._show_all, rows)
@@ -141,7 +131,7 @@ class DocumentsScreen(GridScreen):
     def _read_failed(self, reason: str) -> None:
         self.panel.status_extra = "liste incomplète"
         self.notify_error(
-            f"Lecture de la liste des documents impossible : {reason} Seuls les {FIRST_PAGE} plus "
+            f"Lecture de la liste des documents impossible : {reason}. Seuls les {FIRST_PAGE} plus "
             "récents sont affichés ; revenez sur l'écran pour réessayer."
         )
 

@@ -23,7 +23,7 @@ COLUMNS = (
     GridColumn("id", "N°", width=4, align="right"),
     GridColumn("date", "Date", width=16),
     GridColumn("kind", "Type", width=9),
-    GridColumn("state", "Etat", width=4, align="center"),
+    GridColumn("state", "État", width=4, align="center"),
     GridColumn("user", "Utilisateur", width=11),
     GridColumn("message", "Message", min_width=10),
 )

@@ -30,8 +30,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Label, ProgressBar, Static
 
-from ...errors import UserError
+from ...errors import UserError, failure_reason
 from ...models.connector import Connector
+from ...models.reports import join_messages, split_messages
 from ...store import connectors as connectors_store
 from ...store import history, staging
 from ...sync import locks
@@ -47,8 +48,10 @@ from ...sync.receive import (
     PendingFile,
     PendingTiers,
     Preview,
+    files_sentence,
 )
 from ...sync.runs import operator
+from ...text import plural
 from ..threads import call_ui, worker_db
 from ..widgets.article_picker import ArticlePicker
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
@@ -65,19 +68,6 @@ COLUMNS = (
 )
 NOTE_UNMAPPED = "Les documents contenant des articles sans correspondance ne seront pas intégrés."
 PROGRESS_EVERY = 0.05  # seconds between two progress updates sent to the UI
-
-
-def files_sentence(count: int, held: int = 0) -> str:
-    """The seed's « Un fichier va être traité pour importer des données. », with the documents
-    held back by earlier receptions, offered again."""
-    again = plural(held, "document retenu", "documents retenus")
-    if count == 0:
-        if held:
-            return f"Aucun nouveau fichier : {again} à nouveau proposé{'s' if held > 1 else ''}."
-        return "Aucun nouveau fichier à traiter."
-    sentence = "Un fichier va être traité" if count == 1 else f"{count} fichiers vont être traités"
-    more = f" (+ {again})" if held else ""
-    return f"{sentence} pour importer des données{more}."
 
 
 def info_text(sentence: str) -> Text:
@@ -121,10 +111,6 @@ def _tiers_row(t: PendingTiers) -> GridRow:
 
 def _file_row(f: PendingFile) -> GridRow:
     return GridRow(("file", f.name), (f.name, f.status), style="" if f.ok else "error")
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    return f"{count} {singular if count <= 1 else plural_form or singular + 's'}"
 
 
 class ReceptionScreen(GridScreen):
@@ -208,7 +194,7 @@ class ReceptionScreen(GridScreen):
             return
         except Exception as exc:
             log.exception("reception preview of %s", self.code)
-            call_ui(app, self._show_failure, f"Lecture impossible : {type(exc).__name__}: {exc}")
+            call_ui(app, self._show_failure, f"Lecture impossible : {failure_reason(exc)}.")
             return
         call_ui(app, self._show_preview, result)
 
@@ -342,13 +328,13 @@ class ReceptionScreen(GridScreen):
             docs = plural(item.documents, "document")
             return f"{item.code} - {item.label}", f"{item.status} · {docs} en attente"
         if kind == "document":
-            messages = "; ".join(m for m in item.messages if m != item.status)
+            messages = join_messages(m for m in item.messages if m != item.status)
             title = f"{item.label} ({item.file_name})"
-            return title, "; ".join(p for p in (item.status, messages) if p)
+            return title, join_messages(p for p in (item.status, messages) if p)
         if kind == "tiers":
-            messages = "; ".join(m for m in item.messages if m != item.status)
+            messages = join_messages(m for m in item.messages if m != item.status)
             title = f"{item.identifier} ({item.file_name}, ligne {item.line})"
-            return title, "; ".join(p for p in (item.status, messages) if p)
+            return title, join_messages(p for p in (item.status, messages) if p)
         return f"{item.name} [{item.kind}]", item.status
 
     def _show_detail(self) -> None:
@@ -368,7 +354,7 @@ class ReceptionScreen(GridScreen):
         if details is None:
             return
         title, text = details
-        self.app.push_screen(TextScreen(title, text.replace("; ", "\n")))
+        self.app.push_screen(TextScreen(title, "\n".join(split_messages(text))))
 
     # -- keys
 
@@ -496,7 +482,9 @@ class ReceptionScreen(GridScreen):
             if count:
                 self.notify(f"Document {document.numero} écarté.")
             else:
-                self.notify(f"Le document {document.numero} n'attendait plus.", severity="warning")
+                self.notify(
+                    f"Le document {document.numero} n'était plus en attente.", severity="warning"
+                )
 
         self.app.push_screen(ConfirmScreen(question, "Écarter"), answered)
 
@@ -534,9 +522,7 @@ class ReceptionScreen(GridScreen):
             return
         except Exception as exc:
             log.exception("reception of %s", self.code)
-            call_ui(
-                app, self._receive_failed, f"Réception interrompue : {type(exc).__name__}: {exc}"
-            )
+            call_ui(app, self._receive_failed, f"Réception interrompue : {failure_reason(exc)}.")
             return
         call_ui(app, self._receive_done, result.run.id)
 

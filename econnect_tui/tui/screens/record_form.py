@@ -95,7 +95,7 @@ class RecordFormScreen(EconnectModal[Any]):
             errors = field_errors(exc)
             self.form.set_errors(errors)
             unplaced = [m for name, m in errors.items() if name not in values]
-            self.show_message("; ".join(unplaced) or "Corrigez les champs signalés.")
+            self.show_message(" ; ".join(unplaced) or "Corrigez les champs signalés.")
             return
         except UserError as exc:
             self.show_message(str(exc))

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Static
 
-from ...models.reports import ReportRow, RunKind, RunStatus, SyncRun
+from ...models.reports import ReportRow, RunKind, RunStatus, SyncRun, split_messages
 from ...store.history import ReportLine
 from ..widgets.connector_status import local_time
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, bulk_allocation, folded_rows
@@ -68,7 +68,7 @@ def row_details(row: ReportRow | ReportLine) -> str:
         f"Identifiant : {row.identifier}",
         f"Etat : {row.state}",
         "Messages :",
-        *(f"  {part}" for part in (row.messages or "—").split("; ")),
+        *(f"  {part}" for part in split_messages(row.messages or "—")),
     ]
     return "\n".join(lines)
 

@@ -35,7 +35,7 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Middle, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from ...errors import UserError
+from ...errors import UserError, failure_reason
 from ...models.connector import UpdateMode
 from ...models.reports import RunStatus
 from ...store import connectors as connectors_store
@@ -82,7 +82,7 @@ MENU_ITEMS = (
     MenuItem(
         "mapping",
         "Mettre à jour la correspondance des articles",
-        "Les codes article externes, article par article",
+        "Les codes articles externes, article par article",
     ),
 )
 OPTION_ITEMS = (
@@ -142,7 +142,7 @@ def start_send(app: App, code: str) -> None:
             error = str(exc)
         except Exception as exc:
             log.exception("send of %s", code)
-            error = f"Envoi interrompu : {type(exc).__name__}: {exc}"
+            error = f"Envoi interrompu : {failure_reason(exc)}."
         call_ui(app, app.push_screen, SendReportScreen(code.upper(), run, error))
 
     app.run_worker(work, thread=True, group=group, exit_on_error=False)
@@ -198,7 +198,7 @@ class PendingWarningScreen(EconnectModal[bool]):
 
 
 def check_pending_at_opening(app: App) -> None:
-    """At the opening of the application: every connector set to « A l'ouverture de
+    """At the opening of the application: every connector set to « À l'ouverture de
     l'application » with data waiting raises the warning (seed 2.1.2); « Manuellement » ones
     raise nothing. Looked for in a thread worker, so the opening is not slowed."""
 

@@ -108,7 +108,7 @@ class ArticlePicker(EconnectModal[str | None]):
             n = self.documents
             parts.append(f"{n} document{'s' if n > 1 else ''} en attente")
         if self.current:
-            parts.append(f"associé aujourd'hui à {self.current}")
+            parts.append(f"actuellement associé à {self.current}")
         return " · ".join(parts)
 
     def on_mount(self) -> None:

@@ -24,6 +24,7 @@ from ...sync import locks
 from ...sync.connectors import gc_missing_for_connector
 from ...sync.receive import PendingStatus, pending_status
 from ...sync.runs import host
+from ...text import plural
 
 __all__ = [
     "ConnectorOverview",
@@ -58,10 +59,6 @@ def local_time(when: datetime | None, seconds: bool = False) -> str:
     if when is None:
         return ""
     return when.astimezone().strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    return f"{count} {singular if count <= 1 else plural_form or singular + 's'}"
 
 
 def pending_counts(pending: PendingStatus) -> str:

@@ -54,6 +54,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
 
+from econnect_tui.errors import failure_reason
 from econnect_tui.text import fold, fold_all
 from econnect_tui.tui.widgets.cell_editor import CellEditor, EditMove
 
@@ -814,7 +815,7 @@ class DataGrid(ScrollView, can_focus=True):
                     error = self.commit_hook(key, column.key, value)
                 except Exception as exc:  # keep the operator's text instead of crashing
                     self.log.error(f"commit_hook failed on {key!r}/{column.key}: {exc!r}")
-                    error = f"Enregistrement impossible : {exc}"
+                    error = f"Enregistrement impossible : {failure_reason(exc)}"
                 if error:
                     return error
             current = self.get_row_by_key(key)
