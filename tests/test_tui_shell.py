@@ -263,6 +263,9 @@ async def test_first_run_says_to_load_the_gc_before_creating_a_connector(tmp_pat
     async with app.run_test(size=SIZE) as pilot:
         assert needs in flat(screen_text(app))
         assert "econnect gc import" in flat(screen_text(app))
+        # Accueil holds it at 80x24 with every shortcut: nothing to scroll to.
+        home = app.screen.query_one("#home")
+        assert home.max_scroll_y == 0 and not home.show_vertical_scrollbar
         await pilot.press("f3")
         assert needs in flat(screen_text(app))
         load_demo(db, tmp_path)  # the GC filled meanwhile (and a connector)

@@ -49,8 +49,7 @@ def first_run_advice(db: Database) -> str | None:
     listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " et " + missing[-1]
     return (
         f"Avant de créer un connecteur, la Gestion Commerciale doit avoir {listed} : "
-        "chargez ses données avec « econnect gc import » (son aide : « econnect gc import "
-        "--help ») ou créez-les dans Paramètres (F7)."
+        "chargez-les avec « econnect gc import » ou créez-les dans Paramètres (F7)."
     )
 
 
