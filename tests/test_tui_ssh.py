@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from textual import events
@@ -14,9 +16,17 @@ from econnect_tui.db import open_db
 from econnect_tui.models.reports import RunStatus
 from econnect_tui.sync.demo import load_demo
 from econnect_tui.tui.screens.history import HistoryScreen
+from econnect_tui.tui.screens.sync import SyncScreen
 from econnect_tui.tui.widgets.connector_status import read_overviews
 from tests.helpers import run_cli
-from tests.tui_helpers import SIZE, demo_app, make_app, notifications, settle
+from tests.tui_helpers import (
+    SIZE,
+    demo_app,
+    make_app,
+    notifications,
+    settle,
+    terminal_writes,
+)
 
 
 async def test_ctrl_c_says_in_french_how_to_quit(tmp_path) -> None:
@@ -318,3 +328,40 @@ async def test_a_worker_result_for_a_closed_window_is_dropped_quietly(tmp_path, 
             await asyncio.to_thread(call_ui, app, window.action_close)
             await pilot.pause()
         assert not [r for r in caplog.records if "UI callback" in r.getMessage()]
+
+
+# ------------------------------------------------ what the app writes to the terminal, idle
+
+
+def _new_eta_file(tmp_path: Path) -> None:
+    """A tiers file arrives in FACILI's import folder (old enough to be past the quiet period)."""
+    path = tmp_path / "facili" / "import" / "ImportTiers_20261128_0900.csv"
+    path.write_text("Type;CodeTiers;Nom\nClient;0777;EARL Tardive\n", encoding="utf-8")
+    old = time.time() - 60
+    os.utime(path, (old, old))
+
+
+def _reception_cell(dashboard: SyncScreen) -> str:
+    return str(dashboard.query_one(".cell-reception", Static).render())
+
+
+async def test_a_dashboard_poll_finding_nothing_new_writes_nothing(tmp_path) -> None:
+    """The dashboard looks into the import folders every 3 seconds: left open on an SSH
+    session, it repainted its rows each time, unchanged."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        dashboard = app.screen
+        assert isinstance(dashboard, SyncScreen)
+        assert "2 fichiers" in _reception_cell(dashboard)
+        with terminal_writes(app) as writes:
+            dashboard.poll()
+            await settle(pilot)
+        assert writes == []
+        _new_eta_file(tmp_path)
+        with terminal_writes(app) as writes:
+            dashboard.poll()
+            await settle(pilot)
+        assert writes, "the new file is shown"
+        assert "3 fichiers" in _reception_cell(dashboard)

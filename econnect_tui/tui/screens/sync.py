@@ -310,6 +310,7 @@ class ConnectorRow(Vertical, can_focus=True):
     def __init__(self, overview: ConnectorOverview) -> None:
         super().__init__(classes="connector-row")
         self.overview = overview
+        self._shown: tuple | None = None
 
     @property
     def code(self) -> str:
@@ -339,11 +340,18 @@ class ConnectorRow(Vertical, can_focus=True):
             self.show()
 
     def show(self) -> None:
+        """The overview's texts, written only when they changed: the dashboard reads every
+        connector again every few seconds, and a Static given the same text repaints all
+        the same (bytes on an SSH link every poll, for nothing)."""
         o = self.overview
-        self.query_one(".cell-state", Static).update(o.state_text())
-        self.query_one(".cell-reception", Static).update(o.reception_text())
-        self.query_one(".cell-send", Static).update(o.send_text())
         alerts = o.alerts()
+        shown = (o.state_text(), o.reception_text(), o.send_text(), alerts, o.owner is not None)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self.query_one(".cell-state", Static).update(shown[0])
+        self.query_one(".cell-reception", Static).update(shown[1])
+        self.query_one(".cell-send", Static).update(shown[2])
         box = self.query_one(".row-alerts", Static)
         box.update("\n".join(text for text, _ in alerts))
         box.display = bool(alerts)
