@@ -16,6 +16,7 @@ from econnect_tui.db import open_db
 from econnect_tui.models.reports import RunStatus
 from econnect_tui.sync.demo import load_demo
 from econnect_tui.tui.screens.history import HistoryScreen
+from econnect_tui.tui.screens.mapping import MappingScreen, open_mapping
 from econnect_tui.tui.screens.sync import SyncScreen
 from econnect_tui.tui.widgets.connector_status import read_overviews
 from tests.helpers import run_cli
@@ -364,4 +365,28 @@ async def test_a_dashboard_poll_finding_nothing_new_writes_nothing(tmp_path) -> 
             dashboard.poll()
             await settle(pilot)
         assert writes, "the new file is shown"
+        assert "3 fichiers" in _reception_cell(dashboard)
+
+
+async def test_the_dashboard_covered_by_another_screen_does_not_poll(tmp_path) -> None:
+    """Under the correspondence grid (the reception, the history…) the dashboard polled on,
+    and Textual repainted the whole screen covering it for each change it made to itself: a
+    full screen written every 3 seconds over SSH. It looks again once back in view."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        dashboard = app.screen
+        assert isinstance(dashboard, SyncScreen)
+        open_mapping(app)
+        await settle(pilot)
+        assert isinstance(app.screen, MappingScreen)
+        _new_eta_file(tmp_path)
+        with terminal_writes(app) as writes:
+            dashboard.poll()
+            await settle(pilot)
+        assert writes == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is dashboard
         assert "3 fichiers" in _reception_cell(dashboard)
