@@ -15,6 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 
 from . import paths
 from .tui.commands import EconnectCommands, Palette, PaletteCommand
@@ -116,6 +117,13 @@ class EconnectApp(OrderedKeysApp):
             self.notify(problem, severity="warning", timeout=15)
         if self.startup_checks:
             check_pending_at_opening(self)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A text field's cursor stays lit instead of blinking: a blinking cursor repainted its
+        field twice a second for as long as it had the focus, bytes on the SSH link while the
+        operator reads. Every field, Textual's own (the command palette's) included."""
+        if isinstance(event.widget, Input):
+            event.widget.cursor_blink = False
 
     def on_resize(self, event: events.Resize) -> None:
         self.say_when_too_small(event.size.width, event.size.height)

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from textual import events
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from econnect_tui.db import open_db
 from econnect_tui.models.reports import RunStatus
@@ -390,3 +390,25 @@ async def test_the_dashboard_covered_by_another_screen_does_not_poll(tmp_path) -
         await settle(pilot)
         assert app.screen is dashboard
         assert "3 fichiers" in _reception_cell(dashboard)
+
+
+async def test_text_fields_keep_a_steady_cursor(tmp_path) -> None:
+    """A blinking cursor repainted its field twice a second for as long as it had the focus:
+    the `/` filter left open, the command palette, a card's field."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        for keys in (("f4", "slash"), ("escape", "escape", "ctrl+p"), ("escape", "enter")):
+            await pilot.press(*keys)
+            await settle(pilot)
+            field = app.focused
+            assert isinstance(field, Input), (keys, field)
+            painted: list[int] = []
+            render_line = field.render_line
+
+            def counting(y: int, render_line=render_line, painted=painted):
+                painted.append(y)
+                return render_line(y)
+
+            field.render_line = counting  # type: ignore[method-assign]
+            await pilot.pause(1.2)  # Textual blinks every 0.5 s
+            assert painted == [], (keys, field)
