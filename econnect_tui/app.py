@@ -125,6 +125,17 @@ class EconnectApp(OrderedKeysApp):
         if isinstance(event.widget, Input):
             event.widget.cursor_blink = False
 
+    def on_app_blur(self, event: events.AppBlur) -> None:
+        """The terminal window lost the focus (the operator went to another window): Textual
+        takes the focus from the widget and restyles the screen for it, then gives it back
+        when the window is chosen again, each time the whole screen written to the terminal
+        (about 20 kB over SSH for a look at another window, sent just when the operator comes
+        back to type). The application stays as it is; the terminal shows its window inactive."""
+        event.prevent_default()
+
+    def on_app_focus(self, event: events.AppFocus) -> None:
+        event.prevent_default()
+
     def on_resize(self, event: events.Resize) -> None:
         self.say_when_too_small(event.size.width, event.size.height)
 

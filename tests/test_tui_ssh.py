@@ -412,3 +412,25 @@ async def test_text_fields_keep_a_steady_cursor(tmp_path) -> None:
             field.render_line = counting  # type: ignore[method-assign]
             await pilot.pause(1.2)  # Textual blinks every 0.5 s
             assert painted == [], (keys, field)
+
+
+async def test_the_terminal_window_losing_the_focus_changes_nothing_on_screen(tmp_path) -> None:
+    """Textual answers the terminal's focus reports (the operator looking at another window,
+    then coming back) by taking the focus from the widget and restyling the screen, and gives
+    it back on return: the whole screen written twice for a look elsewhere."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        grid = app.focused
+        assert grid is not None
+        with terminal_writes(app) as writes:
+            app.post_message(events.AppBlur())
+            await settle(pilot)
+            assert app.focused is grid
+            app.post_message(events.AppFocus())
+            await settle(pilot)
+        assert writes == []
+        assert app.focused is grid
+        await pilot.press("down")  # the keys work as before
+        assert app.screen.grid.cursor_row == 1
