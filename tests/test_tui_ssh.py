@@ -414,6 +414,25 @@ async def test_text_fields_keep_a_steady_cursor(tmp_path) -> None:
             assert painted == [], (keys, field)
 
 
+# ------------------------------------------- what the app writes to the terminal, per key
+
+
+async def test_moving_the_focus_repaints_the_two_fields_not_the_screen(tmp_path) -> None:
+    """Textual repainted the whole screen each time the focus moved on it: each Tab between
+    two fields of a card wrote every line of the screen to the terminal."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4", "enter")
+        await settle(pilot)
+        before = app.focused
+        with terminal_writes(app) as writes:
+            await pilot.press("tab")
+            await settle(pilot)
+        assert app.focused is not before
+        assert writes, "the focus shown on the next field"
+        assert not any(write.full for write in writes), writes
+
+
 async def test_the_terminal_window_losing_the_focus_changes_nothing_on_screen(tmp_path) -> None:
     """Textual answers the terminal's focus reports (the operator looking at another window,
     then coming back) by taking the focus from the widget and restyling the screen, and gives

@@ -1,5 +1,5 @@
-"""The terminal over SSH: keys from a terminal that is not in UTF-8, and the signals that end a
-session (the SSH link dropped, an administrator's kill).
+"""The terminal over SSH: keys from a terminal that is not in UTF-8, the signals that end a
+session (the SSH link dropped, an administrator's kill), and what the screens write to it.
 
 Textual decodes the keyboard as strict UTF-8 in its input thread: one « é » typed on a PuTTY
 left in Latin-1 (the byte 0xE9) raised there and ended the application. The decoder the Linux
@@ -14,8 +14,11 @@ import functools
 import signal
 from typing import TYPE_CHECKING
 
+from textual.reactive import Reactive
+
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.widget import Widget
 
 KEY_ERRORS = "econnect-keys"
 # SIGHUP: the SSH session (or its terminal) went away; SIGTERM: kill, shutdown, systemd.
@@ -63,3 +66,12 @@ def exit_on_ending_signals(app: App) -> None:
     loop = asyncio.get_running_loop()
     for number in ENDING_SIGNALS:
         loop.add_signal_handler(number, functools.partial(app.exit, return_code=128 + number))
+
+
+class QuietFocus:
+    """For screens: Textual repaints the whole screen each time the focus moves on it (its
+    `Screen.focused` repaints), though the widgets that lose and gain the focus restyle
+    themselves: every Tab between two fields of a card wrote the whole screen to the terminal.
+    Put before Screen or ModalScreen in a screen's bases."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)

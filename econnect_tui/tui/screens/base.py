@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.widgets import Footer, Header, TabbedContent
 
+from ..terminal import QuietFocus
 from ..widgets.grid import DataGrid, GridPanel
 from ..widgets.modebar import ModeBar
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from ...app import EconnectApp
 
 
-class EconnectScreen(Screen):
+class EconnectScreen(QuietFocus, Screen):
     """A full screen of a mode: header, content (compose_body), mode bar, footer."""
 
     MODE = "accueil"
@@ -133,7 +134,7 @@ class CardScreen(EconnectScreen):
 _MODAL_HELP = Binding("f1", "app.help", "Aide", key_display="F1", id="app.help")
 
 
-class EconnectModal(ModalScreen[ScreenResultType]):
+class EconnectModal(QuietFocus, ModalScreen[ScreenResultType]):
     def __init_subclass__(cls, **kwargs) -> None:
         # The app's F1 works here too (priority), but a modal's footer shows only the modal's
         # own bindings: each window gets « F1 Aide », last, as on the full screens.

@@ -25,6 +25,8 @@ from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
+from ..terminal import QuietFocus
+
 if TYPE_CHECKING:
     from econnect_tui.tui.widgets.grid import DataGrid
 
@@ -65,7 +67,7 @@ class _CellInput(Input):
             event.prevent_default()
 
 
-class CellEditor(ModalScreen[None]):
+class CellEditor(QuietFocus, ModalScreen[None]):
     """Edit one grid cell in place. Created by `DataGrid.start_edit`, not by owners."""
 
     DEFAULT_CSS = """
