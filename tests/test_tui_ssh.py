@@ -11,10 +11,12 @@ from pathlib import Path
 
 from textual import events
 from textual.widgets import Input, Static
+from textual.widgets._footer import FooterKey
 
 from econnect_tui.db import open_db
 from econnect_tui.models.reports import RunStatus
 from econnect_tui.sync.demo import load_demo
+from econnect_tui.tui.screens.help import HelpScreen
 from econnect_tui.tui.screens.history import HistoryScreen
 from econnect_tui.tui.screens.mapping import MappingScreen, open_mapping
 from econnect_tui.tui.screens.sync import SyncScreen
@@ -23,6 +25,7 @@ from tests.helpers import run_cli
 from tests.tui_helpers import (
     SIZE,
     demo_app,
+    footer_text,
     make_app,
     notifications,
     settle,
@@ -431,6 +434,29 @@ async def test_moving_the_focus_repaints_the_two_fields_not_the_screen(tmp_path)
         assert app.focused is not before
         assert writes, "the focus shown on the next field"
         assert not any(write.full for write in writes), writes
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(tmp_path) -> None:
+    """Textual rebuilt a screen's footer each time the screen said its keys might have changed:
+    opening a window over the screen (F1, a menu, Ctrl+P) rebuilt the footer underneath, and
+    each rebuild wrote the window and the screen under it to the terminal once more."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        articles = app.screen
+        keys = list(articles.query(FooterKey))
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is articles
+        now = list(articles.query(FooterKey))
+        assert len(now) == len(keys) and all(a is b for a, b in zip(now, keys))
+        await pilot.press("slash")  # the filter: other keys, shown
+        await settle(pilot)
+        assert "Échap Effacer le filtre" in footer_text(app)
 
 
 async def test_the_terminal_window_losing_the_focus_changes_nothing_on_screen(tmp_path) -> None:

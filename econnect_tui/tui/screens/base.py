@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen, ScreenResultType
-from textual.widgets import Footer, Header, TabbedContent
+from textual.widgets import Header, TabbedContent
 
 from ..terminal import QuietFocus
+from ..widgets.footer import KeysFooter
 from ..widgets.grid import DataGrid, GridPanel
 from ..widgets.modebar import ModeBar
 
@@ -38,7 +39,7 @@ class EconnectScreen(QuietFocus, Screen):
         yield from self.compose_body()
         with Vertical(id="bottom-bars"):
             yield ModeBar(self.MODE)
-            yield Footer(compact=True, show_command_palette=False)
+            yield KeysFooter(compact=True, show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:
         yield from ()
