@@ -459,6 +459,35 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(tmp_path) -> None
         assert "Échap Effacer le filtre" in footer_text(app)
 
 
+async def test_a_layout_of_the_screen_leaves_the_grid_s_scrollbar_alone(tmp_path) -> None:
+    """Each layout of the screen (the footer's keys changing with the grid's column, a window
+    opened) repainted the grid's scrollbar, though it had not moved: a column of the screen
+    written again for a move to the next cell, the whole screen again under a window."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        open_mapping(app)
+        await settle(pilot)
+        assert isinstance(app.screen, MappingScreen)
+        grid = app.screen.grid
+        scrollbar = grid.vertical_scrollbar
+        repaints: list[tuple] = []
+        refresh = scrollbar.refresh
+
+        def counting(*args, **kwargs):
+            repaints.append(args)
+            return refresh(*args, **kwargs)
+
+        scrollbar.refresh = counting  # type: ignore[method-assign]
+        before = footer_text(app)
+        await pilot.press("left")  # from the external code to the label: other keys
+        await settle(pilot)
+        assert footer_text(app) != before
+        assert repaints == []
+        await pilot.press("end")  # the grid scrolls: its scrollbar moves
+        await settle(pilot)
+        assert repaints
+
+
 async def test_the_terminal_window_losing_the_focus_changes_nothing_on_screen(tmp_path) -> None:
     """Textual answers the terminal's focus reports (the operator looking at another window,
     then coming back) by taking the focus from the widget and restyling the screen, and gives
