@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from textual import events
@@ -486,6 +487,29 @@ async def test_a_layout_of_the_screen_leaves_the_grid_s_scrollbar_alone(tmp_path
         await pilot.press("end")  # the grid scrolls: its scrollbar moves
         await settle(pilot)
         assert repaints
+
+
+async def test_a_grid_resized_by_the_layout_is_painted_once(tmp_path) -> None:
+    """Opening the `/` filter above a list makes the list a line shorter: the layout paints
+    it at its new size, then the grid painted itself whole again on its Resize event."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        grid = app.screen.grid
+        painted: Counter[int] = Counter()
+        render_line = grid.render_line
+
+        def counting(y: int):
+            painted[y] += 1
+            return render_line(y)
+
+        grid.render_line = counting  # type: ignore[method-assign]
+        for key in ("slash", "escape"):  # the filter opened, then closed
+            painted.clear()
+            await pilot.press(key)
+            await settle(pilot)
+            assert painted and max(painted.values()) == 1, (key, painted)
 
 
 async def test_the_terminal_window_losing_the_focus_changes_nothing_on_screen(tmp_path) -> None:

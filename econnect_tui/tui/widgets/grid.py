@@ -361,6 +361,7 @@ class DataGrid(ScrollView, can_focus=True):
         self._cursor_column = 0
         self._last_cursor_key: Hashable | None = None
         self._column_layout: tuple[int, list[int], list[int]] | None = None
+        self._new_size = False
         self._virtual_size_laid_out: Size | None = None
         self._editing: tuple[Hashable, int] | None = None
         self._editor: CellEditor | None = None
@@ -768,11 +769,16 @@ class DataGrid(ScrollView, can_focus=True):
         if self.virtual_size == self._virtual_size_laid_out:
             virtual_size = self.virtual_size
         self._virtual_size_laid_out = self.virtual_size
+        self._new_size = size != self._size
         return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self, event: events.Resize) -> None:
         self._column_layout = None
-        self.refresh()
+        # A new size (the `/` filter opened above the grid, the terminal resized) was painted
+        # whole by the layout that gave it (ScrollView marks itself dirty then): painting it
+        # again here wrote every line twice. Only a new container (a scrollbar shown) needs it.
+        if not self._new_size:
+            self.refresh()
         self._scroll_cursor_into_view()
 
     # --------------------------------------------------------------- editing
