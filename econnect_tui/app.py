@@ -14,6 +14,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.driver import Driver
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
@@ -30,7 +31,7 @@ from .tui.screens.mapping import open_mapping
 from .tui.screens.settings import SettingsScreen
 from .tui.screens.sync import SyncScreen, check_pending_at_opening, sync_palette_commands
 from .tui.screens.tiers import TiersScreen
-from .tui.terminal import exit_on_ending_signals, lenient_key_decoding
+from .tui.terminal import compact_driver, exit_on_ending_signals, lenient_key_decoding
 from .tui.widgets.modebar import MODES as MODE_KEYS
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24  # the size every screen is designed and tested at
@@ -108,6 +109,10 @@ class EconnectApp(OrderedKeysApp):
         self._too_small_said = False
         # Over SSH every animated frame is bytes on the wire: operators get instant changes.
         self.animation_level = "none"
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, writing each run of one style once (`merge_style_runs`)."""
+        return compact_driver(super().get_driver_class())
 
     def on_mount(self) -> None:
         if not self.is_headless:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -175,6 +176,7 @@ class Terminal:
         )
         os.close(slave)
         self.output = b""
+        self.taken = 0
 
     def read_until(self, marker: bytes, timeout: float = 30) -> None:
         import os
@@ -196,6 +198,32 @@ class Terminal:
 
         os.write(self.master, data)
 
+    def settle(self, quiet: float = 0.4) -> None:
+        """Until the app has written nothing for `quiet` seconds."""
+        import os
+        import select
+
+        while select.select([self.master], [], [], quiet)[0]:
+            try:
+                self.output += os.read(self.master, 65536)
+            except OSError:
+                return
+
+    def take(self) -> bytes:
+        """What the app wrote since the last `take`."""
+        taken = self.output[self.taken :]
+        self.taken = len(self.output)
+        return taken
+
+    def resize(self, width: int) -> None:
+        """The terminal window resized (the app has no controlling terminal here: told)."""
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, width, 0, 0))
+        self.process.send_signal(signal.SIGWINCH)
+
     def wait(self) -> int:
         import os
 
@@ -213,6 +241,96 @@ class Terminal:
     @property
     def text(self) -> str:
         return self.output.decode("utf-8", errors="replace")
+
+
+class Xterm:
+    """The screen of a terminal fed what the app writes: enough of xterm for Textual (cursor
+    moves, SGR styles, text). Each cell holds its character and the style it was written in."""
+
+    TOKEN = re.compile(
+        r"\x1b\[([0-9;?<>=$]*)([@-~])"  # CSI
+        r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC (the mouse pointer's shape)
+        r"|\x1b[=>78]"
+        r"|([\r\n])"
+        r"|([^\x1b\r\n]+)"
+    )
+
+    def __init__(self, width: int = 80, height: int = 24) -> None:
+        self.width, self.height = width, height
+        self.cells = [[(" ", ())] * width for _ in range(height)]
+        self.x = self.y = 0
+        self.style: tuple[str, ...] = ()  # the SGR parameters given since the last reset
+
+    def feed(self, data: bytes) -> None:
+        from rich.cells import get_character_cell_size
+
+        for match in self.TOKEN.finditer(data.decode("utf-8", errors="replace")):
+            params, final, control, text = match.groups()
+            if final == "H":
+                row, _, column = (params or "1;1").partition(";")
+                self.y, self.x = int(row or 1) - 1, int(column or 1) - 1
+            elif final == "m":
+                codes = tuple(params.split(";")) if params else ("0",)
+                self.style = () if codes[0] == "0" else self.style + codes
+            elif final == "J" and params == "2":
+                self.cells = [[(" ", ())] * self.width for _ in range(self.height)]
+            elif control == "\r":
+                self.x = 0
+            elif control == "\n":
+                self.y = min(self.y + 1, self.height - 1)
+            elif text:
+                for character in text:
+                    if 0 <= self.y < self.height and 0 <= self.x < self.width:
+                        self.cells[self.y][self.x] = (character, self.style)
+                    self.x += get_character_cell_size(character)
+
+    def text(self) -> str:
+        return "\n".join("".join(c for c, _ in row) for row in self.cells)
+
+
+def test_the_terminal_shows_after_each_key_what_a_whole_repaint_shows(tmp_path) -> None:
+    """The app writes only what changed (not the whole screen for a new focus, a window, a
+    filter, nor each run of one colour in its own escape codes): after each key the terminal
+    must show exactly what it shows once the app has repainted everything (resized and back)."""
+    db_path = tmp_path / "econnect.db"
+    load_demo(open_db(db_path), tmp_path)
+    terminal = Terminal(db_path)
+    try:
+        screen = Xterm()
+        terminal.read_until(b"Accueil")
+        keys = [
+            b"\x1b",  # the startup warning closed
+            b"\x1bOS",  # F4 Articles
+            b"/",  # the filter: the grid moves down a line
+            b"s",
+            b"\x1b\x1b",  # filter cleared and closed
+            b"\r",  # a card
+            b"\t",  # the next field
+            b"\x1b",
+            b"\x1bOP",  # F1 help, a window over the list
+            b"\x1b",
+            b"\x1bOR",  # F3 Synchro
+            b"r",  # the reception: its rows come from a worker
+        ]
+        for key in keys:
+            terminal.type(key)
+            terminal.settle()
+            screen.feed(terminal.take())
+            shown = screen.text(), [row[:] for row in screen.cells]
+            for width in (81, 80):
+                terminal.resize(width)
+                terminal.settle()
+            screen.feed(terminal.take())
+            assert (screen.text(), screen.cells) == shown, (key, screen.text())
+        terminal.type(b"\x11")
+        assert terminal.wait() == 0
+        # Runs of one style follow one another without « reset, same style again » between them.
+        same_style_again = re.search(rb"\x1b\[([0-9;]*)m[^\x1b]*\x1b\[0m\x1b\[\1m", terminal.output)
+        assert same_style_again is None, same_style_again
+    finally:
+        if terminal.process.poll() is None:  # a check failed: leave no application behind
+            terminal.process.kill()
+            terminal.wait()
 
 
 def test_a_latin1_terminal_types_its_accents_instead_of_ending_the_app(tmp_path) -> None:
@@ -244,6 +362,36 @@ def test_a_hang_up_gives_the_terminal_back_and_says_so_in_the_status(tmp_path) -
         after = terminal.output.rpartition(b"\x1b[?1049h")[2]
         assert b"\x1b[?1049l" in after, after[-500:]  # the alternate screen left
         assert b"\x1b[?1000l" in after  # mouse reporting off
+
+
+def test_runs_of_one_style_are_written_once() -> None:
+    from econnect_tui.tui.terminal import merge_style_runs
+
+    red, green = "\x1b[1;38;5;9;48;5;234m", "\x1b[38;5;2m"
+    data = f"\x1b[3;1H{red}AB\x1b[0m{red}CD\x1b[0m{red} \x1b[0m{green}E\x1b[0m{red}F\x1b[0mG"
+    assert merge_style_runs(data) == (f"\x1b[3;1H{red}ABCD \x1b[0m{green}E\x1b[0m{red}F\x1b[0mG")
+    moved = f"{red}A\x1b[0m\x1b[4;1H{red}B\x1b[0m"  # a cursor move between them: both kept
+    assert merge_style_runs(moved) == moved
+
+
+async def test_runs_of_one_style_written_once_show_the_same_screen(tmp_path) -> None:
+    from econnect_tui.tui.terminal import merge_style_runs
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        for key in ("f4", "f3", "f1"):
+            await pilot.press(key)
+            await settle(pilot)
+            update = app.screen._compositor.render_update(
+                full=True, screen_stack=app._background_screens
+            )
+            frame = update.render_segments(app.console)
+            merged = merge_style_runs(frame)
+            assert len(merged) < len(frame), key
+            as_written, as_merged = Xterm(), Xterm()
+            as_written.feed(frame.encode())
+            as_merged.feed(merged.encode())
+            assert as_merged.cells == as_written.cells, key
 
 
 def test_lenient_key_decoding_keeps_utf8_whole_and_reads_other_bytes_as_windows_1252() -> None:
