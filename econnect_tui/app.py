@@ -14,8 +14,10 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.driver import Driver
 from textual.screen import ModalScreen, Screen
 from textual.theme import ThemeProvider
+from textual.widgets import Input
 
 from . import paths
 from .tui.commands import NO_THEME, EconnectCommands, Palette, PaletteCommand
@@ -30,7 +32,7 @@ from .tui.screens.mapping import open_mapping
 from .tui.screens.settings import SettingsScreen
 from .tui.screens.sync import SyncScreen, check_pending_at_opening, sync_palette_commands
 from .tui.screens.tiers import TiersScreen
-from .tui.terminal import exit_on_ending_signals, lenient_key_decoding
+from .tui.terminal import compact_driver, exit_on_ending_signals, lenient_key_decoding
 from .tui.widgets.modebar import MODES as MODE_KEYS
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24  # the size every screen is designed and tested at
@@ -109,6 +111,10 @@ class EconnectApp(OrderedKeysApp):
         # Over SSH every animated frame is bytes on the wire: operators get instant changes.
         self.animation_level = "none"
 
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, writing each run of one style once (`merge_style_runs`)."""
+        return compact_driver(super().get_driver_class())
+
     def on_mount(self) -> None:
         if not self.is_headless:
             exit_on_ending_signals(self)
@@ -117,6 +123,24 @@ class EconnectApp(OrderedKeysApp):
             self.notify(problem, severity="warning", timeout=15)
         if self.startup_checks:
             check_pending_at_opening(self)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A text field's cursor stays lit instead of blinking: a blinking cursor repainted its
+        field twice a second for as long as it had the focus, bytes on the SSH link while the
+        operator reads. Every field, Textual's own (the command palette's) included."""
+        if isinstance(event.widget, Input):
+            event.widget.cursor_blink = False
+
+    def on_app_blur(self, event: events.AppBlur) -> None:
+        """The terminal window lost the focus (the operator went to another window): Textual
+        takes the focus from the widget and restyles the screen for it, then gives it back
+        when the window is chosen again, each time the whole screen written to the terminal
+        (about 20 kB over SSH for a look at another window, sent just when the operator comes
+        back to type). The application stays as it is; the terminal shows its window inactive."""
+        event.prevent_default()
+
+    def on_app_focus(self, event: events.AppFocus) -> None:
+        event.prevent_default()
 
     def on_resize(self, event: events.Resize) -> None:
         self.say_when_too_small(event.size.width, event.size.height)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
+from typing import NamedTuple
 
 from textual import events
+from textual._compositor import CompositorUpdate, LayoutUpdate
 from textual.app import App
 from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
@@ -149,3 +153,29 @@ def post_burst(app: App, text: str, at: float | None = None) -> None:
         if at is not None:
             event.time = at
         app.post_message(event)
+
+
+class TerminalWrite(NamedTuple):
+    size: int  # characters written
+    full: bool  # the whole screen written, every line
+
+
+@contextmanager
+def terminal_writes(app: App) -> Iterator[list[TerminalWrite]]:
+    """What the app writes to its terminal meanwhile: one item per screen update (a headless
+    app renders each one, then drops it). An empty list: nothing repainted, nothing sent over
+    the SSH link. bench/bench_terminal.py counts the bytes on a real terminal."""
+    writes: list[TerminalWrite] = []
+    display = app._display
+
+    def recording(screen, update) -> None:
+        if isinstance(update, CompositorUpdate):
+            size = len(update.render_segments(app.console))
+            writes.append(TerminalWrite(size, isinstance(update, LayoutUpdate)))
+        display(screen, update)
+
+    app._display = recording  # type: ignore[method-assign]
+    try:
+        yield writes
+    finally:
+        del app._display

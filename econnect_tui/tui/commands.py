@@ -12,6 +12,7 @@ from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits
 from textual.widgets.option_list import Option
 
 from ..text import fold
+from .terminal import QuietFocus
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ NO_MATCH = "Aucune commande ne correspond"
 NO_THEME = "Aucun thème ne correspond"
 
 
-class Palette(CommandPalette):
+class Palette(QuietFocus, CommandPalette):
     """Textual's palette with its « no match » line in French: Textual writes that line in a
     private method, so this one replaces it (a test checks the French line is shown)."""
 

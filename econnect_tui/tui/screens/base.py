@@ -10,8 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen, ScreenResultType
-from textual.widgets import Footer, Header, TabbedContent
+from textual.widgets import Header, TabbedContent
 
+from ..terminal import QuietFocus
+from ..widgets.footer import KeysFooter
 from ..widgets.grid import DataGrid, GridPanel
 from ..widgets.modebar import ModeBar
 
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from ...app import EconnectApp
 
 
-class EconnectScreen(Screen):
+class EconnectScreen(QuietFocus, Screen):
     """A full screen of a mode: header, content (compose_body), mode bar, footer."""
 
     MODE = "accueil"
@@ -37,7 +39,7 @@ class EconnectScreen(Screen):
         yield from self.compose_body()
         with Vertical(id="bottom-bars"):
             yield ModeBar(self.MODE)
-            yield Footer(compact=True, show_command_palette=False)
+            yield KeysFooter(compact=True, show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -133,7 +135,7 @@ class CardScreen(EconnectScreen):
 _MODAL_HELP = Binding("f1", "app.help", "Aide", key_display="F1", id="app.help")
 
 
-class EconnectModal(ModalScreen[ScreenResultType]):
+class EconnectModal(QuietFocus, ModalScreen[ScreenResultType]):
     def __init_subclass__(cls, **kwargs) -> None:
         # The app's F1 works here too (priority), but a modal's footer shows only the modal's
         # own bindings: each window gets « F1 Aide », last, as on the full screens.

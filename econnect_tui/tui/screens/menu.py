@@ -10,9 +10,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..widgets.footer import KeysFooter
 from .base import EconnectModal
 
 
@@ -58,7 +59,7 @@ class ActionMenu(EconnectModal[str | None]):
                 options.append(Option(prompt, id=item.id))
             yield OptionList(*options, id="menu-options", compact=True)
             yield Static("Entrée : choisir · ↑↓ : se déplacer · Échap : fermer", id="menu-hint")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -104,7 +105,7 @@ class TextScreen(EconnectModal[None]):
             yield Static(self.text_title, id="text-title", markup=False)
             with VerticalScroll():
                 yield Static(self.text, id="text-body", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()

@@ -15,11 +15,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from ...models.reports import ReportRow, RunKind, RunStatus, SyncRun, split_messages
 from ...store.history import ReportLine
 from ..widgets.connector_status import local_time
+from ..widgets.footer import KeysFooter
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow, bulk_allocation, folded_rows
 from .base import EconnectModal, GridScreen
 from .menu import TextScreen
@@ -184,7 +185,7 @@ class SendReportScreen(EconnectModal[None]):
             yield Static(self._body(), id="send-body")
             with Horizontal():
                 yield Button("Fermer", id="send-close", variant="primary", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def _failed(self) -> bool:
         return self.error is not None or (

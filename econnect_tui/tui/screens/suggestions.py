@@ -13,9 +13,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..widgets.footer import KeysFooter
 from .base import EconnectModal
 
 
@@ -64,7 +65,7 @@ class SuggestionScreen(EconnectModal[str | None]):
                 "Entrée : associer ce code · ↑↓ : choisir · Échap : fermer", id="suggestion-hint"
             )
         # Cover the footer of the screen below, whose keys do not apply here.
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def _options(self) -> list[Option]:
         width = 64

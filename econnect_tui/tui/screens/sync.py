@@ -33,6 +33,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Middle, Vertical, VerticalScroll
+from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from ...errors import UserError, failure_reason
@@ -310,6 +311,7 @@ class ConnectorRow(Vertical, can_focus=True):
     def __init__(self, overview: ConnectorOverview) -> None:
         super().__init__(classes="connector-row")
         self.overview = overview
+        self._shown: tuple | None = None
 
     @property
     def code(self) -> str:
@@ -339,11 +341,18 @@ class ConnectorRow(Vertical, can_focus=True):
             self.show()
 
     def show(self) -> None:
+        """The overview's texts, written only when they changed: the dashboard reads every
+        connector again every few seconds, and a Static given the same text repaints all
+        the same (bytes on an SSH link every poll, for nothing)."""
         o = self.overview
-        self.query_one(".cell-state", Static).update(o.state_text())
-        self.query_one(".cell-reception", Static).update(o.reception_text())
-        self.query_one(".cell-send", Static).update(o.send_text())
         alerts = o.alerts()
+        shown = (o.state_text(), o.reception_text(), o.send_text(), alerts, o.owner is not None)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self.query_one(".cell-state", Static).update(shown[0])
+        self.query_one(".cell-reception", Static).update(shown[1])
+        self.query_one(".cell-send", Static).update(shown[2])
         box = self.query_one(".row-alerts", Static)
         box.update("\n".join(text for text, _ in alerts))
         box.display = bool(alerts)
@@ -459,8 +468,21 @@ class SyncScreen(EconnectScreen):
         """The database's side at once (runs, locks); the folders come with the next poll."""
         self.show_overviews(read_overviews(self.db, with_pending=False, previous=self._pending))
 
+    @property
+    def in_view(self) -> bool:
+        """Shown to the operator: on top, or under windows (modal screens) only. Not when a
+        screen of its stack covers it (reception, history, correspondence): Textual counts
+        the screen just below the top one as visible whatever covers it (`is_current`), and
+        repaints the whole covering screen for every change made to it."""
+        stack = self.app.screen_stack
+        if self not in stack:
+            return False
+        return all(isinstance(s, ModalScreen) for s in stack[stack.index(self) + 1 :])
+
     def poll(self) -> None:
-        if self._polling or not self.is_current or not self._codes:
+        """The import folders looked at again, when the dashboard is in view (it polls again
+        when it comes back into view, `on_screen_resume`)."""
+        if self._polling or not self.in_view or not self._codes:
             return
         self._polling = True
         self.run_worker(self._poll_worker, thread=True, group="sync-poll", exit_on_error=False)
@@ -480,7 +502,8 @@ class SyncScreen(EconnectScreen):
         if overviews is None:
             return
         self._pending = {o.code: o.pending for o in overviews}
-        self.show_overviews(overviews)
+        if self.in_view:  # else shown by on_screen_resume's reload
+            self.show_overviews(overviews)
 
     @property
     def rows(self) -> list[ConnectorRow]:

@@ -20,11 +20,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...sync.mapping import ArticleMatcher
 from ..screens.base import EconnectModal
+from .footer import KeysFooter
 
 BROWSE_LIMIT = 200  # articles listed by code under the suggestions, before anything is typed
 SEARCH_LIMIT = 50
@@ -100,7 +101,7 @@ class ArticlePicker(EconnectModal[str | None]):
             yield _PickerList(id="picker-list", compact=True)
             yield Static("Aucun article ne correspond", id="picker-empty")
             yield Static("Entrée : associer · ↑↓ : choisir · Échap : annuler", id="picker-hint")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def _subtitle(self) -> str:
         parts = [self.label or "(sans libellé)"]

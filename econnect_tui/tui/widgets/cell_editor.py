@@ -25,6 +25,9 @@ from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
+from ..terminal import QuietFocus
+from .footer import KeysFooter
+
 if TYPE_CHECKING:
     from econnect_tui.tui.widgets.grid import DataGrid
 
@@ -65,7 +68,7 @@ class _CellInput(Input):
             event.prevent_default()
 
 
-class CellEditor(ModalScreen[None]):
+class CellEditor(QuietFocus, ModalScreen[None]):
     """Edit one grid cell in place. Created by `DataGrid.start_edit`, not by owners."""
 
     DEFAULT_CSS = """
@@ -157,7 +160,7 @@ class CellEditor(ModalScreen[None]):
         yield self.error_label
         # The footer of the screen below would keep showing the grid's keys: cover it with ours.
         if self._grid.screen.query(Footer):
-            yield Footer()
+            yield KeysFooter()
 
     def on_mount(self) -> None:
         self.input.cursor_position = len(self._start_value)

@@ -362,6 +362,8 @@ class DataGrid(ScrollView, can_focus=True):
         self._cursor_column = 0
         self._last_cursor_key: Hashable | None = None
         self._column_layout: tuple[int, list[int], list[int]] | None = None
+        self._new_size = False
+        self._virtual_size_laid_out: Size | None = None
         self._editing: tuple[Hashable, int] | None = None
         self._editor: CellEditor | None = None
         self._typeahead: deque[str] = deque()
@@ -755,9 +757,29 @@ class DataGrid(ScrollView, can_focus=True):
             else:
                 self.action_activate()
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Each layout of the screen gives a ScrollView its region's size as `virtual_size`,
+        # never the grid's own (rows x columns, `_update_virtual_size`): ScrollView took every
+        # layout for a change and repainted the scrollbar, and under a window (F1, a menu) that
+        # repaint became the whole screen written again. While the grid's own size is the one
+        # the last layout saw, it is compared with itself: only a real change counts. (Textual
+        # 8.2: ScrollView._size_updated reads `virtual_size` only for that comparison; check it
+        # on an upgrade.)
+        if self.virtual_size == self._virtual_size_laid_out:
+            virtual_size = self.virtual_size
+        self._virtual_size_laid_out = self.virtual_size
+        self._new_size = size != self._size
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
     def on_resize(self, event: events.Resize) -> None:
         self._column_layout = None
-        self.refresh()
+        # A new size (the `/` filter opened above the grid, the terminal resized) was painted
+        # whole by the layout that gave it (ScrollView marks itself dirty then): painting it
+        # again here wrote every line twice. Only a new container (a scrollbar shown) needs it.
+        if not self._new_size:
+            self.refresh()
         self._scroll_cursor_into_view()
 
     # --------------------------------------------------------------- editing
