@@ -226,11 +226,22 @@ class Terminal:
         fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, width, 0, 0))
         self.process.send_signal(signal.SIGWINCH)
 
-    def wait(self) -> int:
+    def wait(self, timeout: float = 60) -> int:
+        """The app's exit status, reading what it writes meanwhile: a pty left unread fills up,
+        and an app blocked writing its last screen never exits."""
         import os
+        import select
+        import time
 
+        end = time.monotonic() + timeout
         try:
-            code = self.process.wait(timeout=30)
+            while self.process.poll() is None and time.monotonic() < end:
+                if select.select([self.master], [], [], 0.2)[0]:
+                    try:
+                        self.output += os.read(self.master, 65536)
+                    except OSError:  # the pty closed: the app is ending
+                        break
+            code = self.process.wait(timeout=max(1.0, end - time.monotonic()))
         finally:
             try:
                 while chunk := os.read(self.master, 65536):
