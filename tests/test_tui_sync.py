@@ -24,7 +24,7 @@ from econnect_tui.store.locks import put_lock
 from econnect_tui.sync import send as sending
 from econnect_tui.sync.connectors import save_connector
 from econnect_tui.sync.demo import demo_connector, load_demo
-from econnect_tui.sync.receive import NEW, receive
+from econnect_tui.sync.receive import NEW, changed_since_preview, receive
 from econnect_tui.sync.receive import preview as preview_of
 from econnect_tui.sync.runs import host
 from econnect_tui.tui.screens.confirm import ConfirmScreen
@@ -629,6 +629,16 @@ async def test_a_file_rewritten_since_the_preview_is_shown_before_it_is_received
         assert said.startswith(
             "1 fichier réécrit depuis l'aperçu : ImportTiers_20261127_0800.csv : rien n'a été reçu."
         ), said
+
+
+def test_a_file_taken_away_since_the_preview_is_said(tmp_path) -> None:
+    db = demo(tmp_path)
+    shown = preview_of(db, C)
+    assert changed_since_preview(db, shown) is None
+    (tmp_path / "facili" / "import" / "ImportTiers_20261127_0800.csv").unlink()
+    assert changed_since_preview(db, shown) == (
+        "1 fichier retiré du dossier d'import depuis l'aperçu : ImportTiers_20261127_0800.csv"
+    )
 
 
 def test_the_preview_s_bookkeeping_stays_out_of_its_json(tmp_path) -> None:

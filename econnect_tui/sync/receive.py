@@ -1047,20 +1047,20 @@ def changed_since_preview(db: Database, shown: Preview) -> str | None:
         )
     scan = scan_folder(import_folder(connectors_store.require_connector(db, code)))
     now, before = _file_states(scan.files), shown.readable
-    if arrived := sorted(now.keys() - before.keys()):
-        names = ", ".join(display_name(name) for name in arrived)
-        arrivals = plural(len(arrived), "fichier arrivé", "fichiers arrivés")
-        return f"{arrivals} depuis l'aperçu : {names}"
-    if gone := sorted(before.keys() - now.keys()):
-        names = ", ".join(display_name(name) for name in gone)
-        return (
-            f"{plural(len(gone), 'fichier retiré', 'fichiers retirés')} du dossier d'import "
-            f"depuis l'aperçu : {names}"
-        )
-    if changed := sorted(name for name in now if now[name] != before[name]):
-        names = ", ".join(display_name(name) for name in changed)
-        rewritten = plural(len(changed), "fichier réécrit", "fichiers réécrits")
-        return f"{rewritten} depuis l'aperçu : {names}"
+    differences = (  # (files, singular, plural, where), the first found is said
+        (now.keys() - before.keys(), "fichier arrivé", "fichiers arrivés", ""),
+        (before.keys() - now.keys(), "fichier retiré", "fichiers retirés", " du dossier d'import"),
+        (
+            {n for n in now.keys() & before.keys() if now[n] != before[n]},
+            "fichier réécrit",
+            "fichiers réécrits",
+            "",
+        ),
+    )
+    for names, one, many, where in differences:
+        if names:
+            listed = ", ".join(display_name(name) for name in sorted(names))
+            return f"{plural(len(names), one, many)}{where} depuis l'aperçu : {listed}"
     return None
 
 
