@@ -333,7 +333,7 @@ def save_connector(
 
 def held_back_text(documents: int, tiers: int) -> str:
     """« 2 documents et 1 tiers » (tiers is the same in the plural)."""
-    return f"{documents} document{'s' if documents > 1 else ''} et {tiers} tiers"
+    return f"{plural(documents, 'document')} et {plural(tiers, 'tiers', 'tiers')}"
 
 
 def held_back_counts(db: Database, code: str) -> tuple[int, int]:

@@ -51,7 +51,7 @@ from ..errors import UserError, failure_reason, os_reason
 from ..exchange.csvfile import UnencodableCell, charset_label, format_cell, write_csv_atomic
 from ..models.connector import ArticlesToSend, ClientsToSend, Connector, Liaison, Mode
 from ..models.gc import ArticleFilter, ClientFilter
-from ..models.reports import ItemType, ReportRow, RunFile, RunKind, RunStatus
+from ..models.reports import ItemType, ReportRow, RunFile, RunKind, RunStatus, join_messages
 from ..store import connectors as connectors_store
 from ..store import exports, history
 from ..store import filters as filters_store
@@ -448,7 +448,7 @@ def _file_entries(result: SendResult) -> tuple[list[RunFile], list[ReportRow]]:
                 type=ItemType.FILE,
                 identifier=f.name,
                 ok=True,
-                messages=_count_message(f.kind, f.rows) + (f" ; {replaced}" if replaced else ""),
+                messages=join_messages(m for m in (_count_message(f.kind, f.rows), replaced) if m),
             )
         )
     for s in result.skipped:

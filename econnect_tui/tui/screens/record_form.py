@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from ...errors import UserError
+from ...models.reports import join_messages
 from ...models.validators import field_errors
 from ..widgets.form import FieldSpec, Form, FormScroll
 from .base import EconnectModal
@@ -95,7 +96,7 @@ class RecordFormScreen(EconnectModal[Any]):
             errors = field_errors(exc)
             self.form.set_errors(errors)
             unplaced = [m for name, m in errors.items() if name not in values]
-            self.show_message(" ; ".join(unplaced) or "Corrigez les champs signalés.")
+            self.show_message(join_messages(unplaced) or "Corrigez les champs signalés.")
             return
         except UserError as exc:
             self.show_message(str(exc))
