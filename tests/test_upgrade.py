@@ -128,7 +128,7 @@ def test_an_older_database_is_upgraded_with_nothing_lost(tmp_path, version):
         (2, "FACILI", RunStatus.WARNING),
         (1, "FACILI", RunStatus.OK),
     ]
-    assert locks.was_interrupted(locks.as_shown(db, runs[0]))
+    assert locks.as_shown(db, runs[0]).interrupted
     report = history.get_run(db, 2, "FACILI")
     assert len(report.rows) == len([r for r in before["sync_report_rows"][1] if r[1] == 2])
     shown = run_cli("history", "FACILI", "--run", "2", db=path)

@@ -117,7 +117,7 @@ def delete(obj: Context, code: str, drop_held_back: bool, yes: bool) -> None:
         )
     if not yes:
         _confirm_delete(connector.code)
-    service.delete_connector(db, connector.code, drop_held_back=drop_held_back)
+    documents, tiers = service.delete_connector(db, connector.code, drop_held_back=drop_held_back)
     dropped = (
         f" ; {service.held_back_text(documents, tiers)} en attente abandonnés"
         if documents or tiers

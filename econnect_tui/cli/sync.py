@@ -209,8 +209,6 @@ def _history_code(db, code: str) -> str:
     try:
         return connectors_store.require_connector(db, code).code
     except NotFound:
-        if history_store.last_run(db, code.upper(), RunKind.RECEPTION) or history_store.last_run(
-            db, code.upper(), RunKind.SEND
-        ):
+        if history_store.list_runs(db, code.upper(), limit=1):
             return code.upper()
         raise

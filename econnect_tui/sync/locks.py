@@ -125,11 +125,6 @@ def as_shown(db: Database, run: SyncRun | None) -> SyncRun | None:
     return run.model_copy(update={"status": RunStatus.ERROR, "message": INTERRUPTED})
 
 
-def was_interrupted(run: SyncRun | None) -> bool:
-    """Whether `run` (as `as_shown` gives it) is a reception whose process was stopped."""
-    return run is not None and run.interrupted
-
-
 @contextlib.contextmanager
 def reception_lock(db: Database, connector_code: str, wait: float = 5.0) -> Iterator[None]:
     deadline = time.monotonic() + wait
