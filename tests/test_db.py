@@ -41,15 +41,20 @@ def test_not_a_database_is_a_french_error(tmp_path):
         open_db(path)
 
 
-def test_newer_schema_is_refused(tmp_path):
-    path = tmp_path / "e.db"
+def _migrated_by_a_newer_version(path) -> None:
+    """A database with one migration this code does not know (m999_future)."""
     db = open_db(path)
     db.execute(
         "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
         ["econnect", "m999_future", "2030-01-01"],
     )
     db.close()
-    # A pending migration of ours triggers the check: simulate one by removing a record.
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "e.db"
+    _migrated_by_a_newer_version(path)
+    # Also when a migration of ours is pending: simulate one by removing a record.
     db = sqlite3.connect(path)
     db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm001_gc'")
     db.commit()
@@ -62,12 +67,7 @@ def test_database_a_newer_version_migrated_is_refused(tmp_path):
     # A newer econnect applied all of our migrations and one of its own: nothing of ours is
     # pending, and this version would still write into tables it does not know.
     path = tmp_path / "e.db"
-    db = open_db(path)
-    db.execute(
-        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
-        ["econnect", "m999_future", "2030-01-01"],
-    )
-    db.close()
+    _migrated_by_a_newer_version(path)
     with pytest.raises(UserError, match=r"plus récente d'econnect \(migration m999_future"):
         open_db(path)
     result = run_cli("status", db=path)
