@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.text import Text
 from sqlite_utils import Database
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.driver import Driver
@@ -20,7 +20,7 @@ from textual.theme import ThemeProvider
 from textual.widgets import Input
 
 from . import paths
-from .tui.commands import NO_THEME, EconnectCommands, Palette, PaletteCommand
+from .tui.commands import NO_THEME, EconnectCommands, Palette, PaletteCommand, SystemCommands
 from .tui.keymap import binding_ids, keys_file, load_keymap
 from .tui.keyorder import OrderedKeysApp
 from .tui.screens.articles import ArticlesScreen
@@ -62,7 +62,8 @@ class EconnectApp(OrderedKeysApp):
         "parametres": SettingsScreen,
     }
     DEFAULT_MODE = "accueil"
-    COMMANDS = App.COMMANDS | {EconnectCommands}
+    # Textual's system commands through our SystemCommands, searched with accents ignored.
+    COMMANDS = {SystemCommands, EconnectCommands}
     BINDINGS = [
         Binding("f1", "help", "Aide", key_display="F1", priority=True, id="app.help"),
         # Our own palette binding: Textual's COMMAND_PALETTE_BINDING takes one key only (a

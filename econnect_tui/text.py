@@ -74,3 +74,10 @@ def on_date(when: datetime | str | None) -> str:
     if when is None:
         return ""
     return when.astimezone().strftime("le %d/%m/%Y à %H:%M")
+
+
+def dated(text: str, when: datetime | str | None) -> str:
+    """`text` and its date: « Déjà reçu le 28/11/2026 à 13:21 », or « Déjà reçu » alone when
+    the date is unknown or unreadable (`on_date`)."""
+    date = on_date(when)
+    return f"{text} {date}" if date else text

@@ -147,9 +147,12 @@ def test_cp1252_code_that_cannot_be_written_refuses_the_file_in_french(tmp_path)
     tiers_store.upsert_tiers(db, [Tiers(code="DVOŘÁK", name="Dvořák")])
     with pytest.raises(UserError) as caught:
         send(db, "FACILI")
-    message = str(caught.value)
-    assert "Clients.csv" in message and "« DVOŘÁK »" in message and "« Ř »" in message
-    assert "Windows-1252" in message and "l'ancien Clients.csv est conservé" in message
+    assert str(caught.value) == (
+        "Impossible d'écrire Clients.csv : CodeClient « DVOŘÁK » contient « Ř », absent de "
+        "Windows-1252, et un code changé ne désignerait plus le même enregistrement. Changez ce "
+        "code ou choisissez l'encodage UTF-8 dans les envois du connecteur ; l'ancien "
+        "Clients.csv est conservé."
+    )
     assert (folder / "Clients.csv").read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == [
         "Articles.csv",

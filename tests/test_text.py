@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from econnect_tui.text import fold, plural, strip_accents
+from econnect_tui.text import dated, fold, plural, strip_accents
 
 
 def _per_character(text: str) -> str:
@@ -31,3 +31,9 @@ def test_plural_is_french_singular_below_two():
     assert plural(1, "fichier") == "1 fichier"
     assert plural(2, "fichier") == "2 fichiers"
     assert plural(3, "tiers retenu", "tiers retenus") == "3 tiers retenus"
+
+
+def test_dated_adds_the_date_only_when_known():
+    assert dated("Déjà reçu", "2026-11-28T12:21:00+00:00").startswith("Déjà reçu le 28/11/2026 à ")
+    assert dated("Déjà reçu", None) == "Déjà reçu"
+    assert dated("Déjà reçu", "pas une date") == "Déjà reçu"

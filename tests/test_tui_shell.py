@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from textual.command import CommandList, CommandPalette
+from textual.command import Command, CommandList, CommandPalette
 from textual.widgets import Input, Select
 
 from econnect_tui.app import EconnectApp
@@ -130,6 +130,30 @@ async def test_palette_runs_a_typed_command(tmp_path) -> None:
         assert system == ["Aide", "Thème", "Quitter"]
         await pilot.press("escape")
         assert not isinstance(app.screen, CommandPalette)
+
+
+async def palette_titles(pilot, query: str) -> list[str]:
+    """The titles the palette offers once it has searched `query`."""
+    await pilot.press("ctrl+p")
+    await type_text(pilot, query)
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()  # the palette searches in a worker
+    await pilot.pause()
+    commands = pilot.app.screen.query_one(CommandList)
+    options = [commands.get_option_at_index(i) for i in range(commands.option_count)]
+    titles = [str(option.hit.text) for option in options if isinstance(option, Command)]
+    await pilot.press("escape")
+    return titles
+
+
+async def test_palette_ignores_accents_in_textual_own_commands_too(tmp_path) -> None:
+    """« theme » finds Textual's « Thème » as « parametres » finds « Aller à Paramètres »,
+    and each command is offered once."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert await palette_titles(pilot, "theme") == ["Thème"]
+        assert await palette_titles(pilot, "parametres") == ["Aller à Paramètres"]
+        assert (await palette_titles(pilot, "quitter")).count("Quitter") == 1
 
 
 # ----------------------------------------------------------------------------- snapshots

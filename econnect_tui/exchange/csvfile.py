@@ -998,8 +998,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 class UnencodableCell(ValueError):
     """A cell of a column that must be written exactly (a code) holds a character the file's
-    encoding lacks. `str(e)` is French: « CodeClient « DVOŘÁK » contient « Ř », absent de
-    Windows-1252 »."""
+    encoding lacks. `str(e)` is French, the facts of the sentence `sync.send` says (the file,
+    what to do): « CodeClient « DVOŘÁK » contient « Ř », absent de Windows-1252 »."""
 
     def __init__(self, row: int, column: str, value: str, char: str, encoding: str):
         self.row = row  # data row, from 1

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from ..db import write_transaction
 from ..errors import NotFound, UserError
 from ..models.gc import Article, ArticleFilter, Price, Stock
-from .reference import refuse_other_case
+from .reference import refuse_other_case, upsert_by_code
 
 _COLS = (
     "id",
@@ -138,17 +138,7 @@ _UPSERT = (
 
 def upsert_articles(db: Database, articles: Iterable[Article]) -> tuple[int, int]:
     """Create or update by code; returns (created, updated)."""
-    existing = set(article_ids(db))
-    created = updated = 0
-    with write_transaction(db):
-        for a in articles:
-            db.execute(_UPSERT, _values(a))
-            if a.code in existing:
-                updated += 1
-            else:
-                created += 1
-                existing.add(a.code)
-    return created, updated
+    return upsert_by_code(db, _UPSERT, articles, _values, article_ids(db))
 
 
 def save_article(db: Database, article: Article, *, new: bool) -> Article:

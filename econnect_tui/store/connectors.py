@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from ..db import write_transaction
 from ..errors import Conflict, NotFound, UserError
 from ..models.connector import Connector, ReceiveSettings, SendSettings
-from ..text import on_date
+from ..text import dated
 
 # model attribute path -> column
 _COLUMNS: dict[str, str] = {
@@ -90,11 +90,10 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _saved_at(db: Database, code: str) -> str:
-    """« le 28/11/2026 à 13:21 », when the connector was last saved ("" when unknown)."""
+def _updated_at(db: Database, code: str) -> str | None:
+    """When the connector was last saved (ISO text), None when unknown."""
     row = db.execute("SELECT updated_at FROM connectors WHERE code = ?", [code]).fetchone()
-    when = on_date(row[0] if row else None)
-    return f" {when}" if when else ""
+    return row[0] if row else None
 
 
 def save_connector(
@@ -116,9 +115,12 @@ def save_connector(
             if not new and not exists:
                 raise NotFound(f"Le connecteur « {c.code} » n'existe plus.")
             if not new and expected is not None and current != expected:
+                changed = dated(
+                    f"Le connecteur « {c.code} » a été modifié par ailleurs",
+                    _updated_at(db, c.code),
+                )
                 raise Conflict(
-                    f"Le connecteur « {c.code} » a été modifié par ailleurs"
-                    f"{_saved_at(db, c.code)}, depuis l'ouverture de cet écran : rien n'a été "
+                    f"{changed}, depuis l'ouverture de cet écran : rien n'a été "
                     "enregistré. Terminez de nouveau pour remplacer ses réglages par ceux "
                     "affichés ici, ou quittez sans enregistrer pour voir les siens.",
                     current=current,

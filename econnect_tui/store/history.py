@@ -151,9 +151,7 @@ class ReportLine(NamedTuple):
     ok: bool
     messages: str
 
-    @property
-    def state(self) -> str:
-        return "✓" if self.ok else "✗"
+    state = ReportRow.state  # « Etat », one definition for both
 
 
 def report_lines(db: Database, run_id: int) -> list[ReportLine]:

@@ -16,7 +16,7 @@ from ..db import write_transaction
 from ..errors import Conflict, NotFound, UserError
 from ..models.gc import ArticleFilter
 from ..models.mapping import Mapping, MappingChange
-from ..text import on_date
+from ..text import dated
 from .articles import filter_where
 from .history import now
 
@@ -124,10 +124,7 @@ def _changed_by(db: Database, connector_code: str, article_code: str) -> str:
         " WHERE connector_code = ? AND article_code = ? ORDER BY id DESC LIMIT 1",
         [connector_code, article_code],
     ).fetchone()
-    if row is None:
-        return ""
-    when = on_date(row[1])
-    return f" par {row[0]} {when}" if when else f" par {row[0]}"
+    return dated(f" par {row[0]}", row[1]) if row else ""
 
 
 def set_mapping(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -100,8 +102,6 @@ def get_record(db: Database, kind: RefKind, code: str):
 def upsert_records(db: Database, kind: RefKind, records: list) -> tuple[int, int]:
     """Create or update by code; returns (created, updated). Never deletes."""
     spec = REF_TABLES[kind]
-    existing = codes(db, kind)
-    created = updated = 0
     cols = spec.fields
     placeholders = ", ".join("?" for _ in cols)
     updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "code")
@@ -109,14 +109,33 @@ def upsert_records(db: Database, kind: RefKind, records: list) -> tuple[int, int
         f"INSERT INTO {spec.table} ({', '.join(cols)}) VALUES ({placeholders}) "
         f"ON CONFLICT(code) DO UPDATE SET {updates}"
     )
+
+    def values(record) -> list:
+        return [getattr(record, c) for c in cols]
+
+    return upsert_by_code(db, sql, records, values, codes(db, kind))
+
+
+def upsert_by_code(
+    db: Database,
+    sql: str,
+    records: Iterable[Any],
+    values: Callable[[Any], list],
+    stored: Iterable[str],
+) -> tuple[int, int]:
+    """Runs `sql` (an INSERT … ON CONFLICT(code) DO UPDATE) with `values(record)` for each
+    record, in one transaction; returns (created, updated): a record is updated when its code
+    is one of the `stored` codes or came earlier in `records`."""
+    created = updated = 0
+    known = set(stored)
     with write_transaction(db):
         for record in records:
-            db.execute(sql, [getattr(record, c) for c in cols])
-            if record.code in existing:
+            db.execute(sql, values(record))
+            if record.code in known:
                 updated += 1
             else:
                 created += 1
-                existing.add(record.code)
+                known.add(record.code)
     return created, updated
 
 

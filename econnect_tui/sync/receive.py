@@ -65,7 +65,7 @@ from ..store import documents as documents_store
 from ..store import history, mappings, reference, staging
 from ..store import tiers as tiers_store
 from ..store.reference import RefKind
-from ..text import on_date, plural
+from ..text import dated, plural
 from . import locks
 from .runs import host, operator
 
@@ -1041,10 +1041,8 @@ def changed_since_preview(db: Database, shown: Preview) -> str | None:
     code = shown.connector_code
     last = history.last_run(db, code, RunKind.RECEPTION)
     if last is not None and last.id != shown.last_reception:
-        return (
-            f"La réception n° {last.id} de {code} (par {last.user} {on_date(last.started_at)}) "
-            "a eu lieu depuis l'aperçu"
-        )
+        by = dated(f"par {last.user}", last.started_at)
+        return f"La réception n° {last.id} de {code} ({by}) a eu lieu depuis l'aperçu"
     scan = scan_folder(import_folder(connectors_store.require_connector(db, code)))
     now, before = _file_states(scan.files), shown.readable
     differences = (  # (files, singular, plural, where), the first found is said
@@ -1347,7 +1345,7 @@ def _archive(
             ItemType.FILE,
             name,
             True,
-            f"Déjà reçu{_on(when)} : rien n'est intégré deux fois ; archivé dans {relative}",
+            f"{dated('Déjà reçu', when)} : rien n'est intégré deux fois ; archivé dans {relative}",
         )
     elif collected.line_errors:
         report.add(
@@ -1359,11 +1357,6 @@ def _archive(
         )
     elif collected.warnings:
         report.add(entry.name, ItemType.FILE, name, True, join_messages(collected.warnings))
-
-
-def _on(when: str | None) -> str:
-    text = on_date(when)
-    return f" {text}" if text else ""
 
 
 def _integrate_tiers(

@@ -325,13 +325,11 @@ def _write(export: _Export, folder: Path, encoding: str) -> SentFile:
     except OSError as exc:
         log.warning("send: writing %s failed: %r", path, exc)
         raise _write_error(exc, path) from exc
-    except UnencodableCell as exc:
-        kept = _kept(path)
+    except UnencodableCell as exc:  # it says the code, the character and the encoding
         raise UserError(
-            f"Impossible d'écrire {path.name} en {charset_label(encoding)} : {exc.column} "
-            f"« {exc.value} » contient « {exc.char} », que ce jeu de caractères n'a pas, et un "
-            "code changé ne désignerait plus le même enregistrement. Changez ce code ou "
-            f"choisissez l'encodage UTF-8 dans les envois du connecteur ; {kept}."
+            f"Impossible d'écrire {path.name} : {exc}, et un code changé ne désignerait plus le "
+            "même enregistrement. Changez ce code ou choisissez l'encodage UTF-8 dans les envois "
+            f"du connecteur ; {_kept(path)}."
         ) from exc
     return SentFile(
         name=export.name,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
 from rich.align import Align
 from rich.text import Text
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.system_commands import SystemCommandsProvider
 from textual.widgets.option_list import Option
 
 from ..text import fold
@@ -55,7 +56,35 @@ class Palette(QuietFocus, CommandPalette):
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_match)
 
 
-class EconnectCommands(Provider):
+class FoldedSearch(Provider):
+    """A provider whose search ignores accents and case: « aller a parametres » finds « Aller à
+    Paramètres », « theme » finds « Thème ». Every provider of the palette searches this way,
+    ours and Textual's system commands alike."""
+
+    def _commands(self) -> Iterable[PaletteCommand]:
+        raise NotImplementedError
+
+    async def search(self, query: str) -> Hits:
+        folded = self.matcher(fold(query))
+        matcher = self.matcher(query)
+        for cmd in self._commands():
+            score = folded.match(fold(cmd.title))
+            if score > 0:
+                title = matcher.highlight(cmd.title) if matcher.match(cmd.title) else cmd.title
+                yield Hit(score, title, partial(cmd.run), help=cmd.help)
+
+
+class SystemCommands(FoldedSearch, SystemCommandsProvider):
+    """Textual's system commands (`App.get_system_commands`: Aide, Thème, Quitter), searched
+    as ours are; in the app's COMMANDS instead of Textual's provider, so each is offered once.
+    Their list without a query stays Textual's."""
+
+    def _commands(self) -> Iterator[PaletteCommand]:
+        for title, help_text, run, *_ in self.app.get_system_commands(self.screen):
+            yield PaletteCommand(title, help_text, run)
+
+
+class EconnectCommands(FoldedSearch):
     """Asks the app for its commands each time the palette opens, so they follow the data
     (one « Réceptionner X » per connector, for instance)."""
 
@@ -65,13 +94,3 @@ class EconnectCommands(Provider):
     async def discover(self) -> Hits:
         for cmd in self._commands():
             yield DiscoveryHit(cmd.title, partial(cmd.run), help=cmd.help)
-
-    async def search(self, query: str) -> Hits:
-        # Accent-insensitive: « aller a parametres » finds « Aller à Paramètres ».
-        folded = self.matcher(fold(query))
-        matcher = self.matcher(query)
-        for cmd in self._commands():
-            score = folded.match(fold(cmd.title))
-            if score > 0:
-                title = matcher.highlight(cmd.title) if matcher.match(cmd.title) else cmd.title
-                yield Hit(score, title, partial(cmd.run), help=cmd.help)

@@ -26,6 +26,12 @@ class EconnectScreen(QuietFocus, Screen):
 
     MODE = "accueil"
 
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._reloads_pending: set[Callable[[], object]] = set()  # asked, not yet run
+
     @property
     def econnect(self) -> EconnectApp:
         return self.app  # type: ignore[return-value]
@@ -49,13 +55,12 @@ class EconnectScreen(QuietFocus, Screen):
         its data when shown does it there, not in on_mount too (pushing a screen sends a
         ScreenResume after its mount, and a first switch to a mode sends two). The Documents
         list of a large database was read three times on its first F6."""
-        pending: set = self.__dict__.setdefault("_reloads_pending", set())
-        if reload in pending:
+        if reload in self._reloads_pending:
             return
-        pending.add(reload)
+        self._reloads_pending.add(reload)
 
         def run() -> None:
-            pending.discard(reload)
+            self._reloads_pending.discard(reload)
             reload()
 
         self.call_later(run)

@@ -35,9 +35,8 @@ from ...sync.mapping import MappingRow, ShowMode
 from ..widgets.correspondences import (
     UndoStack,
     mapping_session,
-    no_suggestion_text,
+    offer_suggestions,
     save_code,
-    suggestion_screen,
     undo_last,
 )
 from ..widgets.dropdown import DropDown
@@ -381,37 +380,17 @@ class MappingScreen(GridScreen):
         if self.connector is None or article is None:
             return
         connector = self.connector
-        modal = suggestion_screen(self.db, connector, str(article))
-        if modal is None:
-            self.notify(no_suggestion_text(connector), severity="warning")
-            return
         row = self.grid.get_row_by_key(article)
         # The code shown when S was pressed: one another operator saved meanwhile is kept.
         shown = str(row.cells[2]) if row is not None else store.UNCHECKED
 
-        def conflict(current: str) -> None:
+        def show(code: str) -> None:
             if connector == self.connector:
-                self._show_code(str(article), current)
-
-        def chosen(code: str | None) -> None:
-            if not code:
-                return
-            change, error = save_code(
-                self.db,
-                connector,
-                str(article),
-                code,
-                self.undo,
-                expected=shown,
-                on_conflict=conflict,
-            )
-            if error:
-                self.notify_error(error)
-            elif change is not None and connector == self.connector:
                 self._show_code(str(article), code)
-                self.notify(f"{article} ↔ {code} enregistré.")
 
-        self.app.push_screen(modal, chosen)
+        offer_suggestions(
+            self.app, self.db, connector, str(article), self.undo, shown=shown, show=show
+        )
 
     def action_options(self) -> None:
         if self.query_one("#mapping-connector-row").display:

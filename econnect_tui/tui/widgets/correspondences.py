@@ -11,8 +11,8 @@ Self-contained: mount `CorrespondencesTab(article_code, db)` in a TabPane.
 
 The module also holds what this tab and the bulk screen (`screens/mapping.py`) share: the
 session kept in the app instance (`mapping_session`: last connector and choice), the undo list
-each screen keeps of its own changes (`UndoStack`), `save_code`, `undo_last` and the suggestion
-modal of the pending external codes.
+each screen keeps of its own changes (`UndoStack`), `save_code`, `undo_last` and
+`offer_suggestions` (the modal of the pending external codes, the code chosen saved).
 """
 
 from __future__ import annotations
@@ -169,6 +169,40 @@ def no_suggestion_text(connector: str) -> str:
     return f"Aucun code article externe sans correspondance n'attend en réception sur {connector}."
 
 
+def offer_suggestions(
+    app: App,
+    db: Database,
+    connector: str,
+    article: str,
+    undo: UndoStack,
+    *,
+    shown: str | object,
+    show: Callable[[str], None],
+) -> None:
+    """`s`: the codes waiting in reception on `connector`, ranked for `article` (or a warning
+    that none waits). The code chosen is saved as one typed would be (`save_code`, `shown` the
+    code the screen showed) and `show(code)` puts it on screen, as it does the code another
+    operator saved meanwhile."""
+    modal = suggestion_screen(db, connector, article)
+    if modal is None:
+        app.notify(no_suggestion_text(connector), severity="warning")
+        return
+
+    def chosen(code: str | None) -> None:
+        if not code:
+            return
+        change, error = save_code(
+            db, connector, article, code, undo, expected=shown, on_conflict=show
+        )
+        if error:
+            app.notify(error, title="Erreur", severity="error", timeout=8)
+        elif change is not None:
+            show(code)
+            app.notify(f"{article} ↔ {code} enregistré.")
+
+    app.push_screen(modal, chosen)
+
+
 # The tab ----------------------------------------------------------------------------------------
 
 COLUMNS = (
@@ -277,30 +311,15 @@ class CorrespondencesTab(Vertical):
         if connector is None:
             return
         connector = str(connector)
-        modal = suggestion_screen(self.db, connector, self.article_code)
-        if modal is None:
-            self.notify(no_suggestion_text(connector), severity="warning")
-            return
         row = self.grid.get_row_by_key(connector)
         # The code shown when S was pressed: one another operator saved meanwhile is kept.
         shown = str(row.cells[2]) if row is not None else store.UNCHECKED
-
-        def chosen(code: str | None) -> None:
-            if not code:
-                return
-            change, error = save_code(
-                self.db,
-                connector,
-                self.article_code,
-                code,
-                self.undo,
-                expected=shown,
-                on_conflict=lambda current: self._show(connector, current),
-            )
-            if error:
-                self.notify(error, title="Erreur", severity="error", timeout=8)
-            elif change is not None:
-                self._show(connector, code)
-                self.notify(f"{self.article_code} ↔ {code} enregistré.")
-
-        self.app.push_screen(modal, chosen)
+        offer_suggestions(
+            self.app,
+            self.db,
+            connector,
+            self.article_code,
+            self.undo,
+            shown=shown,
+            show=lambda code: self._show(connector, code),
+        )
