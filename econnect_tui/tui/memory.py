@@ -206,7 +206,7 @@ class Memory:
             data = remembered.model_dump_json(indent=1).encode() + b"\n"
             try:
                 _write_private(self.path, data)
-            except OSError as exc:
+            except Exception as exc:  # in a thread: anything raised would be printed on screen
                 if not self._failure_said:
                     self._failure_said = True
                     log.warning("memory not written, the application goes on without: %s", exc)
