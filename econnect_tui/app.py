@@ -23,6 +23,8 @@ from . import paths
 from .tui.commands import NO_THEME, EconnectCommands, Palette, PaletteCommand, SystemCommands
 from .tui.keymap import binding_ids, keys_file, load_keymap
 from .tui.keyorder import OrderedKeysApp
+from .tui.memory import HomePlace, Memory
+from .tui.places import mode_of, reachable, remembered_now, reopen, seed_mapping_session
 from .tui.screens.articles import ArticlesScreen
 from .tui.screens.confirm import ConfirmScreen
 from .tui.screens.documents import DocumentsScreen
@@ -36,6 +38,7 @@ from .tui.terminal import compact_driver, exit_on_ending_signals, lenient_key_de
 from .tui.widgets.modebar import MODES as MODE_KEYS
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24  # the size every screen is designed and tested at
+REMEMBER_AFTER = 1.0  # seconds after a key before the place is remembered (again at quitting)
 
 FOOTER_KEY_NAMES = {
     "escape": "Échap",
@@ -91,11 +94,22 @@ class EconnectApp(OrderedKeysApp):
         *,
         startup_checks: bool = False,
         keys: Path | None = None,
+        memory: Memory | None = None,
     ) -> None:
         """`startup_checks`: look for data waiting for the connectors set to « À l'ouverture de
         l'application » and warn (seed 2.1.2). `run_app` turns it on; tests turn it on when
         they test it (otherwise the warning would cover the screen they drive). `keys`: the
-        operator's keys file (`tui.keymap`), read at start."""
+        operator's keys file (`tui.keymap`), read at start. `memory`: where the operator was
+        (`tui.memory`), reopened at start and remembered while the application runs; without
+        it (the tests), the application opens on Accueil and remembers nothing."""
+        self.memory = memory or Memory(None)
+        self._place = HomePlace()
+        try:
+            self._place = reachable(db, self.memory.remembered.place)
+        except Exception:  # whatever the database says, the application opens
+            log.exception("remembered place")
+        # The first mode shown is the remembered place's: Accueil is not built to be left at once.
+        self.DEFAULT_MODE = mode_of(self._place)
         super().__init__()
         self.keys_path = keys
         self.keymap: dict[str, str] = {}
@@ -108,22 +122,66 @@ class EconnectApp(OrderedKeysApp):
         self.db_path = db_path
         self.startup_checks = startup_checks
         self.exiting = False  # set by exit(): workers' results are no longer shown
+        self._crashed = False
+        self._remember_timer = None
         self._too_small_said = False
+        if self.memory.enabled:
+            try:
+                seed_mapping_session(self, self.memory.remembered)
+            except Exception:
+                log.exception("remembered correspondence choices")
         # Over SSH every animated frame is bytes on the wire: operators get instant changes.
         self.animation_level = "none"
+
+    @property
+    def last_connector(self) -> str | None:
+        """The connector last chosen (remembered between sessions), for the dashboard's row."""
+        return self.memory.remembered.connector
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver, writing each run of one style once (`merge_style_runs`)."""
         return compact_driver(super().get_driver_class())
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if not self.is_headless:
             exit_on_ending_signals(self)
         for problem in self._keymap_problems:
             log.warning("%s", problem)
             self.notify(problem, severity="warning", timeout=15)
+        # The remembered place first: the warning about data waiting comes over it, as it came
+        # over Accueil (pushed before, it would stay under the screens reopened).
+        if not isinstance(self._place, HomePlace):
+            try:
+                await reopen(self, self._place)
+            except Exception:  # never an error for a place: Accueil
+                log.exception("reopening the remembered place")
+                self.switch_mode("accueil")
         if self.startup_checks:
             check_pending_at_opening(self)
+
+    async def on_event(self, event: events.Event) -> None:
+        if (
+            isinstance(event, (events.Key, events.Paste, events.MouseDown))
+            and not event.is_forwarded
+            and self.memory.enabled
+        ):
+            self.remember_soon()
+        await super().on_event(event)
+
+    def remember_soon(self) -> None:
+        """The place is remembered a moment after the keys that moved there, at most once per
+        `REMEMBER_AFTER` while the operator types (and whatever the timer, when quitting)."""
+        if self._remember_timer is None and not self.exiting:
+            self._remember_timer = self.set_timer(REMEMBER_AFTER, self._remember)
+
+    def _remember(self) -> None:
+        self._remember_timer = None
+        if self.exiting:
+            return
+        try:
+            self.memory.save_soon(remembered_now(self))
+        except Exception:
+            log.exception("remembering the place")
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """A text field's cursor stays lit instead of blinking: a blinking cursor repainted its
@@ -163,6 +221,11 @@ class EconnectApp(OrderedKeysApp):
         )
 
     def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
+        if not self.exiting and not self._crashed and self.memory.enabled:
+            try:
+                self.memory.save_now(remembered_now(self))
+            except Exception:
+                log.exception("remembering the place")
         self.exiting = True
         super().exit(*args, **kwargs)
 
@@ -173,6 +236,15 @@ class EconnectApp(OrderedKeysApp):
         super()._handle_exception(error)
 
     def _fatal_error(self) -> None:
+        # The place it stopped on may be why: the next opening is on Accueil.
+        self._crashed = True
+        if self.memory.enabled:
+            try:
+                self.memory.save_now(
+                    self.memory.remembered.model_copy(update={"place": HomePlace()})
+                )
+            except Exception:
+                log.exception("forgetting the place")
         self.bell()
         message = crash_message(error=self._exception, db_path=self.db_path)
         self._exit_renderables.append(Text(message))
@@ -388,10 +460,12 @@ def crash_message(*, error: BaseException | None, db_path: Path | None) -> str:
     )
 
 
-def run_app(db: Database, db_path: Path | None = None) -> int:
+def run_app(db: Database, db_path: Path | None = None, *, fresh: bool = False) -> int:
     """Runs the application on the terminal; returns its exit status (1 after a crash, 128 +
-    the signal's number when SIGHUP or SIGTERM ended it)."""
+    the signal's number when SIGHUP or SIGTERM ended it). It opens where the operator left it
+    on this database, unless `fresh` (`econnect --accueil`): on Accueil."""
     lenient_key_decoding()
-    app = EconnectApp(db, db_path, startup_checks=True, keys=keys_file())
+    memory = Memory.of_database(db_path, restore=not fresh)
+    app = EconnectApp(db, db_path, startup_checks=True, keys=keys_file(), memory=memory)
     app.run()
     return app.return_code or 0

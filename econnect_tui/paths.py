@@ -1,11 +1,13 @@
-"""Where data lives: the database (platformdirs' user data folder unless --db / ECONNECT_DB) and
-the log file, kept beside the database it belongs to."""
+"""Where data lives: the database (platformdirs' user data folder unless --db / ECONNECT_DB), and
+beside the database it belongs to, the log file and each operator's memory of the application
+(`tui.memory`)."""
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
 import os
+import re
 from pathlib import Path
 
 import platformdirs
@@ -21,6 +23,14 @@ def default_db_path() -> Path:
 
 def log_path_for(db_path: Path) -> Path:
     return db_path.parent / LOG_NAME
+
+
+def memory_path_for(db_path: Path, user: str) -> Path:
+    """`econnect.db.marie.memory.json`: where the application remembers, for the OS user
+    `user`, the place it left on this database. The user's name is kept to letters, digits and
+    `._-` (a domain account's « \\ », the « uid 1000 » of a user without a name)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", user).lstrip(".") or "_"
+    return db_path.parent / f"{db_path.name}.{safe}.memory.json"
 
 
 def ensure_private_dir(path: Path) -> None:

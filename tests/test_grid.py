@@ -302,6 +302,44 @@ async def test_cursor_kept_on_key_after_filter_and_set_rows() -> None:
         assert not grid.select_key("absent")
 
 
+async def test_a_row_wanted_before_the_list_is_read_is_selected_when_it_comes() -> None:
+    """A list reopened where the operator left it, still being read (the Documents' first page,
+    then the whole list from a worker): the row is selected once it is among the rows."""
+    app = GridApp(make_rows(100))
+    async with app.run_test(size=(80, 24)) as pilot:
+        grid = app.grid
+        assert not grid.select_key(650, when_shown=True)
+        assert grid.cursor_key == 0
+        grid.set_rows(make_rows(800))
+        assert grid.cursor_key == 650
+        # Wanted again, but the operator moves before the list comes: left where they went.
+        grid.set_rows(make_rows(100))
+        grid.select_key(0)
+        assert not grid.select_key(750, when_shown=True)
+        await pilot.press("down")
+        grid.set_rows(make_rows(800))
+        assert grid.cursor_key == 1
+        # Without `when_shown`, a key not there is not waited for.
+        assert not grid.select_key(900)
+        grid.set_rows(make_rows(1000))
+        assert grid.cursor_key == 1
+
+
+async def test_restore_view_shows_the_filter_and_keeps_the_focus_on_the_grid() -> None:
+    app = GridApp(make_rows(100))
+    async with app.run_test(size=(80, 24)) as pilot:
+        grid, panel = app.grid, app.panel
+        panel.restore_view("orge", 49)
+        await pilot.pause()
+        assert panel.filter_visible and panel.filter_input.value == "orge"
+        assert grid.row_count == 13 and grid.cursor_key == 49
+        assert app.focused is grid
+        await pilot.press("escape")  # clears it, as a filter typed here
+        assert grid.row_count == 100 and not panel.filter_visible and grid.cursor_key == 49
+        panel.restore_view("", None)
+        assert not panel.filter_visible and grid.cursor_key == 49
+
+
 def test_filter_50k_rows_is_fast() -> None:
     grid = DataGrid(COLUMNS)
     grid.set_rows(make_rows(50_000))

@@ -110,11 +110,24 @@ def _unexpected(exc: BaseException, obj: Context | None) -> None:
     envvar="ECONNECT_DB",
     help="Fichier de la base de données (défaut : dossier de données de l'utilisateur).",
 )
+@click.option(
+    "--accueil",
+    "fresh",
+    is_flag=True,
+    help="Ouvre l'application sur l'Accueil, sans reprendre l'écran ni le connecteur de la "
+    "dernière fois.",
+)
 @click.version_option(package_name="econnect_tui", message="econnect %(version)s")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None) -> None:
+def cli(ctx: click.Context, db_path: Path | None, fresh: bool) -> None:
     """E-connecteur Facilitime : échanges de fichiers CSV entre le logiciel ETA et la
-    Gestion Commerciale. Sans commande, ouvre l'application."""
+    Gestion Commerciale. Sans commande, ouvre l'application (là où vous l'aviez laissée)."""
+    if fresh and ctx.invoked_subcommand is not None:
+        raise click.UsageError(
+            "L'option --accueil ne sert qu'à l'ouverture de l'application (econnect sans "
+            "commande).",
+            ctx,
+        )
     db_path = (db_path or paths.default_db_path()).expanduser()
     creates = ctx.invoked_subcommand in (None, "init")  # the commands that create the database
     obj = Context(db_path=db_path, log_path=paths.setup_logging(db_path, create=creates))
@@ -123,7 +136,7 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
     if ctx.invoked_subcommand is None:
         from ..app import run_app
 
-        ctx.exit(run_app(obj.db(create=True), db_path))
+        ctx.exit(run_app(obj.db(create=True), db_path, fresh=fresh))
 
 
 def _register() -> None:

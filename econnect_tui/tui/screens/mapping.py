@@ -13,8 +13,8 @@ the grid (Tab moves between cells there). These three letters never start an edi
 first for a code beginning with a lowercase u, s or o.
 
 What the screen remembers lives in the app instance (`mapping_session`): the last connector,
-the choice and the filter, so coming back shows the same list. The changes to undo are the
-screen's own.
+the choice and the filter, so coming back shows the same list; the application's memory
+(`tui.memory`) starts it from the last session's. The changes to undo are the screen's own.
 """
 
 from __future__ import annotations

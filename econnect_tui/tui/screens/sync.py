@@ -524,7 +524,8 @@ class SyncScreen(EconnectScreen):
             for row, overview in zip(self.rows, overviews):
                 row.update(overview)
             return
-        focused = self.focused_code()
+        # The first rows shown: the last connector chosen, remembered between sessions.
+        focused = self.focused_code() if self._codes else getattr(self.app, "last_connector", None)
         self._codes = codes
         container = self.query_one("#sync-rows")
         container.remove_children()

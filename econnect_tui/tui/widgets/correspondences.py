@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class MappingSession:
-    """The correspondence screens' memory for one app instance."""
+    """The correspondence screens' memory for one app instance (seeded at the start with the
+    last session's, `tui.places.seed_mapping_session`)."""
 
     connector: str | None = None
     mode: ShowMode = ShowMode.EXPORT

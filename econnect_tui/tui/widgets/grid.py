@@ -361,6 +361,7 @@ class DataGrid(ScrollView, can_focus=True):
         self._cursor_row = 0
         self._cursor_column = 0
         self._last_cursor_key: Hashable | None = None
+        self._wanted_key: Hashable | None = None  # select_key(when_shown=True) not found yet
         self._column_layout: tuple[int, list[int], list[int]] | None = None
         self._new_size = False
         self._virtual_size_laid_out: Size | None = None
@@ -419,6 +420,8 @@ class DataGrid(ScrollView, can_focus=True):
         key = self.cursor_key
         self._rows = list(rows)
         self._key_index = {row.key: index for index, row in enumerate(self._rows)}
+        if self._wanted_key is not None and self._wanted_key in self._key_index:
+            key, self._wanted_key = self._wanted_key, None
         self._compute_visible()
         self._after_rows_changed(key)
 
@@ -565,6 +568,8 @@ class DataGrid(ScrollView, can_focus=True):
         old_row, old_column = self._cursor_row, self._cursor_column
         if row is not None:
             self._cursor_row = max(0, min(row, self.row_count - 1))
+            if self._cursor_row != old_row:
+                self._wanted_key = None  # the operator moved on: not taken back there later
         if column is not None and self._columns:
             self._cursor_column = max(0, min(column, len(self._columns) - 1))
         if (old_row, old_column) == (self._cursor_row, self._cursor_column):
@@ -581,10 +586,14 @@ class DataGrid(ScrollView, can_focus=True):
                 self.refresh_bindings()
         self._notify_cursor()
 
-    def select_key(self, key: Hashable) -> bool:
-        """Move the cursor to the row of `key`; False when unknown or filtered out."""
+    def select_key(self, key: Hashable, *, when_shown: bool = False) -> bool:
+        """Move the cursor to the row of `key`; False when unknown or filtered out. With
+        `when_shown`, a key not among the rows yet is selected by the `set_rows` that brings it
+        (a list still being read), unless the cursor was moved meanwhile."""
         position = self.index_of_key(key)
         if position is None:
+            if when_shown and key not in self._key_index:
+                self._wanted_key = key
             return False
         self.move_cursor(row=position)
         return True
@@ -1276,6 +1285,18 @@ class GridPanel(Vertical):
 
     def action_clear_filter(self) -> None:
         self.close_filter(clear=True)
+
+    def restore_view(self, filter_text: str, key: Hashable | None) -> None:
+        """The list as the operator left it: `filter_text` in the `/` filter (its line shown
+        when not empty) and the cursor on `key`, now or once a list still being read brings it
+        (`select_key(when_shown=True)`). The focus stays where it is."""
+        with self.filter_input.prevent(Input.Changed):
+            self.filter_input.value = filter_text
+        self.filter_bar.set_class(bool(filter_text.strip()), "-visible")
+        self.grid.apply_filter(filter_text)
+        if key is not None:
+            self.grid.select_key(key, when_shown=True)
+        self.refresh_bindings()
 
     def close_filter(self, *, clear: bool) -> None:
         """Back to the grid; `clear` empties the filter (and hides its line)."""
