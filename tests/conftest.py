@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import pytest_textual_snapshot
 
+from econnect_tui.text import plural
+
 # The tests write files and receive them at once: no quiet period before a file is read (the
 # receptions started as processes inherit it). The tests of the quiet period set their own.
 os.environ["ECONNECT_SETTLE_SECONDS"] = "0"
@@ -73,9 +75,11 @@ def pytest_terminal_summary(terminalreporter):
         )
     total_lost = sum(row["files_lost"] for row in _LEDGER)
     mismatched = sum(row["expected"] != row["found"] for row in _LEDGER)
+    runs = sum(r["runs"] for r in _LEDGER)
+    lost = plural(total_lost, "fichier perdu", "fichiers perdus")
     tr.write_line(
-        f"{len(_LEDGER)} fautes, {sum(r['runs'] for r in _LEDGER)} exécutions, "
-        f"{mismatched} écart(s) de documents, {total_lost} fichier(s) perdu(s)"
+        f"{plural(len(_LEDGER), 'faute')}, {plural(runs, 'exécution')}, "
+        f"{plural(mismatched, 'écart')} de documents, {lost}"
     )
 
 
