@@ -491,6 +491,30 @@ async def test_the_place_is_written_a_moment_after_the_keys_and_never_holds_them
         assert json.loads(memory_file(tmp_path).read_text())["place"]["screen"] == "documents"
 
 
+async def test_of_two_terminals_of_one_operator_the_one_quit_last_is_found_again(
+    tmp_path,
+) -> None:
+    """Two terminals of the same OS user on the same database share one memory file: quitting
+    writes its place even when this terminal wrote the same already, before the other one
+    wrote its own."""
+    db = demo(tmp_path)
+    first = app_of(tmp_path, db)
+    async with first.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        first._remember()
+        first.memory.wait()  # written: Articles
+        second = app_of(tmp_path, db)
+        async with second.run_test(size=SIZE) as other:
+            await other.press("f5", "ctrl+q")  # written: Tiers
+        assert json.loads(memory_file(tmp_path).read_text())["place"]["screen"] == "tiers"
+        assert isinstance(first.screen, ArticlesScreen)
+        await pilot.press("ctrl+q")  # the last one quit, on Articles
+    app = app_of(tmp_path, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ArticlesScreen)
+
+
 async def test_starting_fresh_opens_on_accueil_and_remembers_from_there(tmp_path) -> None:
     db = demo(tmp_path, second_connector=True)
     app = app_of(tmp_path, db)

@@ -186,22 +186,27 @@ class Memory:
         self._thread.start()
 
     def save_now(self, remembered: Remembered) -> None:
-        """Written before returning (quitting: the process is about to end)."""
+        """Written before returning (quitting: the process is about to end), even when this
+        process wrote the same already: another terminal of the same operator on the same
+        database may have written its own place since, and the one quit last is found again."""
         self.remembered = remembered
         if self.path is None:
             return
         self._queued = remembered
-        self._write_queued()
+        self._write_queued(again=True)
 
     def wait(self) -> None:
         """Until the last write asked is done (tests)."""
         if self._thread is not None:
             self._thread.join()
 
-    def _write_queued(self) -> None:
+    def _write_queued(self, *, again: bool = False) -> None:
+        """Writes the newest state asked; one this process wrote already only when `again`."""
         with self._lock:
             remembered = self._queued
-            if remembered is None or remembered == self._written or self.path is None:
+            if remembered is None or self.path is None:
+                return
+            if remembered == self._written and not again:
                 return
             data = remembered.model_dump_json(indent=1).encode() + b"\n"
             try:
