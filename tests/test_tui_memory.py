@@ -367,8 +367,17 @@ async def test_a_database_replaced_keeps_what_it_still_has(tmp_path) -> None:
         b'{"place": {"screen": "articles", "view": {"row": [1, 2]}}}',
         b'{"place": {"screen": "history", "connector": "FACILI", "state": "en-cours"}}',
         b" " * 70_000,
+        b"[" * 5_000,  # deeper than json's recursion limit: RecursionError, not ValueError
     ],
-    ids=["not-json", "not-utf8", "not-an-object", "wrong-shape", "running-state", "too-large"],
+    ids=[
+        "not-json",
+        "not-utf8",
+        "not-an-object",
+        "wrong-shape",
+        "running-state",
+        "too-large",
+        "too-deep",
+    ],
 )
 async def test_a_corrupt_memory_opens_quietly_and_is_written_again(tmp_path, content) -> None:
     db = demo(tmp_path)

@@ -243,7 +243,7 @@ def _read(path: Path) -> Remembered | None:
         return None
     try:
         raw = json.loads(data)
-    except ValueError as exc:  # UnicodeDecodeError included
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError included; too deep
         log.warning("memory %s not read: %s", path, exc)
         return None
     if not isinstance(raw, dict):
