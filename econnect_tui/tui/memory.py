@@ -36,6 +36,7 @@ from ..sync.runs import operator
 log = logging.getLogger("econnect")
 
 MAX_BYTES = 64_000  # far more than a memory holds: a bigger file is not ours to read
+QUIT_WAIT = 2.0  # seconds quitting waits for the disk at most (a write, or the one before it)
 
 
 class ListView(BaseModel):
@@ -188,12 +189,23 @@ class Memory:
     def save_now(self, remembered: Remembered) -> None:
         """Written before returning (quitting: the process is about to end), even when this
         process wrote the same already: another terminal of the same operator on the same
-        database may have written its own place since, and the one quit last is found again."""
+        database may have written its own place since, and the one quit last is found again.
+        A disk that holds the write (or the one before it) longer than `QUIT_WAIT` does not
+        hold the quitting up (nor a SIGHUP or SIGTERM): the file keeps what it had, as after a
+        kill -9."""
         self.remembered = remembered
         if self.path is None:
             return
         self._queued = remembered
-        self._write_queued(again=True)
+        writer = threading.Thread(
+            target=self._write_queued, kwargs={"again": True}, name="econnect-memory"
+        )
+        writer.daemon = True
+        self._thread = writer
+        writer.start()
+        writer.join(QUIT_WAIT)
+        if writer.is_alive():
+            log.warning("memory not written within %s s (slow disk): left as it was", QUIT_WAIT)
 
     def wait(self) -> None:
         """Until the last write asked is done (tests)."""
