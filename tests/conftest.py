@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import base64
 import os
+import shutil
 import socket
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -17,6 +20,16 @@ from econnect_tui.text import plural
 # The tests write files and receive them at once: no quiet period before a file is read (the
 # receptions started as processes inherit it). The tests of the quiet period set their own.
 os.environ["ECONNECT_SETTLE_SECONDS"] = "0"
+
+# Never the operator's own data and config folders (database, log, memory, keys file): a command
+# called without --db (the helps of test_cli) set the log up beside the real default database,
+# and every later test's log lines went there. The processes the tests start inherit this too.
+_OWN_FOLDERS = Path(tempfile.mkdtemp(prefix="econnect-tests-"))
+atexit.register(shutil.rmtree, _OWN_FOLDERS, ignore_errors=True)
+os.environ["XDG_DATA_HOME"] = str(_OWN_FOLDERS / "data")
+os.environ["XDG_CONFIG_HOME"] = str(_OWN_FOLDERS / "config")
+os.environ.pop("ECONNECT_DB", None)
+os.environ.pop("ECONNECT_KEYS", None)
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT_DIR = ROOT / "snapshots"

@@ -1,7 +1,10 @@
 import json
+import os
 import re
+import tempfile
 from datetime import date
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 
@@ -266,6 +269,16 @@ def test_gc_import_help_lists_each_type_with_its_columns_in_loading_order(tmp_pa
     assert order == sorted(order)
     assert "    sites                 Code*; Nom*; CodeEntreprise*" in text
     assert "    articles              CodeArticle*; Libelle*; Famille; Unite*;" in text
+
+
+def test_the_tests_never_reach_the_user_s_own_data_folder():
+    """A command called here without --db (each help below) sets the log up beside the default
+    database: in the tests that default is a temporary folder, never the operator's own
+    ~/.local/share/econnect (its econnect.log received every later test's log lines)."""
+    from econnect_tui import paths
+
+    assert "ECONNECT_DB" not in os.environ
+    assert paths.default_db_path().is_relative_to(Path(tempfile.gettempdir()))
 
 
 def test_every_help_is_french():

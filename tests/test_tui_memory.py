@@ -78,6 +78,14 @@ def memory_file(tmp_path: Path, user: str = MARIE) -> Path:
     return paths.memory_path_for(tmp_path / "econnect.db", user)
 
 
+def remember(tmp_path: Path, remembered: Remembered, user: str = MARIE) -> None:
+    """`remembered` in the memory file as quitting writes it, waiting for the disk however
+    slow (quitting waits QUIT_WAIT at most)."""
+    memory = Memory.of_database(tmp_path / "econnect.db", user)
+    memory.save_now(remembered)
+    memory.wait()
+
+
 def panel(app: EconnectApp) -> GridPanel:
     return app.screen.query_one(GridPanel)
 
@@ -333,13 +341,13 @@ async def test_a_database_replaced_keeps_what_it_still_has(tmp_path) -> None:
     """A new database in the same file (restored, made again): a row gone leaves the cursor on
     the first row, a filter finding nothing says so, a connector gone gives the dashboard."""
     db = demo(tmp_path)
-    memory = Memory.of_database(tmp_path / "econnect.db", MARIE)
-    memory.save_now(
+    remember(
+        tmp_path,
         Remembered(
             place=ArticlesPlace(view=ListView(filter="", row="GONE")),
             connector="OLD",
             mapping=MappingChoices(mode=ShowMode.FILTER, filter_name="Disparu"),
-        )
+        ),
     )
     app = app_of(tmp_path, db)
     async with app.run_test(size=SIZE) as pilot:
@@ -350,7 +358,7 @@ async def test_a_database_replaced_keeps_what_it_still_has(tmp_path) -> None:
         screen = app.screen
         assert screen.connector == "FACILI" and screen.chosen_mode() is ShowMode.EXPORT
         assert errors(app) == []
-    memory.save_now(Remembered(place=MappingPlace(connector="OLD"), connector="OLD"))
+    remember(tmp_path, Remembered(place=MappingPlace(connector="OLD"), connector="OLD"))
     app = app_of(tmp_path, db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -367,8 +375,17 @@ async def test_a_database_replaced_keeps_what_it_still_has(tmp_path) -> None:
         b'{"place": {"screen": "articles", "view": {"row": [1, 2]}}}',
         b'{"place": {"screen": "history", "connector": "FACILI", "state": "en-cours"}}',
         b" " * 70_000,
+        b"[" * 5_000,  # deeper than json's recursion limit: RecursionError, not ValueError
     ],
-    ids=["not-json", "not-utf8", "not-an-object", "wrong-shape", "running-state", "too-large"],
+    ids=[
+        "not-json",
+        "not-utf8",
+        "not-an-object",
+        "wrong-shape",
+        "running-state",
+        "too-large",
+        "too-deep",
+    ],
 )
 async def test_a_corrupt_memory_opens_quietly_and_is_written_again(tmp_path, content) -> None:
     db = demo(tmp_path)
@@ -491,6 +508,57 @@ async def test_the_place_is_written_a_moment_after_the_keys_and_never_holds_them
         assert json.loads(memory_file(tmp_path).read_text())["place"]["screen"] == "documents"
 
 
+async def test_a_slow_disk_does_not_hold_quitting_up(tmp_path, monkeypatch) -> None:
+    """Quitting writes the place, waiting at most QUIT_WAIT for a disk that holds the write:
+    Ctrl+Q (and a SIGHUP or SIGTERM, which quit the same way) ends the application."""
+    monkeypatch.setattr(app_module, "REMEMBER_AFTER", 0.05)
+    monkeypatch.setattr(memory_module, "QUIT_WAIT", 0.2)
+    disk = threading.Event()
+    write = memory_module._write_private
+
+    def slow_write(path, data):
+        disk.wait(10)
+        write(path, data)
+
+    monkeypatch.setattr(memory_module, "_write_private", slow_write)
+    db = demo(tmp_path)
+    app = app_of(tmp_path, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await pilot.pause(0.2)  # remembered: the write waits for the disk
+        started = time.monotonic()
+        await pilot.press("f5", "ctrl+q")
+        assert time.monotonic() - started < 2
+    assert app.return_code == 0 and not memory_file(tmp_path).exists()
+    disk.set()  # the disk comes back before the process ends: the newest place is written
+    app.memory.wait()
+    assert json.loads(memory_file(tmp_path).read_text())["place"]["screen"] == "tiers"
+
+
+async def test_of_two_terminals_of_one_operator_the_one_quit_last_is_found_again(
+    tmp_path,
+) -> None:
+    """Two terminals of the same OS user on the same database share one memory file: quitting
+    writes its place even when this terminal wrote the same already, before the other one
+    wrote its own."""
+    db = demo(tmp_path)
+    first = app_of(tmp_path, db)
+    async with first.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        first._remember()
+        first.memory.wait()  # written: Articles
+        second = app_of(tmp_path, db)
+        async with second.run_test(size=SIZE) as other:
+            await other.press("f5", "ctrl+q")  # written: Tiers
+        assert json.loads(memory_file(tmp_path).read_text())["place"]["screen"] == "tiers"
+        assert isinstance(first.screen, ArticlesScreen)
+        await pilot.press("ctrl+q")  # the last one quit, on Articles
+    app = app_of(tmp_path, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ArticlesScreen)
+
+
 async def test_starting_fresh_opens_on_accueil_and_remembers_from_there(tmp_path) -> None:
     db = demo(tmp_path, second_connector=True)
     app = app_of(tmp_path, db)
@@ -549,10 +617,11 @@ def test_the_memory_file_is_named_after_the_database_and_the_user(tmp_path) -> N
 
 def test_snapshot_reopened_on_the_correspondence_grid(snap_compare, tmp_path) -> None:
     db = demo(tmp_path)
-    Memory.of_database(tmp_path / "econnect.db", MARIE).save_now(
+    remember(
+        tmp_path,
         Remembered(
             place=MappingPlace(connector="FACILI", view=ListView(filter="mois", row="MOISCOLZA")),
             connector="FACILI",
-        )
+        ),
     )
     assert snap_compare(app_of(tmp_path, db), terminal_size=SIZE, run_before=settle)

@@ -36,6 +36,7 @@ from ..sync.runs import operator
 log = logging.getLogger("econnect")
 
 MAX_BYTES = 64_000  # far more than a memory holds: a bigger file is not ours to read
+QUIT_WAIT = 2.0  # seconds quitting waits for the disk at most (a write, or the one before it)
 
 
 class ListView(BaseModel):
@@ -186,22 +187,38 @@ class Memory:
         self._thread.start()
 
     def save_now(self, remembered: Remembered) -> None:
-        """Written before returning (quitting: the process is about to end)."""
+        """Written before returning (quitting: the process is about to end), even when this
+        process wrote the same already: another terminal of the same operator on the same
+        database may have written its own place since, and the one quit last is found again.
+        A disk that holds the write (or the one before it) longer than `QUIT_WAIT` does not
+        hold the quitting up (nor a SIGHUP or SIGTERM): the file keeps what it had, as after a
+        kill -9."""
         self.remembered = remembered
         if self.path is None:
             return
         self._queued = remembered
-        self._write_queued()
+        writer = threading.Thread(
+            target=self._write_queued, kwargs={"again": True}, name="econnect-memory"
+        )
+        writer.daemon = True
+        self._thread = writer
+        writer.start()
+        writer.join(QUIT_WAIT)
+        if writer.is_alive():
+            log.warning("memory not written within %s s (slow disk): left as it was", QUIT_WAIT)
 
     def wait(self) -> None:
         """Until the last write asked is done (tests)."""
         if self._thread is not None:
             self._thread.join()
 
-    def _write_queued(self) -> None:
+    def _write_queued(self, *, again: bool = False) -> None:
+        """Writes the newest state asked; one this process wrote already only when `again`."""
         with self._lock:
             remembered = self._queued
-            if remembered is None or remembered == self._written or self.path is None:
+            if remembered is None or self.path is None:
+                return
+            if remembered == self._written and not again:
                 return
             data = remembered.model_dump_json(indent=1).encode() + b"\n"
             try:
@@ -238,7 +255,7 @@ def _read(path: Path) -> Remembered | None:
         return None
     try:
         raw = json.loads(data)
-    except ValueError as exc:  # UnicodeDecodeError included
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError included; too deep
         log.warning("memory %s not read: %s", path, exc)
         return None
     if not isinstance(raw, dict):
