@@ -416,6 +416,23 @@ async def test_a_filter_edited_by_hand_is_put_back_on_one_line(tmp_path) -> None
         assert panel(app).filter_input.value == "moisson  [2J"
 
 
+async def test_a_filter_too_long_to_remember_is_remembered_cut(tmp_path) -> None:
+    db = demo(tmp_path)
+    typed = "semences " * 30  # 270 characters, pasted
+    app = app_of(tmp_path, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4", "slash")
+        panel(app).filter_input.value = typed
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+    app = app_of(tmp_path, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ArticlesScreen)
+        assert panel(app).filter_input.value == typed[: memory_module.FILTER_LIMIT]
+
+
 async def test_a_place_of_a_newer_version_is_set_aside_the_connector_kept(tmp_path) -> None:
     db = demo(tmp_path, second_connector=True)
     memory_file(tmp_path).write_text(

@@ -35,6 +35,7 @@ from ..sync.runs import operator
 
 log = logging.getLogger("econnect")
 
+FILTER_LIMIT = 200  # characters of a list's `/` filter remembered
 MAX_BYTES = 64_000  # far more than a memory holds: a bigger file is not ours to read
 QUIT_WAIT = 2.0  # seconds quitting waits for the disk at most (a write, or the one before it)
 
@@ -42,14 +43,15 @@ QUIT_WAIT = 2.0  # seconds quitting waits for the disk at most (a write, or the 
 class ListView(BaseModel):
     """A list as the operator left it: its `/` filter and the key of the row under the cursor."""
 
-    filter: str = Field("", max_length=200)
+    filter: str = ""
     row: str | int | None = None
 
     @field_validator("filter")
     @classmethod
     def _one_line(cls, text: str) -> str:
-        # What the one-line filter field can hold (a file edited by hand may hold anything).
-        return "".join(c if c.isprintable() else " " for c in text)
+        # What the one-line filter field can hold (a file edited by hand may hold anything),
+        # cut: a filter pasted long is remembered by its start, not refused with the place.
+        return "".join(c if c.isprintable() else " " for c in text[:FILTER_LIMIT])
 
 
 class HomePlace(BaseModel):
