@@ -20,7 +20,7 @@ from textual.theme import ThemeProvider
 from textual.widgets import Input
 
 from . import paths
-from .tui.commands import NO_THEME, EconnectCommands, Palette, PaletteCommand, SystemCommands
+from .tui.commands import NO_THEME, EconnectCommands, Palette, PaletteCommand
 from .tui.keymap import binding_ids, keys_file, load_keymap
 from .tui.keyorder import OrderedKeysApp
 from .tui.memory import HomePlace, Memory
@@ -65,8 +65,8 @@ class EconnectApp(OrderedKeysApp):
         "parametres": SettingsScreen,
     }
     DEFAULT_MODE = "accueil"
-    # Textual's system commands through our SystemCommands, searched with accents ignored.
-    COMMANDS = {SystemCommands, EconnectCommands}
+    # One provider for ours and Textual's system commands: one order, accents ignored.
+    COMMANDS = {EconnectCommands}
     BINDINGS = [
         Binding("f1", "help", "Aide", key_display="F1", priority=True, id="app.help"),
         # Our own palette binding: Textual's COMMAND_PALETTE_BINDING takes one key only (a

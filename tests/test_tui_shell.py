@@ -156,6 +156,17 @@ async def test_palette_ignores_accents_in_textual_own_commands_too(tmp_path) -> 
         assert (await palette_titles(pilot, "quitter")).count("Quitter") == 1
 
 
+async def test_palette_lists_every_command_in_one_order(tmp_path) -> None:
+    """Before typing: ours, then Textual's, the same list at every opening (two providers
+    answered in whichever order their tasks ran)."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        own = [c.title for c in app.palette_commands()]
+        expected = [*own, "Aide", "Thème", "Quitter"]
+        for _ in range(3):
+            assert await palette_titles(pilot, "") == expected
+
+
 # ----------------------------------------------------------------------------- snapshots
 
 

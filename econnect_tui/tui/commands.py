@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
 from rich.align import Align
 from rich.text import Text
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
-from textual.system_commands import SystemCommandsProvider
 from textual.widgets.option_list import Option
 
 from ..text import fold
@@ -56,13 +55,27 @@ class Palette(QuietFocus, CommandPalette):
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_match)
 
 
-class FoldedSearch(Provider):
-    """A provider whose search ignores accents and case: « aller a parametres » finds « Aller à
-    Paramètres », « theme » finds « Thème ». Every provider of the palette searches this way,
-    ours and Textual's system commands alike."""
+class EconnectCommands(Provider):
+    """Every command of the palette, from one provider so its list comes in one order each
+    time: the app's own, asked each time the palette opens so they follow the data (one
+    « Réceptionner X » per connector, for instance), then Textual's system commands (Aide,
+    Thème, Quitter; in the app's COMMANDS instead of Textual's provider, so each is offered
+    once). Searched with accents and case ignored: « aller a parametres » finds « Aller à
+    Paramètres », « theme » finds « Thème »."""
 
-    def _commands(self) -> Iterable[PaletteCommand]:
-        raise NotImplementedError
+    def _system_commands(self, *, listed_only: bool) -> Iterator[PaletteCommand]:
+        for title, help_text, run, listed in self.app.get_system_commands(self.screen):
+            if listed or not listed_only:
+                yield PaletteCommand(title, help_text, run)
+
+    def _commands(self) -> list[PaletteCommand]:
+        own = self.app.palette_commands()  # type: ignore[attr-defined]
+        return [*own, *self._system_commands(listed_only=False)]
+
+    async def discover(self) -> Hits:
+        own = self.app.palette_commands()  # type: ignore[attr-defined]
+        for cmd in [*own, *self._system_commands(listed_only=True)]:
+            yield DiscoveryHit(cmd.title, partial(cmd.run), help=cmd.help)
 
     async def search(self, query: str) -> Hits:
         folded = self.matcher(fold(query))
@@ -72,25 +85,3 @@ class FoldedSearch(Provider):
             if score > 0:
                 title = matcher.highlight(cmd.title) if matcher.match(cmd.title) else cmd.title
                 yield Hit(score, title, partial(cmd.run), help=cmd.help)
-
-
-class SystemCommands(FoldedSearch, SystemCommandsProvider):
-    """Textual's system commands (`App.get_system_commands`: Aide, Thème, Quitter), searched
-    as ours are; in the app's COMMANDS instead of Textual's provider, so each is offered once.
-    Their list without a query stays Textual's."""
-
-    def _commands(self) -> Iterator[PaletteCommand]:
-        for title, help_text, run, *_ in self.app.get_system_commands(self.screen):
-            yield PaletteCommand(title, help_text, run)
-
-
-class EconnectCommands(FoldedSearch):
-    """Asks the app for its commands each time the palette opens, so they follow the data
-    (one « Réceptionner X » per connector, for instance)."""
-
-    def _commands(self) -> list[PaletteCommand]:
-        return list(self.app.palette_commands())  # type: ignore[attr-defined]
-
-    async def discover(self) -> Hits:
-        for cmd in self._commands():
-            yield DiscoveryHit(cmd.title, partial(cmd.run), help=cmd.help)
