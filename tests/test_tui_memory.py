@@ -621,6 +621,22 @@ async def test_the_tests_applications_remember_nothing(tmp_path) -> None:
     assert [p.name for p in tmp_path.glob("*.memory.json")] == ["econnect.db.x.memory.json"]
 
 
+def test_temporaries_left_by_a_killed_writer_are_removed_at_the_next_opening(tmp_path) -> None:
+    target = memory_file(tmp_path)
+    stale = target.with_name(f".{target.name}.0badf00d.tmp")
+    writing = target.with_name(f".{target.name}.5eedc0de.tmp")  # another terminal, now
+    paul = memory_file(tmp_path, "paul")
+    other_user = paul.with_name(f".{paul.name}.0ldf11e5.tmp")
+    for tmp in (stale, writing, other_user):
+        tmp.write_text("{")
+    old = time.time() - memory_module.STALE_AFTER - 5
+    os.utime(stale, (old, old))
+    os.utime(other_user, (old, old))
+    Memory.of_database(tmp_path / "econnect.db", MARIE)
+    assert not stale.exists()
+    assert writing.exists() and other_user.exists()
+
+
 def test_the_memory_file_is_named_after_the_database_and_the_user(tmp_path) -> None:
     db_path = tmp_path / "base.db"
     assert paths.memory_path_for(db_path, "marie") == tmp_path / "base.db.marie.memory.json"

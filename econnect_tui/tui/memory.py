@@ -15,12 +15,14 @@ is, how to reopen it).
 
 from __future__ import annotations
 
+import glob
 import json
 import logging
 import os
 import secrets
 import stat
 import threading
+import time
 from contextlib import suppress
 from pathlib import Path
 from typing import Annotated, Literal
@@ -157,6 +159,8 @@ class Memory:
         self.path = path
         self.remembered = Remembered()
         self._written: Remembered | None = None  # what the file holds, when known
+        if path is not None:
+            _remove_stale_temporaries(path)
         if path is not None and restore:
             read = _read(path)
             if read is not None:
@@ -276,9 +280,27 @@ def _read(path: Path) -> Remembered | None:
     return Remembered.model_validate(kept)
 
 
+STALE_AFTER = 60  # seconds: a temporary file older than this was left by a process killed
+
+
+def _temporary_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """The temporary files a writer killed mid-way (kill -9, a write past `QUIT_WAIT`) left
+    beside `path`; a recent one may be another terminal's write in progress and is left."""
+    limit = time.time() - STALE_AFTER
+    with suppress(OSError):
+        for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+            with suppress(OSError):
+                if tmp.lstat().st_mtime < limit:
+                    tmp.unlink()
+
+
 def _write_private(path: Path, data: bytes) -> None:
     """`data` in `path`, whole or not at all, readable by its owner only."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    tmp = _temporary_name(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as f:
