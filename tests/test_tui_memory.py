@@ -495,20 +495,26 @@ async def test_after_a_crash_the_next_opening_is_on_accueil(tmp_path) -> None:
 # ------------------------------------------------------------------------- writing, starting fresh
 
 
+@pytest.fixture
+def slow_disk(monkeypatch) -> threading.Event:
+    """A disk that holds every write of the memory file until the event is set."""
+    disk = threading.Event()
+    write = memory_module.atomic_write_bytes
+
+    def slow_write(path, data, **options):
+        disk.wait(10)
+        write(path, data, **options)
+
+    monkeypatch.setattr(memory_module, "atomic_write_bytes", slow_write)
+    return disk
+
+
 async def test_the_place_is_written_a_moment_after_the_keys_and_never_holds_them_up(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, slow_disk
 ) -> None:
     """A process killed (kill -9, a power cut) still finds the place of a moment before; a slow
     disk never holds a key up: the file is written by a thread."""
     monkeypatch.setattr(app_module, "REMEMBER_AFTER", 0.05)
-    disk = threading.Event()
-    write = memory_module._write_private
-
-    def slow_write(path, data):
-        disk.wait(10)
-        write(path, data)
-
-    monkeypatch.setattr(memory_module, "_write_private", slow_write)
     db = demo(tmp_path)
     app = app_of(tmp_path, db)
     async with app.run_test(size=SIZE) as pilot:
@@ -520,24 +526,16 @@ async def test_the_place_is_written_a_moment_after_the_keys_and_never_holds_them
         assert time.monotonic() - started < 2
         assert not memory_file(tmp_path).exists()
         await pilot.pause(0.2)  # remembered again: waits for the first write
-        disk.set()
+        slow_disk.set()
         app.memory.wait()  # the newest
         assert json.loads(memory_file(tmp_path).read_text())["place"]["screen"] == "documents"
 
 
-async def test_a_slow_disk_does_not_hold_quitting_up(tmp_path, monkeypatch) -> None:
+async def test_a_slow_disk_does_not_hold_quitting_up(tmp_path, monkeypatch, slow_disk) -> None:
     """Quitting writes the place, waiting at most QUIT_WAIT for a disk that holds the write:
     Ctrl+Q (and a SIGHUP or SIGTERM, which quit the same way) ends the application."""
     monkeypatch.setattr(app_module, "REMEMBER_AFTER", 0.05)
     monkeypatch.setattr(memory_module, "QUIT_WAIT", 0.2)
-    disk = threading.Event()
-    write = memory_module._write_private
-
-    def slow_write(path, data):
-        disk.wait(10)
-        write(path, data)
-
-    monkeypatch.setattr(memory_module, "_write_private", slow_write)
     db = demo(tmp_path)
     app = app_of(tmp_path, db)
     async with app.run_test(size=SIZE) as pilot:
@@ -547,7 +545,7 @@ async def test_a_slow_disk_does_not_hold_quitting_up(tmp_path, monkeypatch) -> N
         await pilot.press("f5", "ctrl+q")
         assert time.monotonic() - started < 2
     assert app.return_code == 0 and not memory_file(tmp_path).exists()
-    disk.set()  # the disk comes back before the process ends: the newest place is written
+    slow_disk.set()  # the disk comes back before the process ends: the newest place is written
     app.memory.wait()
     assert json.loads(memory_file(tmp_path).read_text())["place"]["screen"] == "tiers"
 

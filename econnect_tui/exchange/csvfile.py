@@ -938,17 +938,26 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _private_opener(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)
+
+
 @contextmanager
-def _atomic_file(path: Path, mode: str, **open_args: Any) -> Iterator[IO[Any]]:
+def _atomic_file(
+    path: Path, mode: str, *, private: bool = False, **open_args: Any
+) -> Iterator[IO[Any]]:
     """Open `.<name>.<random>.tmp` next to `path` (readers skip dot- and .tmp files) for writing;
-    rename it onto `path` when the block succeeds, remove it when anything fails."""
+    rename it onto `path` when the block succeeds, remove it when anything fails. `private`:
+    readable by its owner only (0600)."""
     path = Path(path)
+    opener = _private_opener if private else None
     for _ in range(100):
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
         try:
             # "x": exclusive creation, with the usual permissions (0o666 filtered by the umask,
             # not mkstemp's 0o600 that could hide the file from the other program's account)
-            f = open(tmp, "x" + mode, **open_args)  # noqa: SIM115 (closed by the with below)
+            # unless `private`
+            f = open(tmp, "x" + mode, opener=opener, **open_args)  # noqa: SIM115 (closed below)
             break
         except FileExistsError:
             continue
@@ -990,9 +999,10 @@ def atomic_writer(path: Path, encoding: str = "utf-8-sig", newline: str = "") ->
         yield f
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically (see `atomic_writer`)."""
-    with _atomic_file(path, "b") as f:
+def atomic_write_bytes(path: Path, data: bytes, *, private: bool = False) -> None:
+    """Write `data` to `path` atomically (see `atomic_writer`); `private`: readable by its
+    owner only (0600)."""
+    with _atomic_file(path, "b", private=private) as f:
         f.write(data)
 
 

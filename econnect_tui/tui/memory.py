@@ -19,7 +19,6 @@ import glob
 import json
 import logging
 import os
-import secrets
 import stat
 import threading
 import time
@@ -30,6 +29,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from .. import paths
+from ..exchange.csvfile import atomic_write_bytes
 from ..models.gc import TiersKind
 from ..models.reports import RunKind, RunStatus
 from ..sync.mapping import ShowMode
@@ -188,9 +188,7 @@ class Memory:
         if self.path is None or remembered == self._queued or remembered == self._written:
             return
         self._queued = remembered
-        self._thread = threading.Thread(target=self._write_queued, name="econnect-memory")
-        self._thread.daemon = True
-        self._thread.start()
+        self._start_writer(again=False)
 
     def save_now(self, remembered: Remembered) -> None:
         """Written before returning (quitting: the process is about to end), even when this
@@ -203,12 +201,7 @@ class Memory:
         if self.path is None:
             return
         self._queued = remembered
-        writer = threading.Thread(
-            target=self._write_queued, kwargs={"again": True}, name="econnect-memory"
-        )
-        writer.daemon = True
-        self._thread = writer
-        writer.start()
+        writer = self._start_writer(again=True)
         writer.join(QUIT_WAIT)
         if writer.is_alive():
             log.warning("memory not written within %s s (slow disk): left as it was", QUIT_WAIT)
@@ -218,7 +211,15 @@ class Memory:
         if self._thread is not None:
             self._thread.join()
 
-    def _write_queued(self, *, again: bool = False) -> None:
+    def _start_writer(self, *, again: bool) -> threading.Thread:
+        writer = threading.Thread(
+            target=self._write_queued, kwargs={"again": again}, name="econnect-memory", daemon=True
+        )
+        self._thread = writer
+        writer.start()
+        return writer
+
+    def _write_queued(self, *, again: bool) -> None:
         """Writes the newest state asked; one this process wrote already only when `again`."""
         with self._lock:
             remembered = self._queued
@@ -228,7 +229,7 @@ class Memory:
                 return
             data = remembered.model_dump_json(indent=1).encode() + b"\n"
             try:
-                _write_private(self.path, data)
+                atomic_write_bytes(self.path, data, private=True)
             except Exception as exc:  # in a thread: anything raised would be printed on screen
                 if not self._failure_said:
                     self._failure_said = True
@@ -283,10 +284,6 @@ def _read(path: Path) -> Remembered | None:
 STALE_AFTER = 60  # seconds: a temporary file older than this was left by a process killed
 
 
-def _temporary_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-
-
 def _remove_stale_temporaries(path: Path) -> None:
     """The temporary files a writer killed mid-way (kill -9, a write past `QUIT_WAIT`) left
     beside `path`; a recent one may be another terminal's write in progress and is left."""
@@ -296,25 +293,3 @@ def _remove_stale_temporaries(path: Path) -> None:
             with suppress(OSError):
                 if tmp.lstat().st_mtime < limit:
                     tmp.unlink()
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """`data` in `path`, whole or not at all, readable by its owner only."""
-    tmp = _temporary_name(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with suppress(OSError):  # some file systems cannot fsync a folder: the rename holds
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
