@@ -150,6 +150,18 @@ def floor(path: Path, folder: Path) -> float:
     return elapsed
 
 
+def print_ratio_table(title: str, runs: list[dict[str, float]]) -> None:
+    """Each measure of `runs` (one dict per run, with its "floor"): median time and median
+    ratio to the floor of the same run, as a Markdown table under `title`."""
+    print(title)
+    print("| what | time | × floor |")
+    print("|---|---:|---:|")
+    for key in runs[0]:
+        seconds = statistics.median(r[key] for r in runs)
+        ratio = statistics.median(r[key] / r["floor"] for r in runs)
+        print(f"| {key} | {seconds:.2f} s | {ratio:.2f} |")
+
+
 def child(lines: int, mode: str) -> dict:
     """Runs in a fresh process: setup, then one measured reception (or preview)."""
     from econnect_tui.sync import receive as reception

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import statistics
 import sys
 import tempfile
 import time
@@ -262,13 +261,9 @@ def main() -> None:
     runs = [one_run(args.lines) for _ in range(args.repeat)]
     for run in runs:
         run["sum (no plan, report or outcomes)"] = sum(run[k] for k in PARTS)
-    print(f"Blob-staged reception, {args.lines:,} lines, its parts, median of {args.repeat}")
-    print("| what | time | × floor |")
-    print("|---|---:|---:|")
-    for key in runs[0]:
-        seconds = statistics.median(r[key] for r in runs)
-        ratio = statistics.median(r[key] / r["floor"] for r in runs)
-        print(f"| {key} | {seconds:.2f} s | {ratio:.2f} |")
+    bench_receive.print_ratio_table(
+        f"Blob-staged reception, {args.lines:,} lines, its parts, median of {args.repeat}", runs
+    )
 
 
 if __name__ == "__main__":

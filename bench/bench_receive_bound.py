@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import statistics
 import sys
 import tempfile
 import time
@@ -135,13 +134,9 @@ def main() -> None:
     for run in runs:
         run["SQL statements, sum"] = sum(run[k] for k in SQL_PARTS)
         run["bound: csv.reader + SQL"] = run["SQL statements, sum"] + run["csv.reader alone"]
-    print(f"Lower bound of a staged reception, {args.lines:,} lines, median of {args.repeat}")
-    print("| what | time | × floor |")
-    print("|---|---:|---:|")
-    for key in runs[0]:
-        seconds = statistics.median(r[key] for r in runs)
-        ratio = statistics.median(r[key] / r["floor"] for r in runs)
-        print(f"| {key} | {seconds:.2f} s | {ratio:.2f} |")
+    bench_receive.print_ratio_table(
+        f"Lower bound of a staged reception, {args.lines:,} lines, median of {args.repeat}", runs
+    )
 
 
 if __name__ == "__main__":
