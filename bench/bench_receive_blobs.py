@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import sys
 import tempfile
 import time
@@ -72,8 +73,6 @@ def _blob(run: list[tuple], file_id: int) -> tuple:
 
 def check_blobs(db, numeros: list[str], file_id: int, mapping, articles, units, positions):
     """Per document: ok, content hash, HT cents per rate and its GC line values."""
-    import json
-
     code, unit, rate_at, label = (
         positions[n] for n in ("CodeArticle", "Unite", "TauxTVA", "LibelleArticle")
     )

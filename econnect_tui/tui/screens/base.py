@@ -6,10 +6,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen, ScreenResultType
+from textual.widget import Widget
 from textual.widgets import Header, TabbedContent
 
 from ..terminal import QuietFocus
@@ -19,6 +20,11 @@ from ..widgets.modebar import ModeBar
 
 if TYPE_CHECKING:
     from ...app import EconnectApp
+
+
+def notify_error(target: App | Widget, message: str) -> None:
+    """An error on screen, titled « Erreur » and left long enough to be read."""
+    target.notify(message, title="Erreur", severity="error", timeout=8)
 
 
 class EconnectScreen(QuietFocus, Screen):
@@ -66,7 +72,7 @@ class EconnectScreen(QuietFocus, Screen):
         self.call_later(run)
 
     def notify_error(self, message: str) -> None:
-        self.notify(message, title="Erreur", severity="error", timeout=8)
+        notify_error(self, message)
 
 
 class GridScreen(EconnectScreen):

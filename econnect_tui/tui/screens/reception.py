@@ -55,7 +55,7 @@ from ...text import plural
 from ..threads import call_ui, worker_db
 from ..widgets.article_picker import ArticlePicker
 from ..widgets.grid import DataGrid, GridColumn, GridPanel, GridRow
-from .base import GridScreen
+from .base import GridScreen, notify_error
 from .confirm import ConfirmScreen
 from .menu import TextScreen
 from .report import ReportScreen
@@ -591,13 +591,11 @@ def open_reception(app: App, code: str) -> ReceptionScreen | None:
     try:
         connector = connectors_store.require_connector(db, code)
     except UserError as exc:
-        app.notify(str(exc), title="Erreur", severity="error", timeout=8)
+        notify_error(app, str(exc))
         return None
     owner = locks.current_owner(db, connector.code)
     if owner is not None:
-        app.notify(
-            locks.busy_message(connector.code, owner), title="Erreur", severity="error", timeout=8
-        )
+        notify_error(app, locks.busy_message(connector.code, owner))
         return None
     if getattr(app, "current_mode", None) != ReceptionScreen.MODE and ReceptionScreen.MODE in (
         getattr(app, "MODES", {})

@@ -34,6 +34,7 @@ from ...store import mappings as store
 from ...sync import mapping as service
 from ...sync.mapping import ShowMode
 from ...sync.runs import operator
+from ..screens.base import notify_error
 from ..screens.suggestions import SuggestionItem, SuggestionScreen
 from .grid import DataGrid, GridColumn, GridRow
 
@@ -196,7 +197,7 @@ def offer_suggestions(
             db, connector, article, code, undo, expected=shown, on_conflict=show
         )
         if error:
-            app.notify(error, title="Erreur", severity="error", timeout=8)
+            notify_error(app, error)
         elif change is not None:
             show(code)
             app.notify(f"{article} ↔ {code} enregistré.")
