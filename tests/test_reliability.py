@@ -6,6 +6,7 @@ file must be in the archive exactly once. Each case is recorded in the table pri
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import resource
@@ -339,3 +340,54 @@ async def main():
 
 asyncio.run(main())
 """
+
+
+def test_four_previews_at_once_each_get_their_preview(tmp_path, ledger):
+    """Two operators (here four) opening the reception screen together: each preview stages the
+    same new files at once; every one must get its preview (no « il existe déjà »), and the
+    reception after them integrates every document exactly once."""
+    s = Setup(tmp_path)
+    rounds, per_round, previews = 6, 1500, 4
+    listed = 0
+    for r in range(rounds):
+        # fresh files each round: the staging race is on files nobody has staged yet
+        rows = []
+        for i in range(per_round):
+            rows += doc_rows(f"P{r}-{i:05d}")
+        s.drop(f"ImportDocuments_p{r}.csv", csv_text(DOC_HEADER, rows))
+        processes = [
+            subprocess.Popen(
+                _cmd(s, "receive", "FACILI", "--preview", "--json"),
+                env=_env(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(previews)
+        ]
+        for p in processes:
+            out, err = p.communicate(timeout=300)
+            assert p.returncode == 0, f"round {r}: {err}"
+            assert "Traceback" not in err
+            numeros = {d["numero"] for d in json.loads(out)["documents"]}
+            assert len(numeros) == per_round * (r + 1)
+            listed += len(numeros)
+    expected = previews * per_round * sum(range(1, rounds + 1))
+    done = subprocess.run(
+        _cmd(s, "receive", "FACILI"), env=_env(), capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr
+    db = open_db(s.path)
+    found, copies = db.execute(
+        "SELECT count(DISTINCT external_id), count(*) FROM documents"
+        " WHERE connector_code = 'FACILI'"
+    ).fetchone()
+    files = db.execute("SELECT count(*) FROM received_files").fetchone()[0]
+    db.close()
+    ledger(
+        f"{previews} aperçus simultanés × {rounds} tours", previews * rounds, expected, listed, 0
+    )
+    ledger("réception après les aperçus simultanés", 1, rounds * per_round, found, 0)
+    assert (found, copies, files) == (rounds * per_round, rounds * per_round, rounds)
+    assert s.waiting() == [] and len(s.archived()) == rounds
+    assert run_cli("check", db=s.path).returncode == 0

@@ -378,22 +378,13 @@ def _stage(
     result.warnings = list(reader.warnings)
     previous = staging.find_file(db, connector_code, reader.sha256)
     if previous is not None:
-        result.previous = previous
-        result.file_id = previous.id
-        result.rows = previous.rows
-        result.warnings = previous.warnings
-        result.line_errors = previous.line_errors
-        if previous.status == "apercu":
-            result.status = "à traiter"
-        elif previous.archive_path and not Path(previous.archive_path).exists():
-            # staged by a reception that stopped before moving it: finish the job
-            result.status = "à archiver"
-        else:
-            result.status = "déjà reçu"
-        if previous.status == "rejete":
-            result.status, result.error = "refusé", previous.error
-        return result
+        return _already_staged(result, previous)
     with write_transaction(db):
+        # Again under the write lock: another process (a preview on another operator's screen)
+        # may have staged the same bytes since the look above. Its rows are the file's rows.
+        previous = staging.find_file(db, connector_code, reader.sha256)
+        if previous is not None:
+            return _already_staged(result, previous)
         file_id = staging.create_file(
             db,
             connector_code,
@@ -416,6 +407,25 @@ def _stage(
             staging.add_versions(db, connector_code, file_id)
     result.file_id = file_id
     result.rows = rows
+    return result
+
+
+def _already_staged(result: Collected, previous: staging.ReceivedFile) -> Collected:
+    """What collecting a file whose bytes are already staged does: nothing read again."""
+    result.previous = previous
+    result.file_id = previous.id
+    result.rows = previous.rows
+    result.warnings = previous.warnings
+    result.line_errors = previous.line_errors
+    if previous.status == "apercu":
+        result.status = "à traiter"
+    elif previous.archive_path and not Path(previous.archive_path).exists():
+        # staged by a reception that stopped before moving it: finish the job
+        result.status = "à archiver"
+    else:
+        result.status = "déjà reçu"
+    if previous.status == "rejete":
+        result.status, result.error = "refusé", previous.error
     return result
 
 
