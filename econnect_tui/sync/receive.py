@@ -67,6 +67,7 @@ from ..store import tiers as tiers_store
 from ..store.reference import RefKind
 from ..text import dated, plural
 from . import locks
+from . import send as sending
 from .runs import host, operator
 
 log = logging.getLogger("econnect")
@@ -1160,6 +1161,7 @@ def receive(
     progress = progress or _no_progress
     connector = connectors_store.require_connector(db, code)
     folder = import_folder(connector)
+    sending.clean_up_after_dead_sends(db, connector)
     with locks.reception_lock(db, connector.code, wait=wait):
         run_id = history.start_run(
             db, connector.code, RunKind.RECEPTION, operator(), host(), os.getpid()
