@@ -3,10 +3,11 @@
 The lock is a row taken in an IMMEDIATE transaction, with the owner's pid, host and start time.
 A lock whose process is gone (killed, crashed) is taken over, and the run it left unfinished
 is marked interrupted. On Linux a pid that lives again in a process started after the lock was
-taken (after a reboot, pids are reused) counts as gone too. Sends take no lock; a send whose
-process is gone (same test, on the pid and start of its history entry) is marked interrupted
-by the next run of its connector. A second reception waits a few
+taken (after a reboot, pids are reused) counts as gone too. A second reception waits a few
 seconds, then gives up with a sentence saying who holds it.
+
+Sends take no lock: a send whose process is gone (the same test, on the pid, host and start of
+its history entry) is marked interrupted by the next run of its connector.
 """
 
 from __future__ import annotations
@@ -60,9 +61,9 @@ def process_start(pid: int) -> float | None:
 
 
 def _started_after(pid: int, since: datetime | None) -> bool:
-    started = process_start(pid)
     if since is None:
         return False
+    started = process_start(pid)
     return started is not None and started > since.timestamp() + START_TOLERANCE_SECONDS
 
 
