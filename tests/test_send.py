@@ -35,6 +35,7 @@ from econnect_tui.sync.send import (
     EXPORT_FILES,
     send,
 )
+from econnect_tui.tui.widgets.connector_status import read_overview
 from tests.helpers import ROOT, demo_db, run_cli
 
 # The demo's 32 articles less the two not available for export (DENEIG, GNR).
@@ -626,6 +627,12 @@ def test_a_send_marks_a_killed_send_interrupted_and_removes_its_temporary_file(t
     debris = [p.name for p in export.iterdir() if p.name.endswith(".tmp")]
     assert debris and debris[0].startswith(".Clients.csv.")  # Articles.csv was written
     assert history.last_run(db, "FACILI", RunKind.SEND).status is RunStatus.RUNNING
+    # shown interrupted at once, as a send, by `status` and the dashboard
+    status = json.loads(run_cli("status", "--json", db=tmp_path / "econnect.db").stdout)
+    assert status[0]["etat_dernier_envoi"] == "erreur"
+    overview = read_overview(db, c, with_pending=False)
+    assert overview.last_send.state == "✗ Interrompu"
+    assert ("✗ Envoi du", "error") in [(text[:10], kind) for text, kind in overview.alerts()]
     result = send(db, "FACILI")
     assert sorted(p.name for p in export.iterdir()) == [
         "Articles.csv",
