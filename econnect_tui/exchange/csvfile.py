@@ -981,8 +981,10 @@ def remove_dead_temporaries(folder: Path, names: Collection[str]) -> list[str]:
 
 
 def _remove_if_dead(path: Path) -> bool:
-    try:  # O_NONBLOCK: a FIFO named like a temporary file must not hang the opening
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    # O_NONBLOCK: a FIFO named like a temporary file must not hang the opening; O_RDWR: NFS
+    # takes flock as a POSIX write lock, which a read-only descriptor cannot hold.
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return False
     try:
