@@ -2,7 +2,8 @@
 
 ECONNECT_FAULT="point:n" kills this process with SIGKILL (kill -9, nothing cleaned up) the n-th
 time the work reaches `point`; ECONNECT_PAUSE="point:seconds" sleeps there (to hold a lock
-while another process tries). Points: staged, archived, tiers, document, page, report;
+while another process tries). Points: staged (a file staged, by a reception or a preview),
+archived, tiers, document, page, report;
 migrations (the schema brought up to date, not yet committed); sent (a row of an export file
 handed to its writer: the temporary file is open, the export file not yet replaced).
 """

@@ -533,3 +533,41 @@ def test_check_finds_commits_lost_behind_the_applications_back(tmp_path, ledger)
         " : 1200 documents intégrés d'après son rapport, 1195 d'après l'historique des documents."
     ), counted
     ledger("5 intégrations validées puis perdues : trouvées par check", 1, 5, 1200 - 1195, 0)
+
+
+def test_a_preview_does_not_forget_what_another_preview_staged_since_it_looked(tmp_path, ledger):
+    """Operator A's preview lists the import folder, then a new file arrives and operator B's
+    preview stages it; A's preview, which never saw the file, must not take it for a file that
+    left the folder and forget B's staging."""
+    s = Setup(tmp_path)
+    s.documents("ImportDocuments_a.csv", doc_rows("A1"))
+    first = subprocess.Popen(
+        _cmd(s, "receive", "FACILI", "--preview"),
+        env=_env(ECONNECT_PAUSE="staged:5"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        staged = 0
+        while not staged and time.monotonic() < deadline:
+            time.sleep(0.1)
+            db = open_db(s.path)
+            staged = db.execute("SELECT count(*) FROM received_files").fetchone()[0]
+            db.close()
+        assert staged == 1  # A has listed the folder and staged its file; it pauses there
+        s.documents("ImportDocuments_b.csv", doc_rows("B1") + doc_rows("B2"))
+        second = run_cli("receive", "FACILI", "--preview", "--json", db=s.path)
+        assert second.returncode == 0, second.stderr
+        assert {d["numero"] for d in json.loads(second.stdout)["documents"]} == {"A1", "B1", "B2"}
+    finally:
+        _out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    db = open_db(s.path)
+    names = sorted(n for (n,) in db.execute("SELECT name FROM received_files"))
+    versions = db.execute("SELECT count(*) FROM document_versions").fetchone()[0]
+    db.close()
+    ledger("un aperçu pendant qu'un autre lit un fichier arrivé entre-temps", 2, 3, versions, 0)
+    assert names == ["ImportDocuments_a.csv", "ImportDocuments_b.csv"]
+    assert versions == 3

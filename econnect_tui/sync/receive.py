@@ -474,8 +474,13 @@ def _flush(db: Database, batch: list[tuple], documents: bool) -> None:
             staging.insert_tiers(db, batch)
 
 
-def _forget_vanished_previews(db: Database, connector_code: str, present: set[str]) -> None:
-    for f in staging.preview_files(db, connector_code):
+def _forget_vanished_previews(
+    db: Database, previewed: list[staging.ReceivedFile], present: set[str]
+) -> None:
+    """Forgets the files staged by a preview that are no longer in the import folder:
+    `previewed`, read before the folder was listed, less the `present` hashes. A file another
+    operator's preview staged since the listing is not among them: it is kept."""
+    for f in previewed:
         if f.sha256 not in present:
             staging.forget_file(db, f.id)
 
@@ -968,6 +973,7 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
     connector = connectors_store.require_connector(db, code)
     folder = import_folder(connector)
     last = history.last_run(db, connector.code, RunKind.RECEPTION)
+    previewed = staging.preview_files(db, connector.code)  # before the listing: see the forget
     scan = scan_folder(folder)
     result = Preview(
         connector_code=connector.code,
@@ -993,6 +999,7 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
             continue
         if collected.sha256:
             present.add(collected.sha256)
+        faults.checkpoint("staged")
         status = collected.status
         if collected.error:
             status = f"refusé : {_without_file_name(collected.error, entry.name)}"
@@ -1010,7 +1017,7 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
                 ok=collected.error is None and not collected.line_errors,
             )
         )
-    _forget_vanished_previews(db, connector.code, present)
+    _forget_vanished_previews(db, previewed, present)
     for name, size in scan.unrecognised:
         result.files.append(
             PendingFile(
@@ -1235,6 +1242,7 @@ def _summary(counts: dict[str, int], failed: int) -> str:
 def _collect_all(
     db, connector: Connector, folder: Path, run_id: int, report: _Report, progress: Progress
 ) -> None:
+    previewed = staging.preview_files(db, connector.code)  # before the listing: see the forget
     scan = scan_folder(folder)
     present: set[str] = set()
     now = datetime.now()
@@ -1262,7 +1270,7 @@ def _collect_all(
         faults.checkpoint("staged")
         _archive(db, connector, folder, entry, collected, run_id, report, now)
         faults.checkpoint("archived")
-    _forget_vanished_previews(db, connector.code, present)
+    _forget_vanished_previews(db, previewed, present)
     for name, size in scan.unrecognised:
         report.add(
             name,
