@@ -3,9 +3,9 @@
 ECONNECT_FAULT="point:n" kills this process with SIGKILL (kill -9, nothing cleaned up) the n-th
 time the work reaches `point`; ECONNECT_PAUSE="point:seconds" sleeps there (to hold a lock
 while another process tries). Points: staged (a file staged, by a reception or a preview),
-archived, tiers, document, page, report;
-migrations (the schema brought up to date, not yet committed); sent (a row of an export file
-handed to its writer: the temporary file is open, the export file not yet replaced).
+archived, tiers, document, page, report; migrations (the schema brought up to date, not yet
+committed); sent (a row of an export file handed to its writer: the temporary file is open,
+the export file not yet replaced).
 """
 
 from __future__ import annotations

@@ -1027,7 +1027,14 @@ def _atomic_file(
             with suppress(OSError):
                 os.unlink(tmp)
             raise
-        if _claim(f, tmp):
+        try:
+            claimed = _claim(f, tmp)
+        except BaseException:
+            f.close()
+            with suppress(OSError):
+                os.unlink(tmp)
+            raise
+        if claimed:
             break
         f.close()  # removed as a dead writer's before it was locked: another name
     else:
