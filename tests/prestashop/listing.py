@@ -116,6 +116,8 @@ def select(request):
     ]
     if request.shop.unstable_ties:
         random.shuffle(rows)
+    if order == [(resource.by_name["id"], False)] and not request.shop.unstable_ties:
+        order = []  # the table is kept in id order
     for spec, descending in reversed(order):
         rows.sort(key=lambda r, s=spec: _sort_key(s, r, request.languages), reverse=descending)
     if count is not None:
@@ -194,7 +196,7 @@ def _compare(spec: Field, stored, literal) -> int:
 def _sort_key(spec: Field, row: dict, languages: list[int]):
     value = _values(spec, row, languages[:1] or [1])[0] if spec.i18n else row.get(spec.name)
     if spec.name == "id":
-        return (1, Decimal(row["id"]))
+        return (1, int(row["id"]))
     if value is None:
         return (0, 0)  # MySQL sorts NULL first
     return (1, _key(spec, value))
