@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 
@@ -306,3 +307,43 @@ def test_the_application_without_a_terminal_refuses_at_once(tmp_path):
         )
         assert done.stdout == ""
     assert list(tmp_path.iterdir()) == []  # no database, no log
+
+
+# -- backup's target
+
+
+def test_backup_replaces_only_a_regular_file_and_never_the_database(tmp_path):
+    s = Setup(tmp_path)  # kept open: the -wal and -shm exist
+    fifo = tmp_path / "tube"
+    os.mkfifo(fifo)
+    link = tmp_path / "lien.db"
+    link.symlink_to(tmp_path / "ailleurs.db")
+    cases = {
+        fifo: f"{fifo} n'est pas un fichier ordinaire (périphérique, tube ou socket) : sauvegarde "
+        "refusée, indiquez un fichier ordinaire.",
+        link: f"{link} est un lien symbolique : sauvegarde refusée, indiquez un fichier ordinaire.",
+        s.path: f"{s.path} est la base de données en service : sauvegarde refusée, indiquez un "
+        "autre fichier.",
+        tmp_path / "econnect.db-wal": f"{tmp_path / 'econnect.db-wal'} est le fichier -wal de la "
+        "base de données en service : sauvegarde refusée, indiquez un autre fichier.",
+    }
+    if os.geteuid() == 0:
+        device = tmp_path / "null"
+        os.mknod(device, 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+        cases[device] = cases[fifo].replace(str(fifo), str(device))
+    before = {path: path.lstat() for path in cases}
+    for path, sentence in cases.items():
+        done = run_cli("backup", str(path), db=s.path)
+        assert (done.returncode, done.stderr) == (1, sentence + "\n"), path
+        after = path.lstat()
+        assert (after.st_ino, after.st_mode) == (before[path].st_ino, before[path].st_mode)
+    # the database itself through another name (a hard link) is the database too
+    os.link(s.path, tmp_path / "autre-nom.db")
+    done = run_cli("backup", str(tmp_path / "autre-nom.db"), db=s.path)
+    assert done.returncode == 1 and "est la base de données en service" in done.stderr
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    old = tmp_path / "hier.db"
+    old.write_bytes(b"ancienne sauvegarde")
+    done = run_cli("backup", str(old), db=s.path)
+    assert done.returncode == 0 and old.read_bytes().startswith(b"SQLite format 3\x00")
+    assert (old.stat().st_mode & 0o777) == 0o600
