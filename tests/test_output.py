@@ -10,12 +10,17 @@ import shutil
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from textual.widgets import Static
 
+from econnect_tui.models.connector import Liaison, Mode
 from econnect_tui.models.gc import Tiers
 from econnect_tui.store import tiers as tiers_store
+from econnect_tui.sync.connectors import save_connector
+from econnect_tui.sync.demo import demo_connector
+from econnect_tui.tui.widgets.grid import DataGrid
 from tests.eta import DOC_HEADER, TIERS_HEADER, Setup, doc_rows
 from tests.helpers import run_cli, run_in_terminal
 from tests.tui_helpers import SIZE, make_app, notifications, settle
@@ -347,3 +352,54 @@ def test_backup_replaces_only_a_regular_file_and_never_the_database(tmp_path):
     done = run_cli("backup", str(old), db=s.path)
     assert done.returncode == 0 and old.read_bytes().startswith(b"SQLite format 3\x00")
     assert (old.stat().st_mode & 0o777) == 0o600
+
+
+# -- a key written into a connector's URL
+
+
+URL_KEY = "CLEDANSURL1234WXYZ"
+SHOP = demo_connector(Path("/nulle-part")).model_copy(
+    update={
+        "code": "SHOP",
+        "liaison": Liaison.PRESTASHOP,
+        "mode": Mode.WEBSERVICE,
+        "import_path": None,
+        "export_path": None,
+        "url": f"https://{URL_KEY}:motdepasse@shop.example/boutique",
+        "key": "CLEPRESTA9876ABCD",
+    }
+)
+
+
+def test_a_key_in_the_url_is_masked_by_connector_list(tmp_path):
+    s = Setup(tmp_path)
+    save_connector(s.db, SHOP, new=True)
+    s.db.close()
+    listed = run_cli("connector", "list", db=s.path)
+    assert listed.returncode == 0
+    assert "url=https://••••••••WXYZ:••••••••@shop.example/boutique cle=••••••••ABCD" in (
+        listed.stdout
+    )
+    as_json = run_cli("connector", "list", "--json", db=s.path)
+    assert URL_KEY not in as_json.stdout and URL_KEY not in listed.stdout
+    assert "motdepasse" not in as_json.stdout + listed.stdout
+    shop = next(c for c in json.loads(as_json.stdout) if c["code"] == "SHOP")
+    assert shop["url"] == "https://••••••••WXYZ:••••••••@shop.example/boutique"
+    exported = run_cli("connector", "export", "SHOP", db=s.path)  # a copy of the setup: exact
+    assert f'url = "{SHOP.url}"' in exported.stdout
+
+
+async def test_a_key_in_the_url_is_masked_in_the_connectors_screen(tmp_path) -> None:
+    from tests.test_tui_connectors import open_list
+
+    app = make_app(tmp_path)
+    save_connector(app.db, SHOP, new=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_list(pilot)
+        await settle(pilot)
+        grid = screen.query_one(DataGrid)
+        lines = ["".join(seg.text for seg in grid.render_line(y)) for y in range(4)]
+        assert any(" shop.example " in line for line in lines), lines
+        detail = str(screen.query_one("#connector-detail", Static).render())
+        assert "Adresse du site : https://••••••••WXYZ:••••••••@shop.example/boutique" in detail
+        assert not any(URL_KEY in line for line in [*lines, detail])

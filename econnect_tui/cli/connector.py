@@ -24,6 +24,7 @@ def connector() -> None:
 def connector_json(c: Connector) -> dict:
     data = c.model_dump(mode="json", by_alias=True)
     data["cle"] = c.masked_key  # never in clear in a listing
+    data["url"] = c.masked_url
     return data
 
 
@@ -32,7 +33,7 @@ def connector_line(c: Connector) -> str:
     if c.mode is Mode.CSV:
         where = f"import={c.import_path} export={c.export_path}"
     else:
-        where = f"url={c.url} cle={c.masked_key}"
+        where = f"url={c.masked_url} cle={c.masked_key}"
     return (
         f"{c.code}  {c.liaison.label}  {c.mode.label}  {where}  "
         f"envois: articles={s.articles.value}"

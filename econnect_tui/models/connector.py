@@ -153,6 +153,28 @@ class Connector(_Settings):
     def masked_key(self) -> str:
         return mask(self.key)
 
+    @property
+    def masked_url(self) -> str:
+        """The site's address as shown anywhere: a key written into it masked."""
+        return mask_url(self.url)
+
+
+# scheme://userinfo@host…: the userinfo runs to the last « @ » before the path, query or fragment.
+_URL_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@")
+
+
+def mask_url(url: str | None) -> str:
+    """« https://KEY@shop.example/ » as « https://••••••••@shop.example/ »: a key (and a
+    password) written into the address masked as the key is (`mask`)."""
+    if not url:
+        return ""
+
+    def masked(match: re.Match[str]) -> str:
+        user, colon, password = match[2].partition(":")
+        return f"{match[1]}{mask(user)}{colon}{mask(password)}@"
+
+    return _URL_USERINFO.sub(masked, url, count=1)
+
 
 def mask(secret: str | None) -> str:
     """Shows that a key is set without showing it: « ••••••••3F9A »."""
