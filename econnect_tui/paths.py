@@ -8,6 +8,7 @@ import logging
 import logging.handlers
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 
@@ -64,12 +65,29 @@ def ensure_private_dir(path: Path) -> None:
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def is_database_file(path: Path) -> bool:
-    """An SQLite file (by its first bytes), without opening it as a database."""
+def refuse_special_database(path: Path) -> None:
+    """A `--db` that exists and is not a regular file (a FIFO would block the opening forever,
+    a device be written over) is refused in one sentence."""
     try:
+        found = path.stat()
+    except (OSError, ValueError):  # absent (created later), or unreachable: said on opening
+        return
+    if not stat.S_ISREG(found.st_mode):
+        raise UserError(
+            f"{path} n'est pas un fichier ordinaire : indiquez le fichier de la base de données "
+            "(--db)."
+        )
+
+
+def is_database_file(path: Path) -> bool:
+    """An SQLite file (by its first bytes), without opening it as a database; never a FIFO,
+    which would wait for a writer."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
         with open(path, "rb") as f:
             return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 

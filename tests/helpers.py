@@ -25,7 +25,12 @@ def demo_db(tmp_path: Path):
 
 
 def run_cli(
-    *args: str, db: Path | None = None, input: str | None = None, env=None, encoding="utf-8"
+    *args: str,
+    db: Path | None = None,
+    input: str | None = None,
+    env=None,
+    encoding="utf-8",
+    timeout: float = 120,
 ):
     """Runs the real `econnect` command in a subprocess; returns CompletedProcess (its output
     read in `encoding`)."""
@@ -45,7 +50,7 @@ def run_cli(
         encoding=encoding,
         input=input,
         env=full_env,
-        timeout=120,
+        timeout=timeout,
     )
 
 

@@ -403,3 +403,99 @@ async def test_a_key_in_the_url_is_masked_in_the_connectors_screen(tmp_path) -> 
         detail = str(screen.query_one("#connector-detail", Static).render())
         assert "Adresse du site : https://••••••••WXYZ:••••••••@shop.example/boutique" in detail
         assert not any(URL_KEY in line for line in [*lines, detail])
+
+
+def _demo(tmp_path) -> Path:
+    db = tmp_path / "econnect.db"
+    assert run_cli("init", "--demo", db=db).returncode == 0
+    return db
+
+
+def test_connector_tomls_that_are_no_connector_end_in_french(tmp_path):
+    db = _demo(tmp_path)
+    exported = run_cli("connector", "export", "FACILI", db=db).stdout
+    nul = tmp_path / "nul.toml"
+    nul.write_text(exported.replace('chemin_import = "', 'chemin_import = "\\u0000'))
+    done = run_cli("connector", "import", str(nul), db=db)
+    assert done.returncode == 1 and "Erreur inattendue" not in done.stderr, done.stderr
+    assert "chemin_import : caractère de contrôle interdit : « \\x00" in done.stderr
+    assert done.stderr.splitlines()[-1] == "nul.toml refusé : 1 erreur."
+    binary = tmp_path / "binaire.toml"
+    binary.write_bytes(bytes(range(256)) * 4)  # 0x81 is neither UTF-8 nor Windows-1252
+    done = run_cli("connector", "import", str(binary), db=db)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "binaire.toml : fichier TOML illisible (ni UTF-8 ni Windows-1252).\n",
+    )
+    nested = tmp_path / "imbrique.toml"
+    nested.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    done = run_cli("connector", "import", str(nested), db=db)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "imbrique.toml : fichier TOML illisible (tableaux imbriqués trop profondément).\n",
+    )
+    fifo = tmp_path / "tube.toml"
+    os.mkfifo(fifo)
+    done = run_cli("connector", "import", str(fifo), db=db, timeout=30)
+    assert (done.returncode, done.stderr) == (
+        1,
+        f"{fifo} n'est pas un fichier ordinaire : indiquez un fichier TOML.\n",
+    )
+
+
+def test_a_fifo_as_the_database_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "econnect.db"
+    os.mkfifo(fifo)
+    for command in ("status", "init"):
+        done = run_cli(command, db=fifo, timeout=30)
+        assert (done.returncode, done.stderr) == (
+            1,
+            f"{fifo} n'est pas un fichier ordinaire : indiquez le fichier de la base de données "
+            "(--db).\n",
+        ), command
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["econnect.db"]  # no log beside it
+
+
+def test_a_run_number_past_any_integer_is_no_run(tmp_path):
+    db = _demo(tmp_path)
+    done = run_cli("history", "FACILI", "--run", "99999999999999999999", db=db)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "Aucune synchronisation n° 99999999999999999999 pour le connecteur FACILI.\n",
+    )
+
+
+def test_a_wrong_fault_injection_is_said_and_ignored(tmp_path):
+    db = _demo(tmp_path)
+    done = run_cli("receive", "FACILI", db=db, env={"ECONNECT_FAULT": "staged:abc"})
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.startswith(
+        "ECONNECT_FAULT=« staged:abc » ignorée : attendu « point:nombre ».\n"
+    )
+    assert "Erreur" not in done.stderr
+
+
+@pytest.mark.parametrize("value", ["-inf", "inf", "nan", "-3", "1e9", "abc"])
+def test_a_settle_delay_out_of_range_keeps_the_default_and_says_so_once(tmp_path, value):
+    s = Setup(tmp_path)
+    s.documents("ImportDocuments_1.csv", doc_rows("D1"))  # written just now: still settling
+    s.db.close()
+    env = {"ECONNECT_SETTLE_SECONDS": value}
+    done = run_cli("receive", "FACILI", db=s.path, env=env)
+    assert done.returncode == 3, done.stdout
+    assert "(modifié il y a moins de 5 s) : laissé en place" in done.stdout
+    said = [
+        line
+        for line in (tmp_path / "econnect.log").read_text().splitlines()
+        if "ECONNECT_SETTLE_SECONDS" in line
+    ]
+    assert len(said) == 1 and f"« {value} » ignorée (attendu 0 à 600 s) : délai de 5 s." in said[0]
+
+
+def test_mapping_export_to_a_dash_writes_standard_output(tmp_path):
+    db = _demo(tmp_path)
+    done = run_cli("mapping", "export", "FACILI", "-", db=db, env={})
+    plain = run_cli("mapping", "export", "FACILI", db=db)
+    assert done.returncode == 0 and done.stdout == plain.stdout
+    assert done.stdout.startswith("CodeArticle;CodeArticleExterne")
+    assert not (tmp_path / "-").exists() and not Path("-").exists()

@@ -131,6 +131,7 @@ def cli(ctx: click.Context, db_path: Path | None, fresh: bool) -> None:
     if ctx.invoked_subcommand is None:
         _require_terminal()
     db_path = paths.expand_user(db_path or paths.default_db_path())
+    paths.refuse_special_database(db_path)
     creates = ctx.invoked_subcommand in (None, "init")  # the commands that create the database
     obj = Context(db_path=db_path, log_path=paths.setup_logging(db_path, create=creates))
     ctx.obj = obj

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..text import escape_controls
 from .gc import DocType
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_]{1,10}$")
@@ -140,6 +141,15 @@ class Connector(_Settings):
     _blanks = field_validator("import_path", "export_path", "url", "key", mode="before")(
         _blank_to_none
     )
+
+    @field_validator("import_path", "export_path", "url")
+    @classmethod
+    def _no_control_character(cls, value: str | None) -> str | None:
+        # a NUL byte in a path cannot reach the system (ValueError deep in os); ESC and the
+        # like have no place in a folder or an address either
+        if value is not None and escape_controls(value) != value:
+            raise ValueError(f"caractère de contrôle interdit : « {escape_controls(value)} »")
+        return value
 
     @field_validator("code")
     @classmethod
