@@ -254,7 +254,7 @@ class EconnectApp(OrderedKeysApp):
                 log.exception("forgetting the place")
         self.bell()
         message = crash_message(error=self._exception, db_path=self.db_path)
-        self._exit_renderables.append(Text(message))
+        self._exit_renderables.append(Text(escape_controls(message)))
         self._close_messages_no_wait()
 
     def notify(self, message, *, markup: bool = False, title: str = "", **kwargs) -> None:  # type: ignore[override]
