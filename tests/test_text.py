@@ -49,6 +49,7 @@ def test_escape_controls_shows_escape_sequences_as_codes():
     assert escape_controls("EARL \x1b]0;titre\x07 du Moulin") == "EARL \\x1b]0;titre\\x07 du Moulin"
     assert escape_controls("Labour\x9b31m\x7f") == "Labour\\x9b31m\\x7f"
     assert escape_controls("a\rb\x00c") == "a\\x0db\\x00c"
+    assert escape_controls("ligne 1\r\nligne 2\r") == "ligne 1\nligne 2\\x0d"  # Excel's cells
     assert escape_controls("facture\u202egnp.exe") == "facture\\u202egnp.exe"
     assert escape_controls("\u2066x\u2069") == "\\u2066x\\u2069"
     assert escape_controls("été\udce9") == "été\\xe9"  # a byte of a name that was not UTF-8
