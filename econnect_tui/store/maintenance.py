@@ -54,6 +54,14 @@ def unfinished_runs(db: Database) -> list[tuple[int, str, str]]:
     return [tuple(r) for r in cur]
 
 
+def database_file(db: Database) -> Path | None:
+    """The file of the main database (None in memory)."""
+    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return Path(file) if file else None
+    return None
+
+
 def backup_to(db: Database, target: Path) -> None:
     """SQLite's online backup: a consistent copy even while other processes write."""
     conn = sqlite3.connect(str(target))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import sqlite3
 import time
@@ -244,12 +245,27 @@ def settle_seconds() -> float:
     """How long a file must have been left unchanged before it is read: the ETA software may
     write it under its final name, and one read half-written is archived, its end never read.
     `ECONNECT_SETTLE_SECONDS` changes it (the tests, which write files and receive at once)."""
-    try:
-        seconds = float(os.environ.get("ECONNECT_SETTLE_SECONDS", SETTLE_SECONDS))
-    except ValueError:
+    raw = os.environ.get("ECONNECT_SETTLE_SECONDS")
+    if raw is None:
         return SETTLE_SECONDS
-    # « inf », « nan » or hours would leave every file aside for good: the default instead.
-    return max(0.0, seconds) if seconds <= MAX_SETTLE_SECONDS else SETTLE_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if 0 <= seconds <= MAX_SETTLE_SECONDS:  # False for nan: « inf », « -inf », « nan », hours
+        return seconds
+    if raw not in _SETTLE_REFUSED:  # said once per process, not at every look at the folder
+        _SETTLE_REFUSED.add(raw)
+        log.warning(
+            "ECONNECT_SETTLE_SECONDS=« %s » ignorée (attendu 0 à %g s) : délai de %g s.",
+            raw,
+            MAX_SETTLE_SECONDS,
+            SETTLE_SECONDS,
+        )
+    return SETTLE_SECONDS
+
+
+_SETTLE_REFUSED: set[str] = set()
 
 
 def settling_text() -> str:
