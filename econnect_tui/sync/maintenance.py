@@ -13,6 +13,7 @@ from ..errors import UserError, os_reason
 from ..store import maintenance as store
 from ..text import plural
 from . import locks
+from .receive import display_name
 
 
 class CheckItem(BaseModel):
@@ -44,7 +45,7 @@ def check(db: Database) -> CheckReport:
         ),
     ]
     missing = [
-        f"{connector} : {name} devait être dans {path}"
+        f"{connector} : {name} devait être dans {display_name(path)}"
         for connector, name, path in store.received_files_with_archive(db)
         if not Path(path).exists()
     ]
