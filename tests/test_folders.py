@@ -15,9 +15,14 @@ from pathlib import Path
 import pytest
 
 from econnect_tui.db import open_db
+from econnect_tui.errors import ValidationFailed
+from econnect_tui.models.connector import Connector
 from econnect_tui.models.reports import ItemType
+from econnect_tui.store import connectors as connectors_store
 from econnect_tui.sync import maintenance
 from econnect_tui.sync import receive as reception
+from econnect_tui.sync.connectors import export_toml, save_connector
+from econnect_tui.sync.demo import demo_connector
 from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows, report_rows
 from tests.helpers import run_cli, still_written
 
@@ -296,6 +301,165 @@ def test_a_file_replaced_by_a_fifo_during_a_reception_is_never_opened(s, ledger)
     assert set(s.gc_documents()) == {"A1"} and s.archived() == ["ImportDocuments_1.csv"]
 
 
+# Two connectors never share a folder ------------------------------------------------------------
+
+
+def _f2(tmp_path: Path, **folders: str) -> Connector:
+    """A second connector F2 (folders f2/import and f2/export made), with `folders` instead."""
+    (tmp_path / "f2" / "import").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "f2" / "export").mkdir(parents=True, exist_ok=True)
+    c = demo_connector(tmp_path / "f2").model_copy(update={"code": "F2"})
+    return c.model_copy(update=folders)
+
+
+@pytest.mark.parametrize("spelled", ["as-is", "slash", "dot-dot", "link"])
+def test_a_second_connector_on_the_same_import_folder_is_refused(s, tmp_path, spelled):
+    (tmp_path / "link").symlink_to(s.folder, target_is_directory=True)
+    path = {
+        "as-is": str(s.import_dir),
+        "slash": f"{s.import_dir}/",
+        "dot-dot": f"{s.import_dir}/../import",
+        "link": str(tmp_path / "link" / "import"),
+    }[spelled]
+    with pytest.raises(ValidationFailed) as refused:
+        save_connector(s.db, _f2(tmp_path, import_path=path), new=True)
+    also = f" (« {s.import_dir} »)" if spelled == "link" else ""
+    assert refused.value.errors == [
+        f"chemin_import : ce dossier est déjà le dossier d'import du connecteur FACILI{also}"
+    ]
+    assert connectors_store.get_connector(s.db, "F2") is None
+
+
+@pytest.mark.parametrize(
+    ("key", "where", "error"),
+    [
+        ("import_path", "import", "chemin_import : ce dossier est déjà le dossier d'import"),
+        ("import_path", "export", "chemin_import : ce dossier est déjà le dossier d'export"),
+        ("export_path", "import", "chemin_export : ce dossier est déjà le dossier d'import"),
+        ("export_path", "export", "chemin_export : ce dossier est déjà le dossier d'export"),
+        (
+            "import_path",
+            "import/sub",
+            "chemin_import : ce dossier est à l'intérieur du dossier d'import",
+        ),
+        ("import_path", "", "chemin_import : ce dossier contient le dossier d'import"),
+        ("export_path", "import/sub", None),  # a scan never looks into a subfolder
+        ("import_path", "export/sub", None),
+        ("export_path", "export/sub", None),
+    ],
+)
+def test_which_folders_two_connectors_may_not_share(s, tmp_path, key, where, error):
+    folder = s.folder / where
+    folder.mkdir(exist_ok=True)
+    c = _f2(tmp_path, **{key: str(folder)})
+    if error is None:
+        save_connector(s.db, c, new=True)
+        assert connectors_store.get_connector(s.db, "F2") is not None
+        return
+    with pytest.raises(ValidationFailed) as refused:
+        save_connector(s.db, c, new=True)
+    (message,) = refused.value.errors
+    assert message.startswith(f"{error} du connecteur FACILI")
+
+
+def test_folders_are_stored_normalised_with_their_links_lost(s, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    real = tmp_path / "real"
+    (real / "in").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    c = _f2(tmp_path, import_path="~/link/in/../in/", export_path=f"{tmp_path}//f2/./export/")
+    saved = save_connector(s.db, c, new=True)
+    assert saved.import_path == str(tmp_path / "link" / "in")  # the link stays a link
+    assert saved.export_path == str(tmp_path / "f2" / "export")
+
+
+def test_a_connector_changed_onto_another_ones_folder_is_refused(s, tmp_path):
+    save_connector(s.db, _f2(tmp_path), new=True)
+    stored = connectors_store.require_connector(s.db, "F2")
+    with pytest.raises(ValidationFailed) as refused:
+        save_connector(
+            s.db, stored.model_copy(update={"export_path": str(s.export_dir)}), new=False
+        )
+    assert refused.value.errors == [
+        "chemin_export : ce dossier est déjà le dossier d'export du connecteur FACILI"
+    ]
+    assert connectors_store.require_connector(s.db, "F2") == stored
+    # Its own folders are no other connector's: saved again as they are.
+    facili = connectors_store.require_connector(s.db, "FACILI")
+    save_connector(s.db, facili, new=False)
+
+
+def test_connector_import_refuses_another_connectors_folder(s, tmp_path):
+    toml = tmp_path / "f2.toml"
+    toml.write_text(
+        export_toml(s.db, "FACILI")
+        .replace('code = "FACILI"', 'code = "F2"')
+        .replace(f'chemin_export = "{s.export_dir}"', f'chemin_export = "{tmp_path}"')
+        .replace(f'chemin_import = "{s.import_dir}"', f'chemin_import = "{s.import_dir}/"')
+    )
+    result = run_cli("connector", "import", str(toml), db=s.path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "chemin_import : ce dossier est déjà le dossier d'import du connecteur FACILI\n"
+        "Connecteur « F2 » non enregistré : 1 erreur.\n"
+    )
+    assert connectors_store.get_connector(s.db, "F2") is None
+
+
+def _stored_pair(s: Setup, tmp_path: Path) -> None:
+    """F2 on FACILI's import folder, written past the rule (a database saved before it)."""
+    c = _f2(tmp_path, import_path=f"{s.import_dir}/")
+    connectors_store.save_connector(s.db, c, new=True)
+
+
+def test_a_stored_shared_import_folder_is_flagged_and_receives_nothing(s, tmp_path):
+    _stored_pair(s, tmp_path)
+    s.documents("ImportDocuments_1.csv", doc_rows("D1"))
+
+    check = run_cli("check", db=s.path)
+    assert check.returncode == 3, check.stdout
+    assert (
+        "✗ Dossiers d'échange propres à chaque connecteur\n"
+        f"    Le dossier d'import de F2 (« {s.import_dir}/ ») est aussi le dossier d'import du "
+        f"connecteur FACILI (« {s.import_dir} ») : corrigez le paramétrage de l'un des deux.\n"
+    ) in check.stdout
+
+    for code in ("FACILI", "F2"):
+        refused = run_cli("receive", code, db=s.path)
+        assert refused.returncode == 1
+        assert f"aucune réception de {code} tant que l'un des deux n'est pas corrigé" in (
+            refused.stderr
+        )
+        preview = run_cli("receive", code, "--preview", db=s.path)
+        assert preview.returncode == 1 and "aucune réception" in preview.stderr
+    assert s.waiting() == ["ImportDocuments_1.csv"] and s.gc_documents() == {}
+    status = json.loads(run_cli("status", "--json", db=s.path).stdout)
+    assert all("est aussi le dossier d'import" in row["erreur_dossier"] for row in status)
+
+    # Put right: F2 on its own folder, FACILI receives.
+    save_connector(s.db, _f2(tmp_path, import_path=str(tmp_path / "f2" / "import")), new=False)
+    assert run_cli("check", db=s.path).returncode == 0
+    assert reception.receive(s.db, "FACILI").exit_code == 0 and "D1" in s.gc_documents()
+
+
+def test_a_stored_shared_export_folder_is_flagged_receptions_go_on(s, tmp_path):
+    connectors_store.save_connector(s.db, _f2(tmp_path, export_path=str(s.export_dir)), new=True)
+    report = maintenance.check(s.db)
+    item = next(i for i in report.items if i.name.startswith("Dossiers d'échange"))
+    assert item.details == [
+        f"Le dossier d'export de F2 (« {s.export_dir} ») est aussi le dossier d'export du "
+        "connecteur FACILI : corrigez le paramétrage de l'un des deux."
+    ]
+    pending = reception.pending_status(s.db, "FACILI")
+    assert pending.folder_error is None
+    assert pending.folder_warning == (
+        f"Le dossier d'export de FACILI (« {s.export_dir} ») est aussi le dossier d'export du "
+        "connecteur F2 : corrigez le paramétrage de l'un des deux."
+    )
+    s.documents("ImportDocuments_1.csv", doc_rows("D1"))
+    assert reception.receive(s.db, "FACILI").exit_code == 0
+
+
 # The reliability table (`make check`): hostile folders through real receptions ----------------
 
 DOCUMENTS = 120
@@ -353,6 +517,46 @@ def test_fault_symlinked_archive_and_erreurs(tmp_path, ledger):
     assert (found, duplicates, lost) == (DOCUMENTS, 0, 0)
     assert s.archived() == ["ImportDocuments_1.csv"]
     assert s.rejected() == ["ImportDocuments_vide.csv"]
+
+
+@pytest.mark.slow
+def test_fault_two_connectors_on_one_import_folder(tmp_path, ledger):
+    """Over 8 rounds of both connectors receiving at once, files used to be split at random
+    between them: documents held back, or integrated, under the wrong connector."""
+    s = Setup(tmp_path)
+    _stored_pair(s, tmp_path)
+    names = []
+    for n in range(4):
+        _batch(s, f"ImportDocuments_{n}.csv", f"P{n}", DOCUMENTS // 4)
+        names.append(f"ImportDocuments_{n}.csv".encode())
+    cmd = [sys.executable, "-m", "econnect_tui", "--db", str(s.path), "receive"]
+    rounds = 8
+    for _ in range(rounds):
+        both = [subprocess.Popen([*cmd, code], stderr=subprocess.PIPE) for code in ("FACILI", "F2")]
+        assert [p.wait(timeout=120) for p in both] == [1, 1]
+        for process in both:
+            process.stderr.close()
+    assert s.waiting() == sorted(n.decode() for n in names)
+    save_connector(s.db, _f2(tmp_path, import_path=str(tmp_path / "f2" / "import")), new=False)
+    final = run_cli("receive", "FACILI", db=s.path)
+
+    found, duplicates = _gc(s.path)
+    wrong = (
+        _gc(s.path, "F2")[0]
+        + s.db.execute(
+            "SELECT count(*) FROM received_files WHERE connector_code = 'F2'"
+        ).fetchone()[0]
+    )
+    lost = _lost(s, names)
+    ledger(
+        "un dossier d'import pour deux connecteurs (base ancienne)",
+        2 * rounds + 1,
+        DOCUMENTS,
+        found,
+        lost + wrong,
+    )
+    assert final.returncode == 0, final.stdout + final.stderr
+    assert (found, duplicates, wrong, lost) == (DOCUMENTS, 0, 0, 0)
 
 
 @pytest.mark.slow

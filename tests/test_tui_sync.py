@@ -679,3 +679,22 @@ async def test_a_file_still_being_written_is_said_so_and_left_by_recevoir(
         (file,) = [f for f in report.run.files if f.name == growing.name]
         assert file.status == "laissé en place"
     assert growing.exists()
+
+
+async def test_connectors_sharing_an_import_folder_are_flagged_on_their_rows(tmp_path) -> None:
+    db = demo(tmp_path)
+    # Saved past the rule (a database older than it): F2 on FACILI's import folder.
+    other = demo_connector(tmp_path / "f2").model_copy(
+        update={"code": "F2", "import_path": str(tmp_path / "facili" / "import")}
+    )
+    connectors_store.save_connector(db, other, new=True)
+    app = make_app(tmp_path, db)
+    async with app.run_test(size=SIZE) as pilot:
+        board = await dashboard(pilot)
+        rows = {row.code: row for row in board.query(ConnectorRow)}
+        for code, the_other in (("F2", "FACILI"), ("FACILI", "F2")):
+            cell = str(rows[code].query_one(".cell-reception").render())
+            assert cell.startswith("Dossier d'import en erreur")
+            alerts = str(rows[code].query_one(".row-alerts").render())
+            assert "est aussi le dossier d'import du connecteur " + the_other in alerts
+            assert f"aucune réception de {code}" in alerts

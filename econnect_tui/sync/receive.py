@@ -68,6 +68,7 @@ from ..store import tiers as tiers_store
 from ..store.reference import RefKind
 from ..text import dated, plural
 from . import folders, locks
+from .connectors import export_folder_conflict, import_folder_conflict
 from .runs import host, operator
 
 log = logging.getLogger("econnect")
@@ -189,6 +190,8 @@ class PendingStatus(BaseModel):
     held_back_documents: int
     held_back_tiers: int
     folder_error: str | None = None
+    # Its export folder is another connector's folder (receptions go on): to correct.
+    folder_warning: str | None = None
 
     @property
     def has_pending(self) -> bool:
@@ -991,6 +994,7 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
     progress = progress or _no_progress
     connector = connectors_store.require_connector(db, code)
     folder = import_folder(connector)
+    _refuse_shared_import_folder(db, connector)
     last = history.last_run(db, connector.code, RunKind.RECEPTION)
     scan = scan_folder(folder, wait=True, progress=progress)
     now = datetime.now()
@@ -1205,6 +1209,7 @@ def receive(
     progress = progress or _no_progress
     connector = connectors_store.require_connector(db, code)
     folder = import_folder(connector)
+    _refuse_shared_import_folder(db, connector)
     if look_twice:
         with contextlib.suppress(UserError):  # said, and recorded, by the reception itself
             scan_folder(folder, settle=settle, wait=True, progress=progress)
@@ -1233,6 +1238,14 @@ def receive(
     # The run without its rows: a big reception's report is read from the history by pages.
     run = history.get_run(db, run_id, with_rows=False)
     return ReceptionResult(run=run, exit_code=3 if report.failed else 0)
+
+
+def _refuse_shared_import_folder(db: Database, connector: Connector) -> None:
+    """Another connector's folder is, holds or lies inside this one's import folder (a
+    database saved before the rule): its files would go to either at random."""
+    conflict = import_folder_conflict(db, connector.code)
+    if conflict:
+        raise UserError(conflict)
 
 
 def _record_failure(db: Database, run_id: int, report: _Report, exc: BaseException) -> None:
@@ -1671,7 +1684,7 @@ def pending_status(db: Database, code: str) -> PendingStatus:
     """Files waiting in the import folder and items held back, for one connector."""
     connector = connectors_store.require_connector(db, code)
     files = 0
-    error = None
+    error = import_folder_conflict(db, connector.code)
     try:
         folder = import_folder(connector)
         scan = scan_folder(folder)
@@ -1684,6 +1697,7 @@ def pending_status(db: Database, code: str) -> PendingStatus:
         held_back_documents=staging.held_back_documents(db, connector.code),
         held_back_tiers=staging.held_back_tiers(db, connector.code),
         folder_error=error,
+        folder_warning=export_folder_conflict(db, connector.code),
     )
 
 
