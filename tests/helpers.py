@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from econnect_tui.db import open_db
@@ -92,3 +96,33 @@ def run_in_terminal(*args: str, db: Path | None = None, env=None, timeout: float
     finally:
         os.close(master)
     return code, output
+
+
+@contextlib.contextmanager
+def still_written(
+    path: Path, chunk: Callable[[int], bytes], *, every: float = 0.1, clock: float | None = None
+) -> Iterator[None]:
+    """The ETA software writing `path` under its final name while the block runs: `chunk(n)`
+    appended every `every` seconds (a real file, written by a thread). With `clock`, the file's
+    dates are set that many seconds from now after each write (a share whose clock is ahead, or
+    behind when negative)."""
+    stop = threading.Event()
+
+    def write() -> None:
+        n = 0
+        while not stop.is_set():
+            with open(path, "ab") as f:
+                f.write(chunk(n))
+            if clock is not None:
+                when = time.time() + clock
+                os.utime(path, (when, when))
+            n += 1
+            stop.wait(every)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        writer.join()

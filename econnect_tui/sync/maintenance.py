@@ -14,6 +14,8 @@ from ..errors import UserError, os_reason
 from ..store import maintenance as store
 from ..text import plural
 from . import locks
+from .connectors import shared_folders
+from .receive import display_name
 
 
 class CheckItem(BaseModel):
@@ -45,7 +47,7 @@ def check(db: Database) -> CheckReport:
         ),
     ]
     missing = [
-        f"{connector} : {name} devait être dans {path}"
+        f"{connector} : {name} devait être dans {display_name(path)}"
         for connector, name, path in store.received_files_with_archive(db)
         if not Path(path).exists()
     ]
@@ -84,7 +86,19 @@ def check(db: Database) -> CheckReport:
                 "marquée comme telle à la prochaine réception"
             )
     items.append(CheckItem(name="Synchronisations terminées", ok=not running, details=running))
+    items.append(_shared_folders_item(db))
     return CheckReport(items=items)
+
+
+def _shared_folders_item(db: Database) -> CheckItem:
+    """Two connectors on one folder (saved before the rule, or a link pointed elsewhere since):
+    each pair once, in one sentence."""
+    shared = [
+        f"{s.sentence()} : corrigez le paramétrage de l'un des deux." for s in shared_folders(db)
+    ]
+    return CheckItem(
+        name="Dossiers d'échange propres à chaque connecteur", ok=not shared, details=shared
+    )
 
 
 def backup(db: Database, target: Path) -> Path:
