@@ -114,9 +114,6 @@ def write_file(path: Path, lines: int) -> None:
                         "Tracteur 1",
                     ]
                 )
-    # Finished a minute ago: a file changed in the last seconds is left for the next reception.
-    finished = time.time() - 60
-    os.utime(path, (finished, finished))
 
 
 def setup(folder: Path):
@@ -125,6 +122,9 @@ def setup(folder: Path):
     from econnect_tui.sync.connectors import save_connector
     from econnect_tui.sync.demo import demo_connector, load_sample_gc
 
+    # The file is written whole before the measured run: no quiet period to wait out (a file is
+    # read once two looks 5 s apart saw it unchanged, `receive.scan_folder`).
+    os.environ["ECONNECT_SETTLE_SECONDS"] = "0"
     db = open_db(folder / "econnect.db")
     load_sample_gc(db)
     save_connector(db, demo_connector(folder / "facili"), new=True, create_folders=True)

@@ -20,6 +20,7 @@ from textual.theme import ThemeProvider
 from textual.widgets import Input
 
 from . import paths
+from .text import escape_controls
 from .tui.commands import NO_THEME, EconnectCommands, Palette, PaletteCommand
 from .tui.keymap import binding_ids, keys_file, load_keymap
 from .tui.keyorder import OrderedKeysApp
@@ -34,7 +35,12 @@ from .tui.screens.mapping import open_mapping
 from .tui.screens.settings import SettingsScreen
 from .tui.screens.sync import SyncScreen, check_pending_at_opening, sync_palette_commands
 from .tui.screens.tiers import TiersScreen
-from .tui.terminal import compact_driver, exit_on_ending_signals, lenient_key_decoding
+from .tui.terminal import (
+    compact_driver,
+    exit_on_ending_signals,
+    lenient_key_decoding,
+    show_control_characters,
+)
 from .tui.widgets.modebar import MODES as MODE_KEYS
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24  # the size every screen is designed and tested at
@@ -51,6 +57,7 @@ FOOTER_KEY_NAMES = {
 
 
 log = logging.getLogger("econnect")
+show_control_characters()  # every text of the application, whoever builds it
 
 
 class EconnectApp(OrderedKeysApp):
@@ -247,13 +254,16 @@ class EconnectApp(OrderedKeysApp):
                 log.exception("forgetting the place")
         self.bell()
         message = crash_message(error=self._exception, db_path=self.db_path)
-        self._exit_renderables.append(Text(message))
+        self._exit_renderables.append(Text(escape_controls(message)))
         self._close_messages_no_wait()
 
-    def notify(self, message, *, markup: bool = False, **kwargs) -> None:  # type: ignore[override]
-        """Notifications carry codes and names typed by people: never read them as markup
-        (widgets and screens pass markup=True by default; it is ignored here on purpose)."""
-        super().notify(message, markup=False, **kwargs)
+    def notify(self, message, *, markup: bool = False, title: str = "", **kwargs) -> None:  # type: ignore[override]
+        """Notifications carry codes and names typed by people or read from ETA files: never
+        read them as markup (widgets and screens pass markup=True by default; it is ignored
+        here on purpose), and their control characters are shown as codes."""
+        super().notify(
+            escape_controls(str(message)), markup=False, title=escape_controls(title), **kwargs
+        )
 
     def get_key_display(self, binding: Binding) -> str:
         """The footer's key names, in French (« Échap », not « esc »), F keys and letters in

@@ -10,19 +10,34 @@ the export file not yet replaced).
 
 from __future__ import annotations
 
+import math
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterable, Iterator
 
-_FAULT = os.environ.get("ECONNECT_FAULT", "")
-_PAUSE = os.environ.get("ECONNECT_PAUSE", "")
-_hits: dict[str, int] = {}
 
-
-def _parse(spec: str) -> tuple[str, float]:
+def _parse(variable: str) -> tuple[str, float] | None:
+    """« point:n » from the environment; a value that is not one is said once on stderr (a
+    test that believes it injects a fault must not pass silently) and ignored."""
+    spec = os.environ.get(variable, "")
+    if not spec:
+        return None
     name, _, value = spec.partition(":")
-    return name, float(value or 1)
+    try:
+        number = float(value or 1)
+    except ValueError:
+        number = math.nan
+    if name and math.isfinite(number) and number >= 0:
+        return name, number
+    sys.stderr.write(f"{variable}=« {spec} » ignorée : attendu « point:nombre ».\n")
+    return None
+
+
+_FAULT = _parse("ECONNECT_FAULT")
+_PAUSE = _parse("ECONNECT_PAUSE")
+_hits: dict[str, int] = {}
 
 
 def checkpoint(point: str) -> None:
@@ -30,11 +45,11 @@ def checkpoint(point: str) -> None:
         return
     _hits[point] = _hits.get(point, 0) + 1
     if _PAUSE:
-        name, seconds = _parse(_PAUSE)
+        name, seconds = _PAUSE
         if name == point and _hits[point] == 1:
             time.sleep(seconds)
     if _FAULT:
-        name, n = _parse(_FAULT)
+        name, n = _FAULT
         if name == point and _hits[point] == int(n):
             os.kill(os.getpid(), signal.SIGKILL)
 

@@ -8,17 +8,40 @@ import logging
 import logging.handlers
 import os
 import re
+import stat
+import sys
 from pathlib import Path
 
 import platformdirs
+
+from .errors import UserError, os_reason
+from .text import escape_controls
 
 APP_NAME = "econnect"
 LOG_NAME = "econnect.log"
 log = logging.getLogger("econnect")
 
 
+NO_HOME = (
+    "Dossier personnel introuvable (ni HOME ni compte utilisateur) : indiquez la base de "
+    "données avec --db ou ECONNECT_DB."
+)
+
+
 def default_db_path() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "econnect.db"
+    """The user's data folder; a service account without HOME nor passwd entry has none."""
+    try:
+        return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "econnect.db"
+    except (RuntimeError, KeyError, OSError) as exc:
+        raise UserError(NO_HOME) from exc
+
+
+def expand_user(path: Path) -> Path:
+    """`~/x.db` in the user's home; without a home to put it in, a French sentence."""
+    try:
+        return path.expanduser()
+    except (RuntimeError, KeyError, OSError) as exc:
+        raise UserError(NO_HOME) from exc
 
 
 def log_path_for(db_path: Path) -> Path:
@@ -42,12 +65,29 @@ def ensure_private_dir(path: Path) -> None:
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def is_database_file(path: Path) -> bool:
-    """An SQLite file (by its first bytes), without opening it as a database."""
+def refuse_special_database(path: Path) -> None:
+    """A `--db` that exists and is not a regular file (a FIFO would block the opening forever,
+    a device be written over) is refused in one sentence."""
     try:
+        found = path.stat()
+    except (OSError, ValueError):  # absent (created later), or unreachable: said on opening
+        return
+    if not stat.S_ISREG(found.st_mode):
+        raise UserError(
+            f"{path} n'est pas un fichier ordinaire : indiquez le fichier de la base de données "
+            "(--db)."
+        )
+
+
+def is_database_file(path: Path) -> bool:
+    """An SQLite file (by its first bytes), without opening it as a database; never a FIFO,
+    which would wait for a writer."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
         with open(path, "rb") as f:
             return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 
@@ -63,17 +103,56 @@ def setup_logging(db_path: Path, *, create: bool = True) -> Path | None:
         return None
     try:
         ensure_private_dir(path.parent)
-        if not path.exists():
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-        )
-    except OSError:
+        handler = LogFile(path)
+    except (OSError, ValueError):
         _use_handler(logging.NullHandler())
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(message)s"))
     _use_handler(handler)
     return path
+
+
+class LogFormatter(logging.Formatter):
+    """One line per record (a traceback's lines follow), control characters shown as codes: a
+    name read from an ETA file cannot forge log lines nor drive the terminal of whoever reads
+    the log with `tail`."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(process)d %(levelname)s %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        return escape_controls(super().format(record))
+
+
+class LogFile(logging.handlers.RotatingFileHandler):
+    """The log file: created 0600 at every rotation as at the first (whatever the umask), and
+    never a reason for a command to fail. A record that cannot be written (disk full, file
+    removed) is dropped: the first failure is said once on stderr, in French, and the
+    command goes on to its own outcome."""
+
+    def __init__(self, path: Path) -> None:
+        self.failed = False
+        super().__init__(
+            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8", errors="backslashreplace"
+        )
+        self.setFormatter(LogFormatter())
+
+    def _open(self):
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if self.failed:
+            return
+        self.failed = True
+        error = sys.exc_info()[1]
+        reason = os_reason(error) if isinstance(error, OSError) else "erreur d'écriture"
+        try:
+            sys.stderr.write(
+                escape_controls(f"Journal {self.baseFilename} non écrit : {reason}.") + "\n"
+            )
+            sys.stderr.flush()
+        except Exception:  # stderr closed too: nothing left to tell
+            pass
 
 
 def _use_handler(handler: logging.Handler) -> None:

@@ -81,3 +81,40 @@ def dated(text: str, when: datetime | str | None) -> str:
     the date is unknown or unreadable (`on_date`)."""
     date = on_date(when)
     return f"{text} {date}" if date else text
+
+
+# What a terminal acts on instead of showing: C0 controls but tab and line feed (ESC starts the
+# sequences that clear the screen or set the title), DEL, C1 (U+009B is a one-character ESC [),
+# the bidi controls that reorder the text after them (U+202E shows « fdp.exe » as « exe.pdf »),
+# and lone surrogates (a file name's bytes that were not UTF-8, unprintable in any encoding).
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+_CONTROLS = re.compile(_CONTROL)
+# A Windows line break (a multi-line cell written by Excel) is a line break; a lone CR, which
+# sends the cursor back to overwrite the line, is shown.
+_CONTROLS_OR_CRLF = re.compile("\r\n|" + _CONTROL)
+
+
+def _escape(match: re.Match[str]) -> str:
+    if match.group() == "\r\n":
+        return "\n"
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte: that byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str) -> str:
+    """`text` as it may reach a terminal or a log: every control character (see `_CONTROLS`)
+    shown as its code, « \\x1b », « \\u202e »; tab and line feed kept, CR LF as a line feed.
+    For human output only: JSON, TOML and CSV outputs carry the data exact."""
+    if text.isprintable():  # the usual case, at C speed
+        return text
+    return _CONTROLS_OR_CRLF.sub(_escape, text)
+
+
+def mask_controls(text: str) -> str:
+    """Every control character of `escape_controls` as « � », one character for one (a field
+    being edited, whose cursor counts characters)."""
+    if text.isprintable():
+        return text
+    return _CONTROLS.sub("\ufffd", text)

@@ -60,7 +60,7 @@ def test_check_healthy_then_finds_a_missing_archive(tmp_path):
     reception.receive(s.db, "FACILI")
     ok = run_cli("check", db=s.path)
     assert ok.returncode == 0, ok.stdout
-    assert ok.stdout.count("✓") == 8
+    assert ok.stdout.count("✓") == 9
     archived = next((s.import_dir / "archive").rglob("ImportDocuments_1.csv"))
     archived.unlink()
     bad = run_cli("check", db=s.path)

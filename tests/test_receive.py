@@ -645,7 +645,8 @@ def test_a_document_the_detailed_check_finds_clean_is_written_like_the_others(s)
     [
         ("0", 0.0),
         ("2.5", 2.5),
-        ("-1", 0.0),
+        ("-1", 5.0),  # negative or not finite: the default, as documented (issue 17.10)
+        ("-inf", 5.0),
         ("inf", 5.0),
         ("nan", 5.0),
         ("7200", 5.0),

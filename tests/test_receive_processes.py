@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -169,8 +168,9 @@ path, first, rest = sys.argv[1], sys.argv[2].encode(), sys.argv[3].encode()
 with open(path, "wb") as f:
     f.write(first); f.flush()
     sys.stdout.write("half\\n"); sys.stdout.flush()
-    sys.stdin.readline()  # the rest once told
-    f.write(rest); f.flush()
+    for i in range(0, len(rest), len(rest) // 24 + 1):  # the rest, slowly
+        time.sleep(0.5)
+        f.write(rest[i : i + len(rest) // 24 + 1]); f.flush()
 """
 
 
@@ -187,24 +187,21 @@ def test_file_still_being_written_is_left_for_the_next_reception(tmp_path) -> No
     path = s.import_dir / "ImportDocuments_1.csv"
     writer = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(path), text[:cut], text[cut:]],
-        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     assert writer.stdout.readline() == "half\n"
-    quiet = {"ECONNECT_SETTLE_SECONDS": "5"}
+    quiet = {"ECONNECT_SETTLE_SECONDS": "2"}
 
-    first = _receive(s, quiet)
+    first = _receive(s, quiet)  # its two looks, 2 s apart, fall in the 12 s of writing
     assert first.returncode == 3, first.stderr
     assert (
-        "Fichier en cours d'écriture (modifié il y a moins de 5 s) : laissé en place, "
+        "Fichier en cours d'écriture (modifié il y a moins de 2 s) : laissé en place, "
         "lu à la prochaine réception" in first.stdout
     )
     assert path.exists()  # not archived half-read
 
-    writer.communicate("go\n", timeout=30)
-    old = time.time() - 60  # written a minute ago: settled
-    os.utime(path, (old, old))
+    writer.communicate(timeout=60)
     second = _receive(s, quiet)
     assert second.returncode == 0, second.stdout + second.stderr
     assert not path.exists()

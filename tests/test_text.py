@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from econnect_tui.text import dated, fold, on_date, plural, strip_accents
+from econnect_tui.text import dated, escape_controls, fold, on_date, plural, strip_accents
 
 
 def _per_character(text: str) -> str:
@@ -40,3 +40,35 @@ def test_dated_adds_the_date_only_when_known():
     assert dated("Déjà reçu", when) == f"Déjà reçu {on_date(when)}"
     assert dated("Déjà reçu", None) == "Déjà reçu"
     assert dated("Déjà reçu", "pas une date") == "Déjà reçu"
+
+
+# -- control characters: shown, never sent to the terminal
+
+
+def test_escape_controls_shows_escape_sequences_as_codes():
+    assert escape_controls("EARL \x1b]0;titre\x07 du Moulin") == "EARL \\x1b]0;titre\\x07 du Moulin"
+    assert escape_controls("Labour\x9b31m\x7f") == "Labour\\x9b31m\\x7f"
+    assert escape_controls("a\rb\x00c") == "a\\x0db\\x00c"
+    assert escape_controls("ligne 1\r\nligne 2\r") == "ligne 1\nligne 2\\x0d"  # Excel's cells
+    assert escape_controls("facture\u202egnp.exe") == "facture\\u202egnp.exe"
+    assert escape_controls("\u2066x\u2069") == "\\u2066x\\u2069"
+    assert escape_controls("été\udce9") == "été\\xe9"  # a byte of a name that was not UTF-8
+
+
+def test_escape_controls_keeps_text_tab_line_feed_and_french_spaces():
+    text = "Réception n° 1 — FACILI\tok\n1\u202f234,50 € « Chèques » ✓ C:\\ETA\\in"
+    assert escape_controls(text) == text
+
+
+@given(st.text())
+def test_escape_controls_leaves_no_control_character(text):
+    shown = escape_controls(text)
+    assert not [
+        ch
+        for ch in shown
+        if ch not in "\t\n"
+        and (unicodedata.category(ch) in ("Cc", "Cs") or unicodedata.bidirectional(ch) in BIDI)
+    ]
+
+
+BIDI = ("LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI")  # embeddings, isolates

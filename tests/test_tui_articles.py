@@ -223,7 +223,7 @@ async def test_the_focused_field_has_a_bar_on_its_left(tmp_path) -> None:
             assert bars[focused] == "outer"
             assert all(bar == "blank" for e, bar in bars.items() if e is not focused)
             await pilot.press("tab")
-        assert kinds == {"Input", "DropDown", "TickBox"}
+        assert kinds == {"FieldInput", "DropDown", "TickBox"}
 
 
 async def test_the_list_is_built_from_the_stores_tuples_once_per_showing(

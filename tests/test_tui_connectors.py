@@ -638,3 +638,40 @@ async def test_a_new_wizard_chooses_the_only_record_the_gc_offers(tmp_path) -> N
         assert w.row("receptions.famille_client").raw() == "AGRI"
         assert w.row("receptions.famille_fournisseur").raw() == "FOURN"
         assert w.row("receptions.depot").raw() == "HANGAR"
+
+
+async def test_another_connectors_folder_is_refused_under_its_field(tmp_path) -> None:
+    app = demo_app(tmp_path)
+    facili = tmp_path / "facili"
+    own = tmp_path / "own"
+    own.mkdir()
+    async with app.run_test(size=SIZE) as pilot:
+        open_wizard(app, step="communication")  # a new connector, at its second step
+        await pilot.pause()
+        await pilot.press("tab")
+        await type_text(pilot, str(facili / "import"))  # as export: FACILI's import folder
+        await pilot.press("tab")
+        await type_text(pilot, f"{facili}/export/")  # as import: FACILI's export, spelled apart
+        await pilot.press("f9")
+        w = wizard(app)
+        assert w.step == "communication"
+        assert field_error(app, "chemin_export") == (
+            "Ce dossier est déjà le dossier d'import du connecteur FACILI"
+        )
+        assert field_error(app, "chemin_import") == (
+            "Ce dossier est déjà le dossier d'export du connecteur FACILI"
+        )
+        assert app.focused is w.row("chemin_export").editor  # the first field in error
+        await retype(pilot, str(own))
+        await pilot.press("tab")
+        await retype(pilot, str(facili / "import" / "autre"))
+        (facili / "import" / "autre").mkdir()
+        await pilot.press("f9")
+        assert field_error(app, "chemin_import") == (
+            "Ce dossier est à l'intérieur du dossier d'import du connecteur FACILI "
+            f"(« {facili / 'import'} »)"
+        )
+        await retype(pilot, str(tmp_path / "own-import"))
+        (tmp_path / "own-import").mkdir()
+        await pilot.press("f9")
+        assert w.step == "envois"

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from econnect_tui import app as app_module
+from econnect_tui import cli as cli_module
 from econnect_tui import paths
 from econnect_tui.app import EconnectApp
 from econnect_tui.cli import cli
@@ -597,6 +598,8 @@ async def test_starting_fresh_opens_on_accueil_and_remembers_from_there(tmp_path
 def test_econnect_accueil_starts_fresh_and_is_refused_with_a_command(tmp_path, monkeypatch) -> None:
     calls = []
     monkeypatch.setattr(app_module, "run_app", lambda db, path, **kw: calls.append(kw) or 0)
+    # CliRunner's streams are no terminal, which the application refuses (test_output.py)
+    monkeypatch.setattr(cli_module, "_require_terminal", lambda: None)
     db_path = str(tmp_path / "econnect.db")
     runner = CliRunner()
     assert runner.invoke(cli, ["--db", db_path, "--accueil"]).exit_code == 0

@@ -35,6 +35,7 @@ from econnect_tui.tui.screens.reception import ReceptionScreen
 from econnect_tui.tui.screens.report import ReportScreen, SendReportScreen
 from econnect_tui.tui.screens.sync import ConnectorRow, PendingWarningScreen, SyncScreen
 from econnect_tui.tui.widgets.article_picker import ArticlePicker
+from tests.helpers import still_written
 from tests.tui_helpers import SIZE, notifications, screen_text, settle, type_text
 
 C = "FACILI"
@@ -645,3 +646,55 @@ def test_the_preview_s_bookkeeping_stays_out_of_its_json(tmp_path) -> None:
     db = demo(tmp_path)
     dumped = preview_of(db, C).model_dump(mode="json")
     assert "readable" not in dumped and "last_reception" not in dumped
+
+
+# ------------------------------------------------------------------- folders (settle, sharing)
+
+
+async def test_a_file_still_being_written_is_said_so_and_left_by_recevoir(
+    tmp_path, monkeypatch
+) -> None:
+    """The preview looks twice, the quiet period apart, whatever the file's dates say (here a
+    share's clock an hour ahead): a file that changed between its looks is « fichier en cours
+    d'écriture », and « Recevoir » leaves it in place, as the preview said."""
+    monkeypatch.setenv("ECONNECT_SETTLE_SECONDS", "1")
+    app = make_app(tmp_path)
+    growing = tmp_path / "facili" / "import" / "ImportTiers_20261128_0900.csv"
+    growing.write_bytes(b"TypeTiers;CodeTiers;Nom\r\n")
+
+    def rows(n: int) -> bytes:
+        return f"Client;08{n:02d};EARL {n}\r\n".encode()
+
+    async with app.run_test(size=SIZE) as pilot:
+        with still_written(growing, rows, every=0.2, clock=3600):
+            screen = await reception(pilot)
+            row = screen.grid.get_row_by_key(("file", growing.name))
+            assert row is not None
+            assert str(row.cells[1]).startswith("fichier en cours d'écriture")
+            assert screen.preview.files_to_process == 3  # the demo's two files were read
+            await pilot.press("f9")
+            await settle(pilot)
+        report = app.screen
+        assert isinstance(report, ReportScreen)
+        (file,) = [f for f in report.run.files if f.name == growing.name]
+        assert file.status == "laissé en place"
+    assert growing.exists()
+
+
+async def test_connectors_sharing_an_import_folder_are_flagged_on_their_rows(tmp_path) -> None:
+    db = demo(tmp_path)
+    # Saved past the rule (a database older than it): F2 on FACILI's import folder.
+    other = demo_connector(tmp_path / "f2").model_copy(
+        update={"code": "F2", "import_path": str(tmp_path / "facili" / "import")}
+    )
+    connectors_store.save_connector(db, other, new=True)
+    app = make_app(tmp_path, db)
+    async with app.run_test(size=SIZE) as pilot:
+        board = await dashboard(pilot)
+        rows = {row.code: row for row in board.query(ConnectorRow)}
+        for code, the_other in (("F2", "FACILI"), ("FACILI", "F2")):
+            cell = str(rows[code].query_one(".cell-reception").render())
+            assert cell.startswith("Dossier d'import en erreur")
+            alerts = str(rows[code].query_one(".row-alerts").render())
+            assert "est aussi le dossier d'import du connecteur " + the_other in alerts
+            assert f"aucune réception de {code}" in alerts

@@ -21,7 +21,7 @@ from .. import paths
 from ..db import describe, open_db
 from ..errors import UserError, ValidationFailed, os_reason
 from . import _french
-from ._output import EXIT_FAILED, say
+from ._output import EXIT_FAILED, say, use_forgiving_streams
 
 log = logging.getLogger("econnect")
 _french.install()
@@ -128,7 +128,10 @@ def cli(ctx: click.Context, db_path: Path | None, fresh: bool) -> None:
             "commande).",
             ctx,
         )
-    db_path = (db_path or paths.default_db_path()).expanduser()
+    if ctx.invoked_subcommand is None:
+        _require_terminal()
+    db_path = paths.expand_user(db_path or paths.default_db_path())
+    paths.refuse_special_database(db_path)
     creates = ctx.invoked_subcommand in (None, "init")  # the commands that create the database
     obj = Context(db_path=db_path, log_path=paths.setup_logging(db_path, create=creates))
     ctx.obj = obj
@@ -137,6 +140,16 @@ def cli(ctx: click.Context, db_path: Path | None, fresh: bool) -> None:
         from ..app import run_app
 
         ctx.exit(run_app(obj.db(create=True), db_path, fresh=fresh))
+
+
+def _require_terminal() -> None:
+    """The application draws on a terminal and reads its keys: without one (cron, `econnect <
+    /dev/null > out`) it would wait for keys that never come."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError(
+            "L'application a besoin d'un terminal (entrée et sortie) : dans un script ou une "
+            "tâche planifiée, utilisez les commandes (econnect --help)."
+        )
 
 
 def _register() -> None:
@@ -159,4 +172,5 @@ _register()
 
 
 def main() -> None:
+    use_forgiving_streams()
     cli.main(prog_name="econnect")

@@ -1,7 +1,13 @@
-"""Printing for the CLI: JSON on stdout when asked, messages on stderr, exit codes of cli.md."""
+"""Printing for the CLI: JSON on stdout when asked, messages on stderr, exit codes of cli.md.
+
+Human text goes out through `out` and `say`, control characters shown as codes (a hostile ETA
+file cannot drive the operator's terminal); JSON, TOML and CSV outputs are the data, exact.
+Printing never changes an outcome: a character the output's encoding cannot show is written as
+its code (`use_forgiving_streams`)."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from collections.abc import Iterable
@@ -10,6 +16,8 @@ from typing import Any
 
 import click
 from pydantic import BaseModel
+
+from ..text import escape_controls
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -27,13 +35,34 @@ def _default(value: Any):
     raise TypeError(type(value).__name__)
 
 
+def use_forgiving_streams() -> None:
+    """stdout and stderr write what their encoding cannot show as its code (« \\u2014 » on a
+    Latin-1 terminal): a reception that finished is never turned into a failure by its report."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _stdout_is_unicode() -> bool:
+    try:
+        return codecs.lookup(sys.stdout.encoding or "ascii").name.startswith("utf")
+    except (LookupError, AttributeError):
+        return False
+
+
+def _json(data: Any) -> str:
+    # \uXXXX escapes where stdout's encoding is not Unicode: the document stays exact.
+    return json.dumps(data, ensure_ascii=not _stdout_is_unicode(), indent=2, default=_default)
+
+
 def print_json(data: Any) -> None:
     """One JSON document on stdout, nothing else there."""
     if isinstance(data, BaseModel):
         data = data.model_dump(mode="json")
     elif isinstance(data, list):
         data = [d.model_dump(mode="json") if isinstance(d, BaseModel) else d for d in data]
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_default))
+    click.echo(_json(data))
 
 
 def print_json_items(items: Iterable[Any]) -> None:
@@ -42,7 +71,7 @@ def print_json_items(items: Iterable[Any]) -> None:
     first = True
     for item in items:
         data = item.model_dump(mode="json") if isinstance(item, BaseModel) else item
-        text = json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+        text = _json(data)
         # Indented on "\n" only: str.splitlines would also break inside a string holding
         # U+2028 or U+0085 (written raw by ensure_ascii=False) and pad the data.
         indented = "\n".join("  " + line for line in text.split("\n"))
@@ -53,11 +82,12 @@ def print_json_items(items: Iterable[Any]) -> None:
 
 def say(message: str) -> None:
     """A message for the operator: on stderr, so stdout stays clean for data."""
-    click.echo(message, err=True)
+    click.echo(escape_controls(message), err=True)
 
 
 def out(message: str = "") -> None:
-    click.echo(message)
+    """A line of a human listing or report on stdout."""
+    click.echo(escape_controls(message))
 
 
 def money(value: Decimal | None) -> str:

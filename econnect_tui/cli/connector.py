@@ -24,6 +24,7 @@ def connector() -> None:
 def connector_json(c: Connector) -> dict:
     data = c.model_dump(mode="json", by_alias=True)
     data["cle"] = c.masked_key  # never in clear in a listing
+    data["url"] = c.masked_url
     return data
 
 
@@ -32,7 +33,7 @@ def connector_line(c: Connector) -> str:
     if c.mode is Mode.CSV:
         where = f"import={c.import_path} export={c.export_path}"
     else:
-        where = f"url={c.url} cle={c.masked_key}"
+        where = f"url={c.masked_url} cle={c.masked_key}"
     return (
         f"{c.code}  {c.liaison.label}  {c.mode.label}  {where}  "
         f"envois: articles={s.articles.value}"
@@ -83,14 +84,30 @@ def export(obj: Context, code: str) -> None:
 def import_(obj: Context, file: Path, create_folders: bool) -> None:
     """Crée ou met à jour un connecteur depuis un fichier TOML (tout est vérifié d'abord ;
     rien n'est modifié en cas d'erreur)."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        text = file.read_text(encoding="cp1252")
+    text = _read_toml(file)
     connector, created = service.import_toml(
         obj.db(), text, file.name, create_folders=create_folders
     )
     say(f"Connecteur {connector.code} {'créé' if created else 'mis à jour'}.")
+
+
+MAX_TOML_BYTES = 1_000_000  # a connector's settings take a few kB
+
+
+def _read_toml(file: Path) -> str:
+    """The TOML's text, UTF-8 or else Windows-1252. A FIFO (it would wait for a writer), a
+    device or a file far too big for a connector's settings is refused without being read."""
+    if not file.is_file():
+        raise UserError(f"{file} n'est pas un fichier ordinaire : indiquez un fichier TOML.")
+    if file.stat().st_size > MAX_TOML_BYTES:
+        raise UserError(f"{file.name} : trop gros pour un fichier de connecteur (TOML).")
+    data = file.read_bytes()
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UserError(f"{file.name} : fichier TOML illisible (ni UTF-8 ni Windows-1252).")
 
 
 @connector.command("delete")

@@ -27,7 +27,9 @@ def mapping() -> None:
 @click.pass_obj
 def export(obj: Context, code: str, file: Path | None) -> None:
     """Écrit les correspondances d'un connecteur en CSV, dans FICHIER ou sur la sortie
-    standard."""
+    standard (sans FICHIER, ou « - »)."""
+    if file is not None and str(file) == "-":  # the Unix convention, not a file named « - »
+        file = None
     count = service.export_file(obj.db(), code, file)
     if file is not None:
         say(f"{plural(count, 'correspondance écrite', 'correspondances écrites')} dans {file}.")

@@ -81,6 +81,10 @@ def _parse(text: str, source: str) -> dict:
         where = re.search(r"line (\d+), column (\d+)", str(exc))
         at = f" (ligne {where[1]}, colonne {where[2]})" if where else ""
         raise ValidationFailed(f"{source} : fichier TOML illisible{at}.") from exc
+    except RecursionError as exc:  # thousands of nested [ or {: no connector looks like that
+        raise ValidationFailed(
+            f"{source} : fichier TOML illisible (tableaux imbriqués trop profondément)."
+        ) from exc
     for section in ("envois", "receptions"):
         if section in data and not isinstance(data[section], dict):
             raise ValidationFailed(f"{source} : « {section} » doit être une section [{section}].")

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..text import escape_controls
 from .gc import DocType
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_]{1,10}$")
@@ -141,6 +142,15 @@ class Connector(_Settings):
         _blank_to_none
     )
 
+    @field_validator("import_path", "export_path", "url")
+    @classmethod
+    def _no_control_character(cls, value: str | None) -> str | None:
+        # a NUL byte in a path cannot reach the system (ValueError deep in os); ESC and the
+        # like have no place in a folder or an address either
+        if value is not None and escape_controls(value) != value:
+            raise ValueError(f"caractère de contrôle interdit : « {escape_controls(value)} »")
+        return value
+
     @field_validator("code")
     @classmethod
     def _code(cls, value: str) -> str:
@@ -152,6 +162,28 @@ class Connector(_Settings):
     @property
     def masked_key(self) -> str:
         return mask(self.key)
+
+    @property
+    def masked_url(self) -> str:
+        """The site's address as shown anywhere: a key written into it masked."""
+        return mask_url(self.url)
+
+
+# scheme://userinfo@host…: the userinfo runs to the last « @ » before the path, query or fragment.
+_URL_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@")
+
+
+def mask_url(url: str | None) -> str:
+    """« https://KEY@shop.example/ » as « https://••••••••@shop.example/ »: a key (and a
+    password) written into the address masked as the key is (`mask`)."""
+    if not url:
+        return ""
+
+    def masked(match: re.Match[str]) -> str:
+        user, colon, password = match[2].partition(":")
+        return f"{match[1]}{mask(user)}{colon}{mask(password)}@"
+
+    return _URL_USERINFO.sub(masked, url, count=1)
 
 
 def mask(secret: str | None) -> str:

@@ -86,6 +86,15 @@ def connector_codes(db: Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT code FROM connectors ORDER BY code")]
 
 
+def exchange_folders(db: Database) -> list[tuple[str, str | None, str | None]]:
+    """(code, import folder, export folder) of every connector exchanging CSV files, by code,
+    the folders as stored."""
+    cur = db.execute(
+        "SELECT code, import_path, export_path FROM connectors WHERE mode = 'csv' ORDER BY code"
+    )
+    return [tuple(r) for r in cur]
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

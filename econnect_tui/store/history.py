@@ -123,7 +123,10 @@ def last_run(db: Database, connector_code: str, kind: RunKind) -> SyncRun | None
 def get_run(
     db: Database, run_id: int, connector_code: str | None = None, *, with_rows: bool = True
 ) -> SyncRun:
-    row = db.execute(f"SELECT {_RUN_COLS} FROM sync_runs WHERE id = ?", [run_id]).fetchone()
+    # past SQLite's integers (« --run 99999999999999999999 ») no run can exist
+    in_range = -(2**63) <= run_id < 2**63
+    sql = f"SELECT {_RUN_COLS} FROM sync_runs WHERE id = ?"
+    row = db.execute(sql, [run_id]).fetchone() if in_range else None
     if row is None or (connector_code and row[1] != connector_code.upper()):
         raise NotFound(
             f"Aucune synchronisation n° {run_id}"

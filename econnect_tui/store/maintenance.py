@@ -7,6 +7,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from .staging import path_of
+
 
 def integrity_errors(db: Database, limit: int = 20) -> list[str]:
     rows = [r[0] for r in db.execute(f"PRAGMA integrity_check({limit})")]
@@ -26,7 +28,7 @@ def received_files_with_archive(db: Database) -> list[tuple[str, str, str]]:
         "SELECT connector_code, name, archive_path FROM received_files"
         " WHERE status IN ('recu', 'rejete') AND archive_path IS NOT NULL"
     )
-    return [tuple(r) for r in cur]
+    return [(code, name, path_of(path)) for code, name, path in cur]
 
 
 def undecided_lines_of_decided_files(db: Database) -> int:
@@ -41,6 +43,14 @@ def undecided_lines_of_decided_files(db: Database) -> int:
 def unfinished_runs(db: Database) -> list[int]:
     """The ids of runs still marked running."""
     return [r[0] for r in db.execute("SELECT id FROM sync_runs WHERE status = 'en-cours'")]
+
+
+def database_file(db: Database) -> Path | None:
+    """The file of the main database (None in memory)."""
+    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return Path(file) if file else None
+    return None
 
 
 def backup_to(db: Database, target: Path) -> None:

@@ -10,6 +10,7 @@ remplace (a newer version arrived first).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -84,7 +85,25 @@ def _file(row) -> ReceivedFile:
     values = list(row)
     values[9] = json.loads(values[9] or "[]")
     values[10] = json.loads(values[10] or "[]")
+    values[11] = path_of(values[11])
     return ReceivedFile(*values)
+
+
+def path_value(path: str | None) -> str | bytes | None:
+    """A path as stored: its text, or its bytes when a name in it is not valid UTF-8 (Latin-1
+    bytes of a Windows share; SQLite text must be UTF-8): the archived file is found again."""
+    if path is None:
+        return None
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return path
+
+
+def path_of(value: str | bytes | None) -> str | None:
+    """The path `path_value` stored."""
+    return os.fsdecode(value) if isinstance(value, bytes) else value
 
 
 def find_file(db: Database, connector_code: str, sha256: str) -> ReceivedFile | None:
@@ -123,7 +142,7 @@ def create_file(
             status,
             error,
             json.dumps(warnings or [], ensure_ascii=False),
-            archive_path,
+            path_value(archive_path),
             now(),
             received_at,
             run_id,
@@ -145,7 +164,7 @@ def mark_received(db: Database, file_id: int, archive_path: str, run_id: int | N
             "UPDATE received_files SET status = CASE status WHEN 'apercu' THEN 'recu'"
             " ELSE status END, archive_path = ?, received_at = coalesce(received_at, ?),"
             " run_id = coalesce(run_id, ?) WHERE id = ?",
-            [archive_path, now(), run_id, file_id],
+            [path_value(archive_path), now(), run_id, file_id],
         )
 
 

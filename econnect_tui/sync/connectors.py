@@ -69,9 +69,11 @@ def connector_errors(
     """Every reason this connector cannot be saved, each on its key. With `create_folders`,
     missing exchange folders are created instead of being reported."""
     errors: list[FieldError] = []
+    c = normalised(c)
     if new and store.get_connector(db, c.code) is not None:
         errors.append(FieldError("code", f"le connecteur « {c.code} » existe déjà"))
     errors += _communication_errors(c, create_folders)
+    errors += shared_folder_errors(db, c)
     errors += _send_errors(db, c)
     errors += _receive_errors(db, c)
     return errors
@@ -105,10 +107,177 @@ def _communication_errors(c: Connector, create_folders: bool) -> list[FieldError
 
 
 def _same_folder(a: Path, b: Path) -> bool:
+    return _real(str(a)) == _real(str(b))
+
+
+# Folders shared between connectors ------------------------------------------------------------
+#
+# Refused, between two connectors: one folder for both, whatever the roles (two imports: each
+# file would go to one of them at random; an import that is the other's export: its sent files
+# land among the received ones, « non reconnu » at every reception; two exports: each send
+# replaces the other's files, the ETA software reads whichever came last); and an import folder
+# inside the other's import folder, either way (the outer one's archive/AAAA/MM could be the
+# inner one: its archived files would be received again by the other connector). An export
+# folder inside another folder harms nothing: a scan does not look into subfolders.
+#
+# Folders are compared once links, `..` and trailing `/` are resolved (`_real`): the same
+# folder reached by two names is one folder. They are stored only normalised (`folder_path`):
+# the link an administrator set up stays a link, to be pointed elsewhere later.
+
+_ROLES = ("import", "export")
+_ROLE_KEY = {"import": "chemin_import", "export": "chemin_export"}
+
+
+def folder_path(value: str) -> str:
+    """A folder as stored: `~` expanded, `.`, `..`, doubled and trailing `/` read the way a
+    shell's `cd` reads them; symbolic links kept."""
+    return os.path.normpath(os.path.expanduser(value))
+
+
+def normalised(c: Connector) -> Connector:
+    """The connector with its absolute exchange folders as stored (`folder_path`); a relative
+    one is left as typed, for its error to name it."""
+    if c.mode is not Mode.CSV:
+        return c
+    update = {}
+    for attr in ("import_path", "export_path"):
+        value = getattr(c, attr)
+        if value and os.path.isabs(os.path.expanduser(value)) and folder_path(value) != value:
+            update[attr] = folder_path(value)
+    return c.model_copy(update=update) if update else c
+
+
+def _real(path: str) -> Path:
+    """The folder itself, links resolved: how folders are compared."""
     try:
-        return a.expanduser().resolve() == b.expanduser().resolve()
-    except OSError:
-        return str(a) == str(b)
+        return Path(path).expanduser().resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return Path(folder_path(path))
+
+
+@dataclass(frozen=True)
+class SharedFolder:
+    """The folder of `code` for `role` (import, export) is (« same »), lies inside
+    (« inside ») or holds (« contains ») the folder of `other` for `other_role`."""
+
+    code: str
+    role: str
+    path: str
+    other: str
+    other_role: str
+    other_path: str
+    relation: str
+
+    @property
+    def also_named(self) -> str:
+        """The other folder as stored, when it is written otherwise (a link, `..`)."""
+        return f" (« {self.other_path} »)" if self.other_path != self.path else ""
+
+    def field_message(self) -> str:
+        """Under the field of the folder: « ce dossier est déjà le dossier d'import du
+        connecteur FACILI »."""
+        what = {
+            "same": "est déjà le",
+            "inside": "est à l'intérieur du",
+            "contains": "contient le",
+        }[self.relation]
+        return f"ce dossier {what} dossier d'{self.other_role} du connecteur {self.other}" + (
+            self.also_named
+        )
+
+    def sentence(self) -> str:
+        """« Le dossier d'import de F2 (« /srv/eta ») est aussi le dossier d'import du connecteur
+        FACILI », without a final period."""
+        what = {
+            "same": "est aussi le",
+            "inside": "est à l'intérieur du",
+            "contains": "contient le",
+        }[self.relation]
+        return (
+            f"Le dossier d'{self.role} de {self.code} (« {self.path} ») {what} dossier "
+            f"d'{self.other_role} du connecteur {self.other}{self.also_named}"
+        )
+
+
+def _relation(a: Path, b: Path) -> str | None:
+    if a == b:
+        return "same"
+    if a.is_relative_to(b):
+        return "inside"
+    if b.is_relative_to(a):
+        return "contains"
+    return None
+
+
+def _shared(
+    code: str,
+    mine: tuple[str | None, str | None],
+    others: list[tuple[str, str | None, str | None]],
+) -> list[SharedFolder]:
+    """The refused overlaps of the folders `mine` (import, export) of `code` with the folders
+    of the other connectors."""
+    theirs = [
+        (other, role, path, _real(path))
+        for other, *paths in others
+        if other != code
+        for role, path in zip(_ROLES, paths)
+        if path
+    ]
+    out = []
+    for role, path in zip(_ROLES, mine):
+        if not path:
+            continue
+        real = _real(path)
+        for other, other_role, other_path, other_real in theirs:
+            relation = _relation(real, other_real)
+            if relation is None or (relation != "same" and not role == other_role == "import"):
+                continue
+            out.append(SharedFolder(code, role, path, other, other_role, other_path, relation))
+    return out
+
+
+def shared_folder_errors(db: Database, c: Connector) -> list[FieldError]:
+    """The folders of `c` another connector already has (or holds, or lies in), each on its
+    key, naming that connector."""
+    if c.mode is not Mode.CSV:
+        return []
+    shared = _shared(c.code, (c.import_path, c.export_path), store.exchange_folders(db))
+    return [FieldError(_ROLE_KEY[s.role], s.field_message()) for s in shared]
+
+
+def shared_folders(db: Database, code: str | None = None) -> list[SharedFolder]:
+    """The refused overlaps already stored (a database saved before the rule, a link pointed
+    elsewhere since): those of the connector `code`, or every pair once."""
+    folders = store.exchange_folders(db)
+    out = []
+    for i, (this, import_path, export_path) in enumerate(folders):
+        if code is not None and this != code.upper():
+            continue
+        # Every pair once: each connector against those after it.
+        others = folders if code is not None else folders[i + 1 :]
+        out += _shared(this, (import_path, export_path), others)
+    return out
+
+
+def import_folder_conflict(db: Database, code: str) -> str | None:
+    """Why the connector `code` must not receive while its import folder is shared (French,
+    one sentence), or None."""
+    for s in shared_folders(db, code):
+        if s.role == "import":
+            return (
+                f"{s.sentence()} : aucune réception de {s.code} tant que l'un des deux n'est pas "
+                "corrigé (Paramètres › E-connecteur)."
+            )
+    return None
+
+
+def export_folder_conflict(db: Database, code: str) -> str | None:
+    """The export folder of `code` is another connector's folder (French, one sentence), or
+    None."""
+    for s in shared_folders(db, code):
+        if s.role == "export":
+            return f"{s.sentence()} : corrigez le paramétrage de l'un des deux."
+    return None
 
 
 def _folder_errors(key: str, value: str | None, role: str, create: bool) -> list[FieldError]:
@@ -314,20 +483,26 @@ def save_connector(
     create_folders: bool = False,
     expected: Connector | None = None,
 ) -> Connector:
-    """Checks everything, then saves; raises ValidationFailed listing each wrong key, and
-    `Conflict` when the stored connector is no longer `expected` (what the screen read)."""
+    """Checks everything, then saves (its folders normalised: `folder_path`); raises
+    ValidationFailed listing each wrong key, and `Conflict` when the stored connector is no
+    longer `expected` (what the screen read)."""
+    c = normalised(c)
     errors = connector_errors(db, c, new=new)
     if create_folders and errors and all(e.missing_folder for e in errors):
         # Missing folders are made only once everything else holds: a refused connector
         # changes nothing, on disk neither (its missing folders are named, as for a
         # refused value).
         errors = connector_errors(db, c, new=new, create_folders=True)
-    if errors:
-        raise ValidationFailed(
-            f"Connecteur « {c.code} » non enregistré : {plural(len(errors), 'erreur')}.",
-            [str(e) for e in errors],
-        )
-    store.save_connector(db, c, new=new, expected=expected)
+    with write_transaction(db):
+        # Folders checked again under the write lock: two operators saving two connectors on
+        # one folder at the same moment.
+        errors = errors or shared_folder_errors(db, c)
+        if errors:
+            raise ValidationFailed(
+                f"Connecteur « {c.code} » non enregistré : {plural(len(errors), 'erreur')}.",
+                [str(e) for e in errors],
+            )
+        store.save_connector(db, c, new=new, expected=expected)
     return store.require_connector(db, c.code)
 
 
@@ -386,10 +561,12 @@ def _with_gc_errors(db: Database, exc: ValidationFailed, text: str, source: str)
     if partial is None:
         return exc
     # folders are checked, never created, for a refused file; not guessed for a refused mode
+    partial = normalised(partial)
     communication = (
         []
         if refused & {"mode", "liaison"}
         else _communication_errors(partial, create_folders=False)
+        + shared_folder_errors(db, partial)
     )
     more = [
         str(e)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -78,13 +76,8 @@ def load_mappings(db: Database, code: str, path: Path) -> int:
 
 
 def _drop(files: list[Path], folder: Path) -> None:
-    # Dated a minute back, as files the ETA software finished writing earlier: a file changed
-    # in the last seconds is left for the next reception (`receive.settle_seconds`).
-    finished = time.time() - 60
     for source in files:
-        target = folder / source.name
-        target.write_bytes(source.read_bytes())
-        os.utime(target, (finished, finished))
+        (folder / source.name).write_bytes(source.read_bytes())
 
 
 def load_demo(db: Database, base: Path) -> Path:
@@ -101,7 +94,8 @@ def load_demo(db: Database, base: Path) -> Path:
     if new:
         import_folder = Path(connector.import_path)
         _drop(sorted((eta / "historique").glob("*.csv")), import_folder)
-        receive(db, DEMO_CONNECTOR)
+        # Written whole just above: no quiet period (`receive.settle_seconds`) to wait for.
+        receive(db, DEMO_CONNECTOR, settle=0.0)
         for doc in documents_store.find_documents(db, "F259033_D260115"):
             documents_store.set_status(db, doc.id, DocStatus.VALIDATED)
         _drop(sorted((eta / "en_attente").glob("*.csv")), import_folder)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -15,6 +16,8 @@ from ..store import history
 from ..store import maintenance as store
 from ..text import dated, plural
 from . import locks, reconcile
+from .connectors import shared_folders
+from .receive import display_name
 
 
 class CheckItem(BaseModel):
@@ -46,7 +49,7 @@ def check(db: Database) -> CheckReport:
         ),
     ]
     missing = [
-        f"{connector} : {name} devait être dans {path}"
+        f"{connector} : {name} devait être dans {display_name(path)}"
         for connector, name, path in store.received_files_with_archive(db)
         if not Path(path).exists()
     ]
@@ -73,6 +76,7 @@ def check(db: Database) -> CheckReport:
     items.append(
         CheckItem(name="Synchronisations terminées", ok=not (stuck := _stuck(db)), details=stuck)
     )
+    items.append(_shared_folders_item(db))
     return CheckReport(items=items)
 
 
@@ -116,17 +120,33 @@ def _stuck(db: Database) -> list[str]:
     return stuck
 
 
+def _shared_folders_item(db: Database) -> CheckItem:
+    """Two connectors on one folder (saved before the rule, or a link pointed elsewhere since):
+    each pair once, in one sentence."""
+    shared = [
+        f"{s.sentence()} : corrigez le paramétrage de l'un des deux." for s in shared_folders(db)
+    ]
+    return CheckItem(
+        name="Dossiers d'échange propres à chaque connecteur", ok=not shared, details=shared
+    )
+
+
 def backup(db: Database, target: Path) -> Path:
     """A consistent copy of the database (safe while the TUI or a reception runs), written
-    to a temporary name then renamed, readable by its owner only."""
-    target = target.expanduser().resolve()
-    if target.is_dir():
-        raise UserError(f"{target} est un dossier : indiquez le fichier de sauvegarde.")
+    to a temporary name in the target's folder then renamed, readable by its owner only. Only
+    a regular file is replaced, and never the database itself nor its -wal, -shm or -journal
+    (a device, a FIFO or the live database were each replaced by a regular file)."""
+    target = target.expanduser()
+    _refuse_backup_target(db, target)
+    target = target.resolve()
     if not target.parent.is_dir():
         raise UserError(f"Le dossier {target.parent} n'existe pas.")
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()  # left by a killed backup of the same pid
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        os.close(os.open(temporary, flags, 0o600))
         store.backup_to(db, temporary)
         os.replace(temporary, target)
     except OSError as exc:
@@ -134,3 +154,35 @@ def backup(db: Database, target: Path) -> Path:
             temporary.unlink()
         raise UserError(f"Sauvegarde impossible dans {target} : {os_reason(exc)}.") from exc
     return target
+
+
+def _refuse_backup_target(db: Database, target: Path) -> None:
+    try:
+        found = target.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UserError(f"Sauvegarde impossible dans {target} : {os_reason(exc)}.") from exc
+    if stat.S_ISDIR(found.st_mode):
+        raise UserError(f"{target} est un dossier : indiquez le fichier de sauvegarde.")
+    if stat.S_ISLNK(found.st_mode):
+        raise UserError(
+            f"{target} est un lien symbolique : sauvegarde refusée, indiquez un fichier ordinaire."
+        )
+    if not stat.S_ISREG(found.st_mode):
+        raise UserError(
+            f"{target} n'est pas un fichier ordinaire (périphérique, tube ou socket) : "
+            "sauvegarde refusée, indiquez un fichier ordinaire."
+        )
+    database = store.database_file(db)
+    if database is None:
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        own = database.with_name(database.name + suffix)
+        with contextlib.suppress(OSError):
+            if os.path.samefile(own, target):
+                what = f"le fichier {suffix} de la base" if suffix else "la base"
+                raise UserError(
+                    f"{target} est {what} de données en service : sauvegarde refusée, "
+                    "indiquez un autre fichier."
+                )

@@ -17,9 +17,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import math
 import os
 import sqlite3
 import time
@@ -66,8 +68,9 @@ from ..store import history, mappings, reference, staging
 from ..store import tiers as tiers_store
 from ..store.reference import RefKind
 from ..text import dated, plural
-from . import locks
+from . import folders, locks
 from . import send as sending
+from .connectors import export_folder_conflict, import_folder_conflict
 from .runs import host, operator
 
 log = logging.getLogger("econnect")
@@ -189,6 +192,8 @@ class PendingStatus(BaseModel):
     held_back_documents: int
     held_back_tiers: int
     folder_error: str | None = None
+    # Its export folder is another connector's folder (receptions go on): to correct.
+    folder_warning: str | None = None
 
     @property
     def has_pending(self) -> bool:
@@ -200,11 +205,16 @@ class PendingStatus(BaseModel):
 
 @dataclass
 class FolderEntry:
-    name: str
+    name: str  # as the system gives it: only for the file system (see `shown`)
     path: Path
     kind: FileKind
     size: int
     mtime_ns: int = 0
+
+    @property
+    def shown(self) -> str:
+        """The name as stored, reported and printed (`display_name`)."""
+        return display_name(self.name)
 
 
 @dataclass
@@ -212,12 +222,23 @@ class FolderScan:
     files: list[FolderEntry] = field(default_factory=list)
     unrecognised: list[tuple[str, int]] = field(default_factory=list)  # (name, size)
     ignored: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
-    # recognised files changed within the quiet period: waiting, read at a next reception
+    # recognised files not yet seen unchanged for the quiet period: read at a next reception
     settling: list[FolderEntry] = field(default_factory=list)
 
 
 def display_name(name: str) -> str:
-    """A file name as a report shows it: control characters made visible."""
+    """A file name as a report shows it: control characters made visible, and a name that is
+    not valid UTF-8 (Latin-1 bytes from a Windows share: Python gives them as surrogates, which
+    neither SQLite nor a terminal accepts) with those bytes escaped, « ImportTiers_\\xe9t\\xe9.csv »
+    (a name in UTF-8 read under a C locale shows its letters)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = os.fsencode(name)
+        except UnicodeEncodeError:
+            raw = name.encode("utf-8", "surrogatepass")
+        name = raw.decode("utf-8", "backslashreplace")
     if name.isprintable():
         return name
     return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in name)
@@ -239,18 +260,35 @@ def import_folder(connector: Connector) -> Path:
 
 SETTLE_SECONDS = 5.0
 MAX_SETTLE_SECONDS = 600.0
+SETTLE_MARGIN = 0.05  # seconds slept beyond the quiet period: the second look is past it
 
 
 def settle_seconds() -> float:
-    """How long a file must have been left unchanged before it is read: the ETA software may
-    write it under its final name, and one read half-written is archived, its end never read.
-    `ECONNECT_SETTLE_SECONDS` changes it (the tests, which write files and receive at once)."""
-    try:
-        seconds = float(os.environ.get("ECONNECT_SETTLE_SECONDS", SETTLE_SECONDS))
-    except ValueError:
+    """How long a file must have been seen unchanged before it is read: the ETA software may
+    write it under its final name, and one read half-written is archived, its end never read
+    (`folders.Sightings`). `ECONNECT_SETTLE_SECONDS` changes it (the tests, which write files
+    and receive at once)."""
+    raw = os.environ.get("ECONNECT_SETTLE_SECONDS")
+    if raw is None:
         return SETTLE_SECONDS
-    # « inf », « nan » or hours would leave every file aside for good: the default instead.
-    return max(0.0, seconds) if seconds <= MAX_SETTLE_SECONDS else SETTLE_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if 0 <= seconds <= MAX_SETTLE_SECONDS:  # False for nan: « inf », « -inf », « nan », hours
+        return seconds
+    if raw not in _SETTLE_REFUSED:  # said once per process, not at every look at the folder
+        _SETTLE_REFUSED.add(raw)
+        log.warning(
+            "ECONNECT_SETTLE_SECONDS=« %s » ignorée (attendu 0 à %g s) : délai de %g s.",
+            raw,
+            MAX_SETTLE_SECONDS,
+            SETTLE_SECONDS,
+        )
+    return SETTLE_SECONDS
+
+
+_SETTLE_REFUSED: set[str] = set()
 
 
 def settling_text() -> str:
@@ -260,13 +298,38 @@ def settling_text() -> str:
     )
 
 
-def scan_folder(folder: Path) -> FolderScan:
+def scan_folder(
+    folder: Path,
+    *,
+    settle: float | None = None,
+    wait: bool = False,
+    progress: Progress | None = None,
+) -> FolderScan:
     """The files waiting: tiers first, then documents, each by name. Symbolic links are never
-    followed (they could point outside the folder); partial files are left to finish, and so
-    is a file changed in the last `settle_seconds()` (said, read at the next reception)."""
+    followed (they could point outside the folder); folders, FIFOs and sockets are skipped
+    without a word and never opened; partial files are left to finish, and so is a file not
+    yet seen unchanged for `settle` seconds (`settle_seconds()`; said, read at the next
+    reception), whatever its dates say. With `wait`, such a file is looked at again once that
+    delay has passed, so only one still changing is left aside."""
+    settle = settle_seconds() if settle is None else settle
+    scan, ages = _look(folder)
+    unsettled = [ages[entry.name] for entry in scan.files if ages[entry.name] < settle]
+    if wait and unsettled:
+        (progress or _no_progress)("Fichiers en cours d'écriture", 0, 1)
+        time.sleep(settle - min(unsettled) + SETTLE_MARGIN)
+        scan, ages = _look(folder)
+    scan.settling = [entry for entry in scan.files if ages[entry.name] < settle]
+    scan.files = [entry for entry in scan.files if ages[entry.name] >= settle]
+    order = {FileKind.TIERS: 0, FileKind.DOCUMENTS: 1}
+    scan.files.sort(key=lambda f: (order[f.kind], f.name))
+    return scan
+
+
+def _look(folder: Path) -> tuple[FolderScan, dict[str, float]]:
+    """One look at the folder: every recognised file in `files`, and for how long each has
+    been seen unchanged (`folders.SIGHTINGS`)."""
     scan = FolderScan()
-    settle = settle_seconds()
-    now = time.time()
+    signatures: dict[str, folders.Signature] = {}
     try:
         entries = list(os.scandir(folder))
     except OSError as exc:
@@ -291,40 +354,30 @@ def scan_folder(folder: Path) -> FolderScan:
         if kind is None:
             scan.unrecognised.append((name, size))
         else:
-            waiting = FolderEntry(name, Path(entry.path), kind, size, stat.st_mtime_ns)
-            settling = 0 <= now - stat.st_mtime < settle
-            (scan.settling if settling else scan.files).append(waiting)
-    order = {FileKind.TIERS: 0, FileKind.DOCUMENTS: 1}
-    scan.files.sort(key=lambda f: (order[f.kind], f.name))
-    return scan
+            scan.files.append(FolderEntry(name, Path(entry.path), kind, size, stat.st_mtime_ns))
+            signatures[name] = folders.signature(stat)
+    return scan, folders.SIGHTINGS.look(folder, signatures)
 
 
-def _free_name(folder: Path, name: str) -> Path:
-    """`name` in `folder`, with « -1 », « -2 »… before the extension when taken."""
-    target = folder / name
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
-    n = 1
-    while target.exists():
-        target = folder / (f"{stem}-{n}.{ext}" if dot else f"{stem}-{n}")
-        n += 1
-    return target
+def archive_parts(when: datetime, rejected: bool) -> tuple[str, ...]:
+    """The subfolder of the import folder a received file goes to."""
+    return ("erreurs",) if rejected else ("archive", f"{when:%Y}", f"{when:%m}")
 
 
 def archive_destination(folder: Path, name: str, when: datetime, rejected: bool) -> Path:
+    """Where a received file goes (`archive/AAAA/MM/` or `erreurs/`, made when missing), a
+    free name; `folders.UnsafeFolder` when one of these is a link or not a folder."""
     if not folder.is_dir():  # removed meanwhile: never recreate it
         raise FileNotFoundError(2, "le dossier d'import a disparu", str(folder))
-    sub = folder / "erreurs" if rejected else folder / "archive" / f"{when:%Y}" / f"{when:%m}"
-    sub.mkdir(parents=True, exist_ok=True)
-    return _free_name(sub, name)
+    return folders.free_target(folder, archive_parts(when, rejected), name)
 
 
-def _move(source: Path, target: Path) -> None:
-    """Moves a received file; a name taken meanwhile gets a suffix, never overwritten."""
-    if target.exists():
-        target = _free_name(target.parent, target.name)
-    os.rename(source, target)
+def left_in_place(reason: str) -> str:
+    """The report's sentence for a file not moved into a link (`folders.UnsafeFolder`)."""
+    return (
+        f"Fichier laissé en place : {reason}, et un fichier reçu n'est jamais déplacé hors du "
+        "dossier d'import (remplacez-le par un vrai dossier)"
+    )
 
 
 def _file_sha256(path: Path) -> tuple[str, int]:
@@ -367,7 +420,7 @@ def _stage(
     result = Collected(entry)
     layout = TIERS_LAYOUT if entry.kind is FileKind.TIERS else DOCUMENT_LAYOUT
     try:
-        reader = read_csv(entry.path, layout, filename=entry.name)
+        reader = read_csv(entry.path, layout, filename=entry.shown)
     except CsvFileError as exc:
         result.sha256, size = _file_sha256(entry.path)
         result.error = str(exc)
@@ -389,7 +442,7 @@ def _stage(
         file_id = staging.create_file(
             db,
             connector_code,
-            entry.name,
+            entry.shown,
             entry.kind.value,
             reader.sha256,
             reader.size,
@@ -439,10 +492,10 @@ def _stage_rows(db: Database, reader, file_id: int, entry: FolderEntry) -> int:
     count = 0
     documents = entry.kind is FileKind.DOCUMENTS
     if documents:
-        stage = DocumentRowStager(entry.name, file_id)
+        stage = DocumentRowStager(entry.shown, file_id)
         rows = (stage(row.line, row.values, row.errors) for row in reader.lists())
     else:
-        rows = (_staged_tiers(file_id, entry.name, row) for row in reader)
+        rows = (_staged_tiers(file_id, entry.shown, row) for row in reader)
     for staged in rows:
         count += 1
         batch.append(staged)
@@ -968,13 +1021,18 @@ def _pending_articles(ctx: _DocumentContext, include_preview: bool) -> list[Pend
 
 def preview(db: Database, code: str, progress: Progress | None = None) -> Preview:
     """What a reception would do. Stages new files (they stay in the import folder) and
-    writes no GC data; cheap to run again after a correspondence is made."""
+    writes no GC data; cheap to run again after a correspondence is made. A file not yet seen
+    settled is looked at again once the quiet period has passed (`scan_folder`)."""
     progress = progress or _no_progress
     connector = connectors_store.require_connector(db, code)
     folder = import_folder(connector)
+    _refuse_shared_import_folder(db, connector)
     last = history.last_run(db, connector.code, RunKind.RECEPTION)
     previewed = staging.preview_files(db, connector.code)  # before the listing: see the forget
-    scan = scan_folder(folder)
+    scan = scan_folder(folder, wait=True, progress=progress)
+    now = datetime.now()
+    # Said before the reception meets it: a destination that is a link keeps files in place.
+    unsafe = {r: folders.unsafe_reason(folder, archive_parts(now, r)) for r in (False, True)}
     result = Preview(
         connector_code=connector.code,
         last_reception=last.id if last is not None else None,
@@ -983,13 +1041,15 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
     present: set[str] = set()
     for i, entry in enumerate(scan.files, start=1):
         progress("Lecture des fichiers", i - 1, len(scan.files))
+        if folders.not_a_file(entry.path):
+            continue  # a FIFO, a folder or a link put in its place since the scan: never opened
         try:
             collected = _stage(db, connector.code, entry, "apercu", None, None)
         except (OSError, _Unreadable) as exc:
             reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             result.files.append(
                 PendingFile(
-                    name=display_name(entry.name),
+                    name=entry.shown,
                     kind=entry.kind.value,
                     size=entry.size,
                     status=f"illisible pour l'instant : {reason}",
@@ -1002,19 +1062,22 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
         faults.checkpoint("staged")
         status = collected.status
         if collected.error:
-            status = f"refusé : {_without_file_name(collected.error, entry.name)}"
+            status = f"refusé : {_without_file_name(collected.error, entry.shown)}"
         elif collected.status == "déjà reçu":
             status = "déjà reçu : rien ne sera intégré deux fois"
         if collected.line_errors and not collected.error:
-            ignored = [_without_file_name(e, entry.name) for e in collected.line_errors]
+            ignored = [_without_file_name(e, entry.shown) for e in collected.line_errors]
             status = f"{status} ; lignes ignorées : {join_messages(ignored)}"
+        stays = unsafe[collected.error is not None]
+        if stays:
+            status = f"{status} ; restera dans le dossier d'import : {stays}"
         result.files.append(
             PendingFile(
-                name=display_name(entry.name),
+                name=entry.shown,
                 kind=entry.kind.value,
                 size=entry.size,
                 status=status,
-                ok=collected.error is None and not collected.line_errors,
+                ok=collected.error is None and not collected.line_errors and not stays,
             )
         )
     _forget_vanished_previews(db, previewed, present)
@@ -1035,7 +1098,7 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
     for entry in scan.settling:
         result.files.append(
             PendingFile(
-                name=display_name(entry.name),
+                name=entry.shown,
                 kind=entry.kind.value,
                 size=entry.size,
                 status=settling_text(),
@@ -1162,13 +1225,29 @@ class _Report:
 
 
 def receive(
-    db: Database, code: str, progress: Progress | None = None, wait: float = 5.0
+    db: Database,
+    code: str,
+    progress: Progress | None = None,
+    wait: float = 5.0,
+    *,
+    look_twice: bool = True,
+    settle: float | None = None,
 ) -> ReceptionResult:
-    """Receives: integrates what can be, holds back the rest, records the report."""
+    """Receives: integrates what can be, holds back the rest, records the report.
+
+    `wait`: how long to wait for another reception's lock. With `look_twice` (the CLI, a cron
+    job), a file not yet seen settled is looked at again once the quiet period has passed,
+    before the lock is taken; without it (the reception screen, whose preview did so), only
+    files already seen settled are read. `settle`: the quiet period (`settle_seconds()`; 0 for
+    files the caller wrote whole itself)."""
     progress = progress or _no_progress
     connector = connectors_store.require_connector(db, code)
     folder = import_folder(connector)
+    _refuse_shared_import_folder(db, connector)
     sending.clean_up_after_dead_sends(db, connector)
+    if look_twice:
+        with contextlib.suppress(UserError):  # said, and recorded, by the reception itself
+            scan_folder(folder, settle=settle, wait=True, progress=progress)
     with locks.reception_lock(db, connector.code, wait=wait):
         run_id = history.start_run(
             db, connector.code, RunKind.RECEPTION, operator(), host(), os.getpid()
@@ -1176,7 +1255,7 @@ def receive(
         locks.attach_run(db, connector.code, run_id)
         report = _Report(db, run_id)
         try:
-            _collect_all(db, connector, folder, run_id, report, progress)
+            _collect_all(db, connector, folder, run_id, report, progress, settle)
             staging.supersede_old_versions(db, connector.code)
             _integrate_tiers(db, connector, run_id, report, progress)
             _integrate_documents(db, connector, run_id, report, progress)
@@ -1194,6 +1273,14 @@ def receive(
     # The run without its rows: a big reception's report is read from the history by pages.
     run = history.get_run(db, run_id, with_rows=False)
     return ReceptionResult(run=run, exit_code=3 if report.failed else 0)
+
+
+def _refuse_shared_import_folder(db: Database, connector: Connector) -> None:
+    """Another connector's folder is, holds or lies inside this one's import folder (a
+    database saved before the rule): its files would go to either at random."""
+    conflict = import_folder_conflict(db, connector.code)
+    if conflict:
+        raise UserError(conflict)
 
 
 def _record_failure(db: Database, run_id: int, report: _Report, exc: BaseException) -> None:
@@ -1240,17 +1327,25 @@ def _summary(counts: dict[str, int], failed: int) -> str:
 
 
 def _collect_all(
-    db, connector: Connector, folder: Path, run_id: int, report: _Report, progress: Progress
+    db,
+    connector: Connector,
+    folder: Path,
+    run_id: int,
+    report: _Report,
+    progress: Progress,
+    settle: float | None = None,
 ) -> None:
     previewed = staging.preview_files(db, connector.code)  # before the listing: see the forget
-    scan = scan_folder(folder)
+    scan = scan_folder(folder, settle=settle)
     present: set[str] = set()
     now = datetime.now()
     for i, entry in enumerate(scan.files):
         progress("Lecture des fichiers", i, len(scan.files))
-        name = display_name(entry.name)
+        if folders.not_a_file(entry.path):
+            continue  # a FIFO, a folder or a link put in its place since the scan: never opened
+        name = entry.shown
         try:
-            target = archive_destination(folder, entry.name, now, rejected=False)
+            target = _destination(folder, entry.name, now, rejected=False)[0]
             collected = _stage(db, connector.code, entry, "recu", run_id, str(target))
         except (OSError, _Unreadable) as exc:
             reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
@@ -1287,12 +1382,23 @@ def _collect_all(
     for name, why in scan.ignored:
         report.add(name, ItemType.FILE, display_name(name), False, why.capitalize())
     for entry in scan.settling:
-        name = display_name(entry.name)
+        name = entry.shown
         report.add(entry.name, ItemType.FILE, name, False, settling_text().capitalize())
         report.files.append(
             RunFile(name=name, kind=entry.kind.value, size=entry.size, status="laissé en place")
         )
     progress("Lecture des fichiers", len(scan.files), len(scan.files))
+
+
+def _destination(
+    folder: Path, name: str, when: datetime, rejected: bool
+) -> tuple[Path, str | None]:
+    """Where a received file goes, and why it cannot go there (a link, not a folder: it then
+    stays in place) or None."""
+    try:
+        return archive_destination(folder, name, when, rejected), None
+    except folders.UnsafeFolder as exc:
+        return folder.joinpath(*archive_parts(when, rejected), name), str(exc)
 
 
 def _archive(
@@ -1305,15 +1411,15 @@ def _archive(
     report: _Report,
     now: datetime,
 ) -> None:
-    name = display_name(entry.name)
+    name = entry.shown
     rejected = collected.error is not None
-    target = archive_destination(folder, entry.name, now, rejected=rejected)
+    target, unsafe = _destination(folder, entry.name, now, rejected)
     if rejected and collected.previous is None:
         with write_transaction(db):
             staging.create_file(
                 db,
                 connector.code,
-                entry.name,
+                name,
                 entry.kind.value,
                 collected.sha256,
                 entry.size,
@@ -1324,19 +1430,42 @@ def _archive(
             )
     elif collected.file_id is not None and collected.status in ("à traiter", "à archiver"):
         staging.mark_received(db, collected.file_id, str(target), run_id)
-    try:
-        _move(entry.path, target)
-    except OSError as exc:
+    if unsafe is None:
+        try:
+            target = folders.move_into(folder, entry.path, target)
+        except folders.UnsafeFolder as exc:
+            unsafe = str(exc)
+        except OSError as exc:
+            why = os_reason(exc)
+            report.add(
+                entry.name,
+                ItemType.FILE,
+                name,
+                False,
+                f"Intégré mais non archivé ({why}) : il le sera à la prochaine réception",
+            )
+            return
+    if unsafe is not None:
+        # Its data are received like any other's; the file stays where the ETA software put it.
+        refused = [f"Fichier refusé : {collected.error}"] if rejected else []
         report.add(
-            entry.name,
-            ItemType.FILE,
-            name,
-            False,
-            f"Intégré mais non archivé ({os_reason(exc)}) : il le sera à la prochaine réception",
+            entry.name, ItemType.FILE, name, False, join_messages([*refused, left_in_place(unsafe)])
         )
+        report.files.append(
+            RunFile(
+                name=name,
+                kind=entry.kind.value,
+                sha256=collected.sha256,
+                size=entry.size,
+                rows=collected.rows,
+                status="laissé en place",
+            )
+        )
+        if not rejected:
+            _report_lines(report, entry, collected)
         return
     report.count("fichiers")
-    relative = str(target.relative_to(folder))
+    relative = display_name(str(target.relative_to(folder)))
     report.files.append(
         RunFile(
             name=name,
@@ -1344,7 +1473,7 @@ def _archive(
             sha256=collected.sha256,
             size=entry.size,
             rows=collected.rows,
-            path=str(target),
+            path=display_name(str(target)),
             status="erreurs"
             if rejected
             else ("déjà reçu" if collected.status == "déjà reçu" else "archivé"),
@@ -1367,7 +1496,14 @@ def _archive(
             True,
             f"{dated('Déjà reçu', when)} : rien n'est intégré deux fois ; archivé dans {relative}",
         )
-    elif collected.line_errors:
+    else:
+        _report_lines(report, entry, collected)
+
+
+def _report_lines(report: _Report, entry: FolderEntry, collected: Collected) -> None:
+    """The rows of a received file that were ignored, and its warnings."""
+    name = entry.shown
+    if collected.line_errors:
         report.add(
             entry.name,
             ItemType.FILE,
@@ -1584,7 +1720,7 @@ def pending_status(db: Database, code: str) -> PendingStatus:
     """Files waiting in the import folder and items held back, for one connector."""
     connector = connectors_store.require_connector(db, code)
     files = 0
-    error = None
+    error = import_folder_conflict(db, connector.code)
     try:
         folder = import_folder(connector)
         scan = scan_folder(folder)
@@ -1597,6 +1733,7 @@ def pending_status(db: Database, code: str) -> PendingStatus:
         held_back_documents=staging.held_back_documents(db, connector.code),
         held_back_tiers=staging.held_back_tiers(db, connector.code),
         folder_error=error,
+        folder_warning=export_folder_conflict(db, connector.code),
     )
 
 

@@ -31,11 +31,15 @@ class KeysFile(BaseModel):
     touches: dict[str, str] = {}
 
 
-def keys_file() -> Path:
+def keys_file() -> Path | None:
+    """The operator's keys file; None for an account without a home (the default keys)."""
     configured = os.environ.get(KEYS_ENV)
-    if configured:
-        return Path(configured).expanduser()
-    return platformdirs.user_config_path("econnect") / "keys.toml"
+    try:
+        if configured:
+            return Path(configured).expanduser()
+        return platformdirs.user_config_path("econnect") / "keys.toml"
+    except (RuntimeError, KeyError):
+        return None
 
 
 def _subclasses(cls: type) -> list[type]:

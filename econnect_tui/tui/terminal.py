@@ -1,6 +1,13 @@
 """The terminal over SSH: keys from a terminal that is not in UTF-8, the signals that end a
 session (the SSH link dropped, an administrator's kill), and what the screens write to it.
 
+Every text Textual shows (labels, panels, notifications, titles) is built as a `Content`,
+which drops a few control characters and lets the others through, ESC included: a name read
+from an ETA file could clear the screen or set the terminal's title. `show_control_characters`
+makes it show them as codes instead (`text.escape_controls`); the grid draws its cells itself
+and escapes them there; fields (`FieldInput`) show each as « � ». Check it on a Textual upgrade
+(`textual.content.Content` must still call the module's `_strip_control_codes`).
+
 Textual decodes the keyboard as strict UTF-8 in its input thread: one « é » typed on a PuTTY
 left in Latin-1 (the byte 0xE9) raised there and ended the application. The decoder the Linux
 driver builds is made lenient here (`lenient_key_decoding`); check it on a Textual upgrade
@@ -15,7 +22,11 @@ import re
 import signal
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.reactive import Reactive
+from textual.widgets import Input
+
+from ..text import escape_controls, mask_controls
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -57,6 +68,30 @@ def lenient_key_decoding() -> None:
 
     codecs.register_error(KEY_ERRORS, _as_windows_1252)
     linux_driver.getincrementaldecoder = lenient_incremental_decoder
+
+
+def _shown_content_text(text: str, _translate_table: object = None) -> str:
+    return escape_controls(text)
+
+
+def show_control_characters() -> None:
+    """Textual's texts show control characters as codes (« \\x1b ») instead of sending them."""
+    from textual import content
+
+    content._strip_control_codes = _shown_content_text
+
+
+class FieldInput(Input):
+    """A field whose value may hold control characters (a name read from an ETA file): each
+    shows as « � », one character for one, so the cursor stays on its character; the value
+    itself is kept as it is until the operator changes it."""
+
+    @property
+    def _value(self) -> Text:
+        text = super()._value
+        if not text.plain.isprintable():
+            text.plain = mask_controls(text.plain)
+        return text
 
 
 def exit_on_ending_signals(app: App) -> None:

@@ -35,10 +35,13 @@ COLUMNS = (
 
 
 def where_text(c: Connector) -> str:
-    """Short enough for its column: the site's host, or the last name of the exchange folders'
+    """Short enough for its column: the site's host name, or the last name of the exchange folders'
     common parent (else of the import folder). The detail under the grid has the full paths."""
     if c.mode is Mode.WEBSERVICE:
-        return urlsplit(c.url or "").netloc or (c.url or "")
+        try:  # the host alone: a key written into the address stays out
+            return urlsplit(c.url or "").hostname or c.masked_url
+        except ValueError:  # « https://[shop »: not an address
+            return c.masked_url
     paths = [p.rstrip("/") for p in (c.import_path, c.export_path) if p]
     if not paths:
         return ""
@@ -126,7 +129,7 @@ class ConnectorListScreen(GridScreen):
             lines.append(f"Chemin d'export : {c.export_path or ''}")
             lines.append(f"Chemin d'import : {c.import_path or ''}")
         else:
-            lines.append(f"Adresse du site : {c.url or ''}")
+            lines.append(f"Adresse du site : {c.masked_url}")
             lines.append(f"Clé Prestashop : {c.masked_key}")
         r = c.receive
         lines.append(

@@ -516,7 +516,10 @@ class ReceptionScreen(GridScreen):
                 if outdated:
                     call_ui(app, self._preview_outdated, outdated)
                     return
-                result = reception.receive(db, self.code, self._progress_from_thread, wait=2.0)
+                # The preview waited for the files being written: what it showed is read.
+                result = reception.receive(
+                    db, self.code, self._progress_from_thread, wait=2.0, look_twice=False
+                )
         except UserError as exc:  # Busy: another process took the lock meanwhile
             call_ui(app, self._receive_failed, str(exc))
             return

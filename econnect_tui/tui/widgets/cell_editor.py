@@ -25,7 +25,7 @@ from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
-from ..terminal import QuietFocus
+from ..terminal import FieldInput, QuietFocus
 from .footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def ignored_text(count: int) -> str:
     return f"{count} saisies suivantes ignorées"
 
 
-class _CellInput(Input):
+class _CellInput(FieldInput):
     """The editor's Input, with Enter shown as "Valider" in the footer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Valider")]

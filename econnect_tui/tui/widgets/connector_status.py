@@ -172,6 +172,8 @@ class ConnectorOverview:
                 )
         if self.pending is not None and self.pending.folder_error:
             out.append((f"✗ {self.pending.folder_error}", "error"))
+        if self.pending is not None and self.pending.folder_warning:
+            out.append((f"✗ {self.pending.folder_warning}", "error"))
         return out
 
 

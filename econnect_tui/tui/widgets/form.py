@@ -22,9 +22,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
+from textual.widgets import Checkbox, Label, RadioButton, RadioSet, Select, Static
 
 from ...exchange.csvfile import parse_decimal
+from ..terminal import FieldInput
 from .dropdown import DropDown
 
 FieldKind = Literal["text", "decimal", "bool", "choice", "password", "radio"]
@@ -193,7 +194,7 @@ class FieldRow(Vertical):
                 disabled=spec.readonly,
                 compact=True,
             )
-        return Input(
+        return FieldInput(
             _display(value),
             placeholder=spec.placeholder,
             password=spec.kind == "password",

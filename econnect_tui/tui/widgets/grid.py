@@ -43,7 +43,7 @@ from typing import ClassVar, Literal
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -55,7 +55,7 @@ from textual.strip import Strip
 from textual.widgets import Input, Static
 
 from econnect_tui.errors import failure_reason
-from econnect_tui.text import fold, fold_all
+from econnect_tui.text import escape_controls, fold, fold_all
 from econnect_tui.tui.widgets.cell_editor import CellEditor, EditMove
 
 __all__ = [
@@ -90,7 +90,31 @@ _PAD = 1  # blank cells on each side of a cell's text
 _COMBINING_BLOCKS = re.compile(
     "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 )
-_CONTROL_CHARS = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
+# A cell is one line: its line breaks and tabs are spaces; any other control character is
+# shown as its code (`escape_controls`), never sent to the terminal.
+_LINE_BREAKS = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
+
+
+def _one_line(text: str) -> str:
+    return escape_controls(text.translate(_LINE_BREAKS))
+
+
+def _one_line_text(text: Text) -> Text:
+    """`_one_line` of a styled cell, each piece keeping its style."""
+    plain = text.plain
+    flat = plain.translate(_LINE_BREAKS)
+    if flat.isprintable():
+        text = text.copy()
+        text.plain = flat
+        return text
+    cuts = sorted({cut for i, ch in enumerate(flat) if not ch.isprintable() for cut in (i, i + 1)})
+    shown = Text(style=text.style, end="")
+    for piece in text.divide(cuts):
+        escaped = _one_line(piece.plain)
+        if escaped != piece.plain:
+            piece = Text(escaped, spans=[Span(0, len(escaped), s.style) for s in piece.spans])
+        shown.append_text(piece)
+    return shown
 
 
 def _plain(cell: str | Text) -> str:
@@ -1101,7 +1125,7 @@ def _foreground(style: Style) -> Style:
 
 def _fit(text: str, width: int, align: str) -> str:
     """Truncate with an ellipsis or pad `text` to exactly `width` cells."""
-    text = text.translate(_CONTROL_CHARS)
+    text = _one_line(text)
     length = len(text) if text.isascii() else cell_len(text)
     if length > width:
         if width <= 0:
@@ -1126,8 +1150,7 @@ def _cell_segment(text: str, width: int, align: str, style: Style) -> Segment:
 def _text_segments(
     text: Text, width: int, align: str, style: Style, widget: DataGrid
 ) -> list[Segment]:
-    text = text.copy()
-    text.plain = text.plain.translate(_CONTROL_CHARS)
+    text = _one_line_text(text)
     if text.cell_len > width:
         text.truncate(width, overflow="ellipsis")
     text.align(align, width)  # type: ignore[arg-type]
