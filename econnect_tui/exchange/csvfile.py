@@ -34,8 +34,10 @@ Windows-1252, a text is fitted to the charset before it is neutralised and quote
 
 Round trip: what `write_csv_atomic` writes, `CsvReader` reads back to the same values, except that
 a text that was neutralised keeps its leading `'` (`"=SUM(A1)"` is read back as `"'=SUM(A1)"`),
-text is trimmed, a row whose cells are all empty is a blank line, hence skipped, and in
-Windows-1252 the characters it lacks are replaced (see `write_csv_atomic`).
+text is trimmed, a row whose cells are all empty is a blank line, hence skipped, in
+Windows-1252 the characters it lacks are replaced (see `write_csv_atomic`), and a text holding a
+line break followed by a line with as many separators as the header is taken for a stray quote's
+doing (`CsvReader._multiline_refused`).
 """
 
 from __future__ import annotations
@@ -453,6 +455,7 @@ _BLANK_CHARS = ' \t\r\n;,"\x00' + _SPACES
 # decoded from valid bytes, so finding one in a line means the line holds invalid bytes.
 _INVALID = re.compile("[\udc00-\udcff]")
 _NON_ASCII = re.compile(b"[\x80-\xff]")
+_LINE_BREAK = re.compile("\r\n|\r|\n")  # where a physical line ends (csv.reader's line ends)
 # Lines holding non-ASCII bytes read to choose between UTF-8 and Windows-1252 in a file that is
 # not all valid UTF-8 (see `CsvReader._sniff`).
 _ENCODING_SAMPLE = 1000
@@ -543,9 +546,16 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return codec
 
 
+# What a text of a Latin language holds beyond ASCII: Latin-1 and Latin Extended-A letters and
+# signs, typographic punctuation, €, ™. Windows-1252 bytes that happen to be valid UTF-8 decode
+# to something else (« É» » to « ɻ », « é»» » to a CJK character).
+_NOT_LATIN = re.compile("[^\x00-\x7f\u00a0-\u017f\u2000-\u206f\u20ac\u2122]")
+
+
 def _utf8_line_counts(f: IO[bytes], limit: int) -> tuple[int, int]:
-    """(lines valid in UTF-8, lines holding bytes invalid in UTF-8) among the first `limit`
-    lines of `f` holding non-ASCII bytes. A line is cut at CR or LF."""
+    """(lines valid in UTF-8 that read as Latin text, lines holding bytes invalid in UTF-8)
+    among the first `limit` lines of `f` holding non-ASCII bytes; a line valid in UTF-8 that
+    does not read as Latin text counts for neither. A line is cut at CR or LF."""
     valid = invalid = 0
     tail = b""
     while valid + invalid < limit:
@@ -570,10 +580,11 @@ def _utf8_line_counts(f: IO[bytes], limit: int) -> tuple[int, int]:
             ends = (buf.find(b"\n", at, end), buf.find(b"\r", at, end))
             stop = min([i for i in ends if i >= 0], default=end)
             try:  # a piece of a huge line may end inside a character: not an error
-                codecs.utf_8_decode(buf[start:stop], "strict", not cut or stop < end)
-                valid += 1
+                text, _ = codecs.utf_8_decode(buf[start:stop], "strict", not cut or stop < end)
             except UnicodeDecodeError:
                 invalid += 1
+            else:
+                valid += not _NOT_LATIN.search(text)
             pos = stop
         tail = buf[end:]
         if not chunk:
@@ -752,9 +763,10 @@ class CsvReader:
         UTF-16 when the file starts with its BOM or looks like it (`_utf16_without_bom`); UTF-8
         when it starts with the UTF-8 BOM or is all valid UTF-8. Otherwise the first
         `_ENCODING_SAMPLE` lines holding non-ASCII bytes decide: UTF-8 when those valid in UTF-8
-        are at least as many as those that are not (the others are then errors, line by line),
-        else Windows-1252 (a Windows-1252 text rarely holds a valid UTF-8 sequence: « é » then
-        a no-break space and « » » does; mostly next to other accents that are not)."""
+        (and reading as Latin text) are at least as many as those that are not (the others are
+        then errors, line by line), else Windows-1252. A Windows-1252 text rarely holds a valid
+        UTF-8 sequence (« é », a no-break space and « » » do), mostly next to accents that are
+        not, and what it decodes to is no Latin text."""
         digest = hashlib.sha256()
         size = 0
         try:
@@ -902,7 +914,7 @@ class CsvReader:
             return any(line.count(sep) >= least for line in state.held[1:])
         for cell in row:
             if "\n" in cell or "\r" in cell:
-                inner = cell.splitlines()[1:]
+                inner = _LINE_BREAK.split(cell)[1:]
                 if any(line.count(sep) >= least for line in inner):
                     return True
         return False
@@ -933,7 +945,7 @@ class CsvReader:
             sep in piece
             for cell in header
             if "\n" in cell or "\r" in cell
-            for piece in cell.splitlines()[1:]
+            for piece in _LINE_BREAK.split(cell)[1:]
         )
 
     def _column_name(self, index: int) -> str:
@@ -1160,9 +1172,12 @@ class CsvReader:
             fault = _quote_fault(first, self.separator)
             column = f"{self._column_name(fault[0])}: " if fault else ""
             messages.append(f"{column}{_csv_error_reason(error)}")
-            # a line that only breaks the quoting still says which document it is
-            one_line = len(held) == 1 and fault is not None
-            row = _lenient_fields(first, self.separator) if one_line else []
+            row = []
+            if len(held) == 1 and fault is not None:
+                # read without the quote that breaks it, the line still says which document
+                # it is (a stray quote mostly: the next quote of the line closed it)
+                at = fault[1]
+                row = _lenient_fields(first[:at] + first[at + 1 :], self.separator)
         if state.nul:
             messages.append("caractère NUL (fichier binaire ?)")
         if state.invalid:
