@@ -230,6 +230,20 @@ def test_windows_1252_bytes_valid_in_utf8_but_not_latin_text_decide_nothing(tmp_
     assert values(rows, "Commentaire") == [("É»",), ("é",)]
 
 
+@pytest.mark.parametrize(
+    ("data", "counts"),
+    [
+        (b"a\r\n\xc3\xa9\r\nb\xe9\n\xe9\r\xc3\xa9x\n", (2, 2)),  # CRLF, LF and CR line ends
+        (b"\xe9", (0, 1)),
+        (b"abc\n\xc3\xa9", (1, 0)),  # no line end at the end
+        (b"\n\n\xe9\xe9\n\xc3\xa9\n", (1, 1)),
+        (b"\xc9\xbb\n\xe9\n", (0, 1)),  # « É» » in Windows-1252: valid UTF-8, not Latin text
+    ],
+)
+def test_lines_counted_to_choose_the_encoding(data, counts):
+    assert csvfile._utf8_line_counts(io.BytesIO(data), 1000) == counts
+
+
 def test_as_many_valid_as_invalid_lines_is_utf8(tmp_path):
     data = (
         f"{HEADER};Commentaire\n".encode()

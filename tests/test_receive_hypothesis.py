@@ -108,6 +108,13 @@ def test_row_order_changes_nothing(tmp_path_factory, order):
     assert got == want
 
 
+def _csv_line(cells: list[str]) -> str:
+    """One row as the writer writes it (« ; », minimal quoting, CRLF)."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(cells)
+    return out.getvalue()
+
+
 _CLIENT_NAMES = ["EARL du Moulin", "GAEC de l'Étang", "SCEA « Les Prés »", "Hélène Lefèvre"]
 _LABEL = (
     st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèàçôœ ;'\"\n-", min_size=1, max_size=30)
@@ -147,17 +154,12 @@ def test_a_stray_quote_holds_back_its_own_document_only(tmp_path_factory, docume
     ]
     assume(choices)
     r, c = data.draw(st.sampled_from(choices))
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(DOC_HEADER)
-    for i, row in enumerate(rows):
-        if i == r:
-            out.write(";".join([*row[:c], '"' + row[c], *row[c + 1 :]]) + "\r\n")
-        else:
-            writer.writerow(row)
+    texts = [_csv_line(row) for row in [DOC_HEADER, *rows]]
+    at = len(_csv_line([*rows[r][:c], ""])) - 2  # where cell c starts (the line end left out)
+    texts[r + 1] = texts[r + 1][:at] + '"' + texts[r + 1][at:]
     line = 2 + sum(row[7].count("\n") + 1 for row in rows[:r])
     name = f"ImportDocuments_{run:05d}.csv"
-    s.drop(name, out.getvalue())
+    s.drop(name, "".join(texts))
     result = reception.receive(s.db, "FACILI")
     assert result.exit_code == 3
     damaged = rows[r][0]

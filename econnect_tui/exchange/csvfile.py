@@ -455,6 +455,7 @@ _BLANK_CHARS = ' \t\r\n;,"\x00' + _SPACES
 # decoded from valid bytes, so finding one in a line means the line holds invalid bytes.
 _INVALID = re.compile("[\udc00-\udcff]")
 _NON_ASCII = re.compile(b"[\x80-\xff]")
+_LINE_END = re.compile(b"[\r\n]")
 _LINE_BREAK = re.compile("\r\n|\r|\n")  # where a physical line ends (csv.reader's line ends)
 # Lines holding non-ASCII bytes read to choose between UTF-8 and Windows-1252 in a file that is
 # not all valid UTF-8 (see `CsvReader._sniff`).
@@ -576,9 +577,9 @@ def _utf8_line_counts(f: IO[bytes], limit: int) -> tuple[int, int]:
             if found is None:
                 break
             at = found.start()
-            start = max(buf.rfind(b"\n", 0, at), buf.rfind(b"\r", 0, at)) + 1
-            ends = (buf.find(b"\n", at, end), buf.find(b"\r", at, end))
-            stop = min([i for i in ends if i >= 0], default=end)
+            start = max(buf.rfind(b"\n", pos, at), buf.rfind(b"\r", pos, at), pos - 1) + 1
+            line_end = _LINE_END.search(buf, at, end)
+            stop = end if line_end is None else line_end.start()
             try:  # a piece of a huge line may end inside a character: not an error
                 text, _ = codecs.utf_8_decode(buf[start:stop], "strict", not cut or stop < end)
             except UnicodeDecodeError:
@@ -782,7 +783,7 @@ class CsvReader:
                     _MARK_ERRORS if utf16 else "strict"
                 )
                 valid = True
-                has_nul = has_bom = False
+                has_nul = has_bom = has_quote = False
                 first = True
                 while chunk:
                     digest.update(chunk)
@@ -790,11 +791,16 @@ class CsvReader:
                     if utf16:
                         text = decoder.decode(chunk)
                         has_nul = has_nul or "\x00" in text
+                        has_quote = has_quote or '"' in text
                         has_bom = has_bom or "\ufeff" in (text[1:] if first else text)
                         valid = valid and not _INVALID.search(text)
                     else:
                         has_nul = has_nul or b"\x00" in chunk
-                        has_bom = has_bom or codecs.BOM_UTF8 in (chunk[3:] if first else chunk)
+                        has_quote = has_quote or b'"' in chunk
+                        # 0xEF is rare in Latin text: a fast look before the slower search
+                        has_bom = has_bom or (
+                            b"\xef" in chunk and codecs.BOM_UTF8 in (chunk[3:] if first else chunk)
+                        )
                         if valid:
                             try:
                                 decoder.decode(chunk)
@@ -817,6 +823,7 @@ class CsvReader:
         self.sha256 = digest.hexdigest()
         self.size = size
         self._has_nul = has_nul
+        self._has_quote = has_quote
         # a BOM past the start (files joined end to end): removed where it starts a line
         self._has_bom_inside = has_bom and bool(utf16 or utf8)
         # Invalid bytes of a UTF file are kept as marks (`_INVALID`) that the row loop reports;
@@ -854,28 +861,51 @@ class CsvReader:
         }
 
     def _feed(self, text: TextIO, state: _State) -> Iterator[str]:
-        """The physical lines for csv.reader, each kept in `state.held` until the row loop has
-        its record: lines handed back in `state.pending` first, NUL bytes removed (and
-        flagged), lines holding invalid bytes flagged; at the end of the file, a quote closing
-        a quoted field left open (flagged `eof`)."""
+        """The physical lines for csv.reader (`_lines`); straight from the file when it holds no
+        quote and nothing to clean: then no record spans lines and none is refused."""
+        if self._has_quote or self._has_nul or self._check_invalid or self._has_bom_inside:
+            return self._lines(text, state)
+        return iter(text)
+
+    def _lines(self, text: TextIO, state: _State) -> Iterator[str]:
+        """The physical lines for csv.reader, those of the record in progress kept in
+        `state.held` from its first line holding a quote (no record spans lines otherwise)
+        until the row loop has it: lines handed back in `state.pending` first, NUL bytes removed
+        (and flagged), lines holding invalid bytes flagged; at the end of the file, a quote
+        closing a quoted field left open (flagged `eof`)."""
         held = state.held
+        hold = held.append
         pending = state.pending
-        clean = self._has_nul or self._check_invalid or self._has_bom_inside
-        for line in text:
-            held.append(line)
-            yield self._clean(line, state) if clean else line
-            while pending:
-                line = pending.popleft()
-                held.append(line)
-                yield self._clean(line, state) if clean else line
+        if not (self._has_nul or self._check_invalid or self._has_bom_inside):
+            for line in text:
+                if held or '"' in line:
+                    hold(line)
+                yield line
+                if pending:
+                    yield from self._handed_back(state)
+        else:
+            for line in text:
+                if held or '"' in line:
+                    hold(line)
+                yield self._clean(line, state)
+                if pending:
+                    yield from self._handed_back(state)
         while pending or held:
             if pending:
-                line = pending.popleft()
-                held.append(line)
-                yield self._clean(line, state)
+                yield from self._handed_back(state)
             else:  # csv.reader is inside a quoted field: close it, the row loop reports it
                 state.eof = state.raised = True
                 yield '"'
+
+    def _handed_back(self, state: _State) -> Iterator[str]:
+        """The lines of a refused record after its first, read again (and held again)."""
+        held = state.held
+        pending = state.pending
+        while pending:
+            line = pending.popleft()
+            if held or '"' in line:
+                held.append(line)
+            yield self._clean(line, state)
 
     def _clean(self, line: str, state: _State) -> str:
         """`line` as csv.reader gets it (`_cleaned`), its NUL and invalid bytes flagged."""
@@ -1092,7 +1122,7 @@ class CsvReader:
                                     yield CsvRow(line, template.copy(), extra)
                                     continue
                                 row = special
-                            else:
+                            elif held:
                                 held.clear()
                             if not any(row) or (
                                 (not row[0] or row[0].isspace()) and _is_blank(row)
