@@ -768,6 +768,17 @@ def test_text_after_a_closing_quote_is_an_error_on_that_line(tmp_path):
     ]
 
 
+def test_spaces_after_a_closing_quote_are_no_error(tmp_path):
+    # a padded file: spaces between the closing quote and the separator, on one line or after a
+    # cell over two lines, and in the header
+    text = '"a"  ;"b" ;"c"\n"1"  ;"x;y"   ;3\n"2" ;"deux\nlignes"  ;4\n'
+    assert rows_of(tmp_path, text) == [
+        (2, ("1", "x;y", "3"), []),
+        (3, ("2", "deux\nlignes", "4"), []),
+        [],
+    ]
+
+
 def test_quote_inside_an_unquoted_cell_is_a_character(tmp_path):
     assert rows_of(tmp_path, 'a;b;c\n1;pouce 5";3\n2;L"x";4\n')[:2] == [
         (2, ("1", 'pouce 5"', "3"), []),

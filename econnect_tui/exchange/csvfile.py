@@ -471,14 +471,16 @@ class _State:
     """What the line feeder (`CsvReader._feed`) shares with the row loop.
 
     `held` holds the physical lines (as read, before NUL bytes are removed) of the record
-    csv.reader is assembling: the row loop empties it after each record, or hands lines back
-    through `pending` when it refuses a record. `raised` is the one flag the row loop tests on
+    csv.reader is assembling, from its first line holding a quote (a record without one is one
+    line): the row loop empties it after each record, or hands lines back through `pending`
+    when it refuses a record. `raised` is the one flag the row loop tests on
     every row: something below needs a look (`eof`: the file ended inside a quoted field, which
     the feeder closed; `nul`: NUL bytes were removed; `invalid`: a line holds invalid bytes)."""
 
-    __slots__ = ("eof", "error", "held", "invalid", "nul", "pending", "raised")
+    __slots__ = ("eof", "error", "feed", "held", "invalid", "nul", "pending", "raised")
 
     def __init__(self) -> None:
+        self.feed: Iterator[str] = iter(())  # the lines csv.reader reads (CsvReader._feed)
         self.held: list[str] = []
         self.pending: deque[str] = deque()
         self.error: csv.Error | None = None  # csv.reader failed on the record `held` holds
@@ -630,36 +632,43 @@ def _cleaned(line: str) -> str:
     return line.replace("\x00", "") if "\x00" in line else line
 
 
-def _quote_fault(line: str, sep: str) -> tuple[int, int, bool] | None:
-    """Where a physical line read on its own breaks the quoting: (field index, offset of the
-    field's opening quote, True when the quote is still open at the end of the line / False when
-    text follows the closing quote), or None. Follows csv.reader's rules: a quote opens a
-    quoted field only at the start of a field (after spaces), `""` inside is a quote."""
+def _quote_fault(text: str, sep: str) -> tuple[int, int, bool] | None:
+    """Where a record (one physical line, or the lines of a record joined) breaks the quoting:
+    (field index, offset of the field's opening quote, True when the quote is still open at the
+    end / False when text follows the closing quote), or None. Follows csv.reader's rules: a
+    quote opens a quoted field only at the start of a field (after spaces), `""` inside is a
+    quote; spaces after a closing quote are no text (a padded file: `"Dupont"   ;`)."""
+    pad = " " if sep == "\t" else " \t"
     field = i = 0
-    n = len(line)
+    n = len(text)
     while i < n:
-        while i < n and line[i] == " ":
+        while i < n and text[i] == " ":
             i += 1
-        if line.startswith('"', i):
+        if text.startswith('"', i):
             j = i + 1
             while True:
-                k = line.find('"', j)
+                k = text.find('"', j)
                 if k < 0:
                     return field, i, True
-                if not line.startswith('"', k + 1):
+                if not text.startswith('"', k + 1):
                     break
                 j = k + 2
-            after = line[k + 1 : k + 2]
+            k += 1
+            while k < n and text[k] in pad:
+                k += 1
+            after = text[k : k + 1]
             if after in ("", "\r", "\n"):
                 return None
             if after != sep:
                 return field, i, False
-            i = k + 2
-        else:
-            k = line.find(sep, i)
-            if k < 0:
-                return None
             i = k + 1
+        else:
+            ends = [
+                e for e in (text.find(sep, i), text.find("\n", i), text.find("\r", i)) if e >= 0
+            ]
+            if not ends or text[min(ends)] != sep:
+                return None  # the record ends with this field
+            i = min(ends) + 1
         field += 1
     return None
 
@@ -747,7 +756,6 @@ class CsvReader:
                 "remplacés par « \ufffd »"
             )
         self.header = [name.strip() for name in header]
-        self._width = len(self.header)  # _read_header's refusals use it before _bind_header
         self._bind_header()
 
     # -- first pass: hash, size, encoding
@@ -928,7 +936,7 @@ class CsvReader:
         if state.eof:
             return True
         if error is not None and "expected after" in str(error):
-            return True
+            return True  # (spaces after a closing quote are no error: see _special_row)
         width = self._width
         if (
             error is None
@@ -967,6 +975,15 @@ class CsvReader:
             column = f"{self._column_name(index)}: "
         return _lenient_fields(first, self.separator), [f"{column}{reason}"]
 
+    def _finish_leniently(self, state: _State) -> list[str]:
+        """The fields of the held record read leniently, with the lines that complete it taken
+        from the feeder (they are held too); [] when even that fails."""
+        lines = itertools.chain(("".join(map(_cleaned, state.held)),), state.feed)
+        try:
+            return next(csv.reader(lines, **{**self._dialect(), "strict": False}), [])
+        except csv.Error:
+            return []
+
     def _quote_swallowed_lines(self, header: list[str]) -> bool:
         """Whether a header name quoted over several lines holds a separator after its first
         line: the header's quote was left open and swallowed data lines."""
@@ -989,29 +1006,36 @@ class CsvReader:
         prev = 0
         skip_directive = self._directive
         held = state.held
-        try:
-            for row in reader:
-                line, prev = prev + 1, reader.line_num - state.eof
-                if state.eof or (prev != line and self._quote_swallowed_lines(row)):
-                    raise CsvFileError("guillemet non fermé dans l'en-tête", self.filename, line)
-                held.clear()
-                if _is_blank(row):
-                    state.clear()
-                    continue
-                if skip_directive:
-                    skip_directive = False
-                    state.clear()
-                    continue
-                return line, prev, row
-        except csv.Error as exc:
-            line = prev + 1
-            if len(held) > 1:
+        sep = self.separator
+        rows: Iterable[list[str]] = reader
+        while True:
+            try:
+                for row in rows:
+                    line, prev = prev + 1, reader.line_num - state.eof
+                    if state.eof or (prev != line and self._quote_swallowed_lines(row)):
+                        raise CsvFileError(
+                            "guillemet non fermé dans l'en-tête", self.filename, line
+                        )
+                    held.clear()
+                    if _is_blank(row) or skip_directive:
+                        skip_directive = skip_directive and _is_blank(row)
+                        state.clear()
+                        continue
+                    return line, prev, row
+                break
+            except csv.Error as exc:
+                record = "".join(map(_cleaned, held))
+                if "expected after" in str(exc) and _quote_fault(record, sep) is None:
+                    rows = itertools.chain((_lenient_fields(record, sep),), reader)
+                    continue  # only spaces after a closing quote: read as they are
+                line = prev + 1
+                if len(held) > 1:
+                    raise CsvFileError(
+                        "guillemet non fermé dans l'en-tête", self.filename, line
+                    ) from exc
                 raise CsvFileError(
-                    "guillemet non fermé dans l'en-tête", self.filename, line
+                    f"en-tête illisible : {_csv_error_reason(exc)}", self.filename, line
                 ) from exc
-            raise CsvFileError(
-                f"en-tête illisible : {_csv_error_reason(exc)}", self.filename, line
-            ) from exc
         raise CsvFileError("fichier vide", self.filename)
 
     def _bind_header(self) -> None:
@@ -1097,7 +1121,8 @@ class CsvReader:
             if self._path is not None:
                 hashing = _HashingRaw(self._open_binary())
             with self._open_text(hashing) as text:
-                reader = csv.reader(self._feed(text, state), **self._dialect())
+                state.feed = self._feed(text, state)
+                reader = csv.reader(state.feed, **self._dialect())
                 try:
                     _, prev, _ = self._read_header(reader, state)
                 except CsvFileError as exc:  # the file changed since the constructor read it
@@ -1191,6 +1216,19 @@ class CsvReader:
             shift += 1
             prev -= 1
         messages: list[str] = []
+        sep = self.separator
+        if error is not None and "expected after" in str(error):
+            # csv.reader stops at any character after a closing quote, spaces included: when
+            # nothing but spaces follow one so far, the record is read to its end leniently,
+            # then judged whole
+            fault = _quote_fault("".join(map(_cleaned, held)), sep)
+            if fault is None or fault[2]:
+                count = len(held)
+                row = self._finish_leniently(state)
+                prev += len(held) - count  # lines csv.reader did not count
+                shift -= len(held) - count
+                if _quote_fault("".join(map(_cleaned, held)), sep) is None:
+                    error = None
         if state.eof or (len(held) > 1 and self._multiline_refused(row, error, state)):
             reason = _STRAY_QUOTE if len(held) > 1 else _OPEN_TO_THE_END
             shift += len(held) - 1
@@ -1199,7 +1237,7 @@ class CsvReader:
             error = None
         elif error is not None:
             first = _cleaned(held[0]) if held else ""
-            fault = _quote_fault(first, self.separator)
+            fault = _quote_fault(first, sep)
             column = f"{self._column_name(fault[0])}: " if fault else ""
             messages.append(f"{column}{_csv_error_reason(error)}")
             row = []
@@ -1207,7 +1245,7 @@ class CsvReader:
                 # read without the quote that breaks it, the line still says which document
                 # it is (a stray quote mostly: the next quote of the line closed it)
                 at = fault[1]
-                row = _lenient_fields(first[:at] + first[at + 1 :], self.separator)
+                row = _lenient_fields(first[:at] + first[at + 1 :], sep)
         if state.nul:
             messages.append("caractère NUL (fichier binaire ?)")
         if state.invalid:
