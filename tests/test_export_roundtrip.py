@@ -4,10 +4,13 @@ back by the project's own reader give the values the GC holds, or exactly the do
 
 from __future__ import annotations
 
+import csv
 import io
 import itertools
 import os
+import random
 import shutil
+import sqlite3
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +43,8 @@ from econnect_tui.sync.demo import demo_connector
 from econnect_tui.sync.send import ARTICLES_COLUMNS, CLIENTS_COLUMNS, CONTACTS_COLUMNS, send
 from econnect_tui.text import strip_accents
 from tests.helpers import demo_db, run_cli
+
+SAMPLE_GC = Path(__file__).resolve().parents[1] / "sample_data" / "gc"
 
 _D, _B, _T = ColumnKind.DECIMAL, ColumnKind.BOOL, ColumnKind.TEXT
 ARTICLES = Layout(
@@ -527,3 +532,201 @@ def test_a_first_send_refused_on_its_second_file_names_that_file(tmp_path):
     assert (folder / "Articles.csv").exists()
     assert not (folder / "Clients.csv").exists()
     assert str(caught.value).endswith("; Clients.csv n'a pas été créé.")
+
+
+# -- a few thousand realistic French clients: `gc import clients` then `send`, byte for byte
+
+_FIRST = [
+    "Hélène",
+    "Jean-François",
+    "Gaëlle",
+    "Benoît",
+    "Zoé",
+    "Noël",
+    "Jérôme",
+    "Cécile",
+    "Anaïs",
+    "François",
+    "Léa",
+    "Maëlys",
+    "Éric",
+    "Ophélie",
+    "Joël",
+    "Aurélien",
+]
+_LAST = [
+    "Lefèvre",
+    "Mérieux",
+    "D'Arc",
+    "Dupré",
+    "Le Bœuf",
+    "Cœurderoy",
+    "Gérard",
+    "Lemaître",
+    "Châtelain",
+    "Bréhéret",
+    "Ferré",
+    "Delaunay-Rivière",
+    "Vaïsse",
+    "L’Hôte",
+    "Hœrner",
+]
+_PLACE = [
+    "Prés",
+    "Étang",
+    "Clos",
+    "Bois-Joli",
+    "Grand Chêne",
+    "Œillets",
+    "Fontaine",
+    "Moulin",
+    "Côte",
+    "Vigne",
+    "Haie",
+    "Mare",
+    "Châtaigniers",
+    "Ruisseau",
+]
+_TOWN_HEAD = [
+    "Saint-Éloi",
+    "Sainte-Hélène",
+    "Notre-Dame",
+    "Châteauneuf",
+    "Bœurs",
+    "L'Haÿ",
+    "Œuilly",
+    "Mézières",
+    "Villeneuve",
+    "Montreuil",
+    "Brétigny",
+    "Évreux",
+    "Nogent",
+]
+_TOWN_TAIL = [
+    "",
+    "",
+    "-sur-Loire",
+    "-lès-Bains",
+    "-en-Thymerais",
+    "-le-Rotrou",
+    "-du-Perche",
+    "-d’Eure",
+    "-aux-Bois",
+]
+_PAYMENT = ["Chèques", "Virement", "Prélèvement", "Espèces", "LCR à 30 jours"]
+
+
+def _french_clients(count: int, seed: int) -> list[list[str]]:
+    """`count` clients as `send` writes them (CLIENTS_COLUMNS order), codes in sending order."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(count):
+        first, last, place = rng.choice(_FIRST), rng.choice(_LAST), rng.choice(_PLACE)
+        name = rng.choice(
+            [
+                f"EARL {last}",
+                f"GAEC de l'{place}" if place[0] in "ÉŒAEIOU" else f"GAEC du {place}",
+                f"SCEA « Les {place} »",
+                f"{first} {last}",
+                f"Ferme {last} & Fils",
+                f'EARL "Le {place}"',  # quoted by the writer
+                f"{last}; {first}",  # quoted by the writer
+            ]
+        )
+        town = rng.choice(_TOWN_HEAD) + rng.choice(_TOWN_TAIL)
+        digits = "".join(rng.choice("0123456789") for _ in range(8))
+        rows.append(
+            [
+                f"C{i:05d}",
+                rng.choice(["M.", "Mme", "Société", ""]),
+                name,
+                f"{rng.randint(1, 120)} {rng.choice(['rue', 'chemin', 'allée'])} de l’{place}",
+                rng.choice(["", f"Lieu-dit « {place} »", "BP 12"]),
+                f"{rng.choice(['28', '45', '61', '72', '41'])}{rng.randint(0, 999):03d}",
+                town,
+                "France",
+                f"02 {digits[:2]} {digits[2:4]} {digits[4:6]} {digits[6:]}",
+                rng.choice(["", f"06 {digits[6:]} {digits[4:6]} {digits[2:4]} {digits[:2]}"]),
+                rng.choice(["", f"contact{i}@ferme-{i}.fr"]),
+                "",
+                "",
+                "AGRI",
+                rng.choice(_PAYMENT),
+            ]
+        )
+    return rows
+
+
+@pytest.mark.parametrize(("encoding", "option"), [("utf-8-sig", "utf-8-sig"), ("cp1252", "cp1252")])
+def test_thousands_of_french_clients_come_back_byte_identical(tmp_path, encoding, option):
+    db = tmp_path / "econnect.db"
+    assert run_cli("init", db=db).returncode == 0
+    for kind in (
+        "entreprises",
+        "sites",
+        "depots",
+        "unites",
+        "categories-tarifaires",
+        "familles-clients",
+        "familles-fournisseurs",
+    ):
+        done = run_cli("gc", "import", kind, str(SAMPLE_GC / f"{kind}.csv"), db=db)
+        assert done.returncode == 0, done.stderr
+    (tmp_path / "import").mkdir()
+    (tmp_path / "export").mkdir()
+    toml = tmp_path / "facili.toml"
+    toml.write_text(
+        f'code = "FACILI"\nliaison = "suivi-eta"\nmode = "csv"\n'
+        f'chemin_import = "{tmp_path / "import"}"\nchemin_export = "{tmp_path / "export"}"\n'
+        '[envois]\narticles = "aucun"\ncategorie_tarifaire = "TARIF1"\ndepot = "DEP1"\n'
+        f'clients = "tous"\ncontacts = false\nencodage = "{option}"\n'
+        '[receptions]\ntype_document = "livraison"\nentreprise = "ETA1"\nsite = "CHARTRES"\n'
+        'depot = "DEP1"\nfamille_client = "AGRI"\nfamille_fournisseur = "INTRANTS"\n',
+        encoding="utf-8",
+    )
+    done = run_cli("connector", "import", str(toml), db=db)
+    assert done.returncode == 0, done.stderr
+    clients = _french_clients(3000, seed=16)
+    source = tmp_path / "clients.csv"
+    with source.open("w", encoding=encoding, newline="") as f:
+        writer = csv.writer(f, delimiter=";", lineterminator="\r\n")
+        writer.writerows([list(CLIENTS_COLUMNS), *clients])
+    done = run_cli("gc", "import", "clients", str(source), db=db)
+    assert done.returncode == 0, done.stderr
+    assert "3000 lignes lues, 3000 créés, 0 mis à jour" in done.stderr, done.stderr
+    done = run_cli("send", "FACILI", db=db)
+    assert done.returncode == 0, done.stderr
+    sent = (tmp_path / "export" / "Clients.csv").read_bytes()
+    expected = source.read_bytes()
+    if sent != expected:  # the first line that differs, readable
+        pairs = zip(expected.split(b"\r\n"), sent.split(b"\r\n"), strict=False)
+        first = next((a, b) for a, b in pairs if a != b)
+        pytest.fail(f"first difference: {first[0]!r} sent as {first[1]!r}")
+
+
+def test_a_stray_quote_in_a_clients_file_is_named_and_swallows_no_client(tmp_path):
+    """The issue's file: one quote opened in a name and never closed used to swallow the next
+    lines into that name (« 39200 lignes lues, 39200 créés », four clients gone)."""
+    db = tmp_path / "econnect.db"
+    assert run_cli("init", db=db).returncode == 0
+    for kind in ("familles-clients",):
+        assert run_cli("gc", "import", kind, str(SAMPLE_GC / f"{kind}.csv"), db=db).returncode == 0
+    clients = _french_clients(2000, seed=17)
+    source = tmp_path / "clients.csv"
+    with source.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=";", lineterminator="\r\n")
+        writer.writerows([list(CLIENTS_COLUMNS), *clients])
+    lines = source.read_bytes().decode("utf-8").split("\r\n")
+    plain = next(i for i, row in enumerate(clients) if i > 1000 and '"' not in ";".join(row))
+    civility_end = lines[plain + 1].index(";", lines[plain + 1].index(";") + 1)
+    lines[plain + 1] = (
+        lines[plain + 1][: civility_end + 1] + '"' + lines[plain + 1][civility_end + 1 :]
+    )
+    source.write_bytes("\r\n".join(lines).encode("utf-8"))
+    done = run_cli("gc", "import", "clients", str(source), db=db)
+    assert done.returncode != 0
+    assert f"clients.csv:{plain + 2}: Nom: guillemet non fermé sur sa ligne" in done.stderr, (
+        done.stderr
+    )
+    with sqlite3.connect(db) as connection:  # refused whole: one error, nothing written
+        assert connection.execute("SELECT count(*) FROM tiers").fetchone() == (0,)

@@ -57,8 +57,21 @@ CASES = {
     "ImportDocuments_comma_separated.csv": (False, {"C1"}, ""),
     "ImportDocuments_unknown_columns.csv": (False, {"U1"}, "Météo"),
     "ImportDocuments_nested_quotes.csv": (False, {"Z1", "Z2"}, ""),
-    "ImportDocuments_invalid_utf8_middle.csv": (False, {"V1", "V2"}, ""),
+    # UTF-8 (« Chèques » on line 2): line 3's bytes are errors, never a re-decoding of the file
+    "ImportDocuments_invalid_utf8_middle.csv": (False, {"V1"}, "octets invalides en UTF-8"),
     "ImportDocuments_utf16_bom.csv": (False, {"S1"}, ""),
+    "ImportDocuments_stray_quote.csv": (
+        False,
+        {"Q-0002", "Q-0003"},
+        "Chantier ligne 2 : guillemet non fermé sur sa ligne",
+    ),
+    "ImportDocuments_utf8_one_cp1252_byte.csv": (
+        False,
+        {"M-0001", "M-0002", "M-0003", "M-0004", "M-0006"},
+        "ModeReglement ligne 6 : octets invalides en UTF-8",
+    ),
+    "ImportDocuments_excel_sep_line.csv": (False, {"X-0001"}, ""),
+    "ImportDocuments_utf16_no_bom.csv": (False, {"W-0001"}, ""),
     "ImportDocuments_formula_injection.csv": (False, {f"F{i}" for i in range(1, 7)}, ""),
 }
 
@@ -79,6 +92,56 @@ def test_corpus_file(tmp_path, name):
     assert s.waiting() == []
     for row in report_rows(s, result):
         assert row.messages and "Traceback" not in row.messages
+
+
+def _receive_corpus(tmp_path: Path, name: str) -> tuple[Setup, dict[str, str]]:
+    """Receives one corpus file: the setup and the report's messages by item."""
+    s = Setup(tmp_path)
+    shutil.copy(CORPUS / name, s.import_dir / name)
+    result = _receive(s, tmp_path)
+    return s, {row.identifier: row.messages for row in report_rows(s, result)}
+
+
+def test_stray_quote_holds_back_its_document_and_no_other(tmp_path):
+    # Q-0001's Chantier opens a quote it never closes: its lines used to swallow Q-0002 and
+    # Q-0003 (never created, not even pending), and Q-0001 was integrated with them in its
+    # Chantier
+    s, messages = _receive_corpus(tmp_path, "ImportDocuments_stray_quote.csv")
+    assert set(s.gc_documents()) == {"Q-0002", "Q-0003"}
+    assert messages["Q-0001 / 0701"] == (
+        "Erreur : Chantier ligne 2 : guillemet non fermé sur sa ligne : les lignes suivantes "
+        "sont lues à part"
+    )
+    sites = s.db.execute(
+        "SELECT d.external_id, l.work_site FROM documents d"
+        " JOIN document_lines l ON l.document_id = d.id ORDER BY d.external_id"
+    ).fetchall()
+    assert sites == [("Q-0002", "Parcelle nord"), ("Q-0003", "Le Clos; côté est")]
+
+
+def test_one_windows_1252_byte_in_a_utf8_file_holds_back_its_line_only(tmp_path):
+    # the file used to be read as Windows-1252 from its first byte: « ChÃ¨ques » everywhere
+    s, messages = _receive_corpus(tmp_path, "ImportDocuments_utf8_one_cp1252_byte.csv")
+    assert set(s.gc_documents()) == {"M-0001", "M-0002", "M-0003", "M-0004", "M-0006"}
+    assert messages["M-0005 / 0701"] == (
+        "Erreur : ModeReglement ligne 6 : octets invalides en UTF-8 : « Ch\ufffdques »"
+    )
+    stored = s.db.execute(
+        "SELECT DISTINCT d.payment_method, l.work_site FROM documents d"
+        " JOIN document_lines l ON l.document_id = d.id WHERE d.external_id = 'M-0003'"
+    ).fetchall()
+    assert stored == [("Chèques", "Parcelle « Le Bœuf »")]
+
+
+def test_stray_quote_in_a_tiers_file_holds_back_that_tiers_only(tmp_path):
+    s, messages = _receive_corpus(tmp_path, "ImportTiers_stray_quote.csv")
+    names = dict(s.db.execute("SELECT code, name FROM tiers WHERE code LIKE 'STR%'").fetchall())
+    assert names == {"STR2": "Lefèvre", "STR3": 'EARL "Le Clos"'}
+    error = next(text for item, text in messages.items() if "STR1" in item)
+    assert (
+        error
+        == "Erreur : Nom: guillemet non fermé sur sa ligne : les lignes suivantes sont lues à part"
+    )
 
 
 def test_formula_injection_is_stored_as_text_and_neutralised_when_sent(tmp_path):
@@ -155,3 +218,35 @@ def test_monsters(tmp_path):
         "ImportDocuments_2_line.csv",
         "ImportDocuments_3_wide.csv",
     ]
+
+
+# Tiers files of the corpus: (refused whole?, tiers integrated)
+TIERS_CASES = {
+    "ImportTiers_stray_quote.csv": (False, {"STR2", "STR3"}),
+    "ImportTiers_formula_injection.csv": (False, {f"INJ{i}" for i in range(1, 7)}),
+}
+
+
+@pytest.mark.slow
+def test_hostile_files_in_the_reliability_table(tmp_path, ledger):
+    """`make check`'s table counts the hostile files: each corpus file received on its own, the
+    documents (or tiers) expected against those found, the file lost unless it was archived or
+    set aside in `erreurs/`."""
+    cases = {name: (refused, found) for name, (refused, found, _) in CASES.items()}
+    for name, (refused, expected) in sorted({**cases, **TIERS_CASES}.items()):
+        folder = tmp_path / name.replace(".", "_")
+        folder.mkdir()
+        s = Setup(folder)
+        shutil.copy(CORPUS / name, s.import_dir / name)
+        _receive(s, folder)
+        if name.startswith("ImportTiers"):
+            codes = s.db.execute(
+                "SELECT code FROM tiers WHERE code GLOB 'STR*' OR code GLOB 'INJ*'"
+            )
+            found = {code for (code,) in codes}
+        else:
+            found = set(s.gc_documents())
+        kept = (s.rejected() if refused else s.archived()) == [name] and s.waiting() == []
+        ledger(f"fichier hostile {name}", 1, len(expected), len(found), 0 if kept else 1)
+        assert found == expected, name
+        assert kept, name

@@ -21,8 +21,8 @@ from econnect_tui.store import tiers as tiers_store
 from econnect_tui.sync.connectors import save_connector
 from econnect_tui.sync.demo import demo_connector
 from econnect_tui.tui.widgets.grid import DataGrid
-from tests.eta import DOC_HEADER, TIERS_HEADER, Setup, doc_rows
-from tests.helpers import run_cli, run_in_terminal
+from tests.eta import DOC_HEADER, TIERS_HEADER, Setup, csv_text, doc_rows
+from tests.helpers import run_cli, run_in_terminal, still_written
 from tests.tui_helpers import SIZE, make_app, notifications, settle
 
 # -- control characters from ETA files
@@ -478,10 +478,18 @@ def test_a_wrong_fault_injection_is_said_and_ignored(tmp_path):
 @pytest.mark.parametrize("value", ["-inf", "inf", "nan", "-3", "1e9", "abc"])
 def test_a_settle_delay_out_of_range_keeps_the_default_and_says_so_once(tmp_path, value):
     s = Setup(tmp_path)
-    s.documents("ImportDocuments_1.csv", doc_rows("D1"))  # written just now: still settling
     s.db.close()
+    growing = s.import_dir / "ImportDocuments_1.csv"
+    growing.write_bytes(csv_text(DOC_HEADER, []).encode())
     env = {"ECONNECT_SETTLE_SECONDS": value}
-    done = run_cli("receive", "FACILI", db=s.path, env=env)
+
+    # Still growing across two looks 5 s apart: left in place. With 0 s (what « -inf » gave),
+    # it would have been read half-written at once.
+    def rows(n: int) -> bytes:
+        return csv_text(DOC_HEADER, doc_rows(f"D{n + 1}")).split("\r\n", 1)[1].encode()
+
+    with still_written(growing, rows, every=0.2):
+        done = run_cli("receive", "FACILI", db=s.path, env=env)
     assert done.returncode == 3, done.stdout
     assert "(modifié il y a moins de 5 s) : laissé en place" in done.stdout
     said = [

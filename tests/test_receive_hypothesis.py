@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from econnect_tui.sync import receive as reception
-from tests.eta import DOC_HEADER, Setup, doc_rows
+from tests.eta import DOC_HEADER, Setup, doc_rows, report_rows
 
 _counter = itertools.count()
 
@@ -104,3 +106,79 @@ def test_row_order_changes_nothing(tmp_path_factory, order):
         " GROUP BY d.id ORDER BY d.external_id"
     ).fetchall()
     assert got == want
+
+
+def _csv_line(cells: list[str]) -> str:
+    """One row as the writer writes it (« ; », minimal quoting, CRLF)."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(cells)
+    return out.getvalue()
+
+
+_CLIENT_NAMES = ["EARL du Moulin", "GAEC de l'Étang", "SCEA « Les Prés »", "Hélène Lefèvre"]
+_LABEL = (
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèàçôœ ;'\"\n-", min_size=1, max_size=30)
+    .map(str.strip)
+    .filter(lambda t: t[:1].isalpha())
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    documents=st.lists(
+        st.tuples(st.sampled_from(_CLIENT_NAMES), st.lists(_LABEL, min_size=1, max_size=3)),
+        min_size=2,
+        max_size=6,
+    ),
+    data=st.data(),
+)
+def test_a_stray_quote_holds_back_its_own_document_only(tmp_path_factory, documents, data):
+    """One quote put before a cell of one row (labels over several lines, with « ; » and quotes,
+    in the others): that row's document is in error with its place, every other document is
+    integrated as written."""
+    s = _setup(tmp_path_factory)
+    run = next(_counter)
+    rows = []
+    for i, (name, labels) in enumerate(documents):
+        lines = tuple(("FT-LAB", label, "2", "95") for label in labels)
+        rows += doc_rows(f"S{run}-{i}", name=name, lines=lines)
+    # a row on one line; NomClient (3) or LibelleArticle (7), written without quotes
+    choices = [
+        (r, c)
+        for r, row in enumerate(rows)
+        if "\n" not in row[7]
+        for c in (3, 7)
+        if not any(ch in row[c] for ch in ';"')
+    ]
+    assume(choices)
+    r, c = data.draw(st.sampled_from(choices))
+    texts = [_csv_line(row) for row in [DOC_HEADER, *rows]]
+    at = len(_csv_line([*rows[r][:c], ""])) - 2  # where cell c starts (the line end left out)
+    texts[r + 1] = texts[r + 1][:at] + '"' + texts[r + 1][at:]
+    line = 2 + sum(row[7].count("\n") + 1 for row in rows[:r])
+    name = f"ImportDocuments_{run:05d}.csv"
+    s.drop(name, "".join(texts))
+    result = reception.receive(s.db, "FACILI")
+    assert result.exit_code == 3
+    damaged = rows[r][0]
+    wanted = {f"S{run}-{i}" for i in range(len(documents))} - {damaged}
+    integrated = {d for d in s.gc_documents() if d.startswith(f"S{run}-")}
+    assert integrated == wanted
+    messages = " ".join(row.messages for row in report_rows(s, result))
+    column = DOC_HEADER[c]
+    assert f"Erreur : {column} ligne {line} : " in messages and "guillemet" in messages
+    stored = s.db.execute(
+        "SELECT d.external_id, l.label FROM documents d"
+        " JOIN document_lines l ON l.document_id = d.id WHERE d.external_id LIKE ?"
+        " ORDER BY d.external_id, l.position",
+        (f"S{run}-%",),
+    ).fetchall()
+    expected = [
+        (f"S{run}-{i}", label)
+        for i, (_, labels) in enumerate(documents)
+        if f"S{run}-{i}" != damaged
+        for label in labels
+    ]
+    assert stored == sorted(expected, key=lambda pair: pair[0])  # stable: lines in order
