@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from econnect_tui.errors import NotFound, UserError
+from econnect_tui.exchange.csvfile import remove_dead_temporaries
 from econnect_tui.models.connector import (
     ArticlesToSend,
     ClientsToSend,
@@ -19,7 +21,7 @@ from econnect_tui.models.connector import (
     OutputEncoding,
 )
 from econnect_tui.models.gc import Article, ArticleFilter, ClientFilter, Price, Stock
-from econnect_tui.models.reports import ItemType, RunKind, RunStatus
+from econnect_tui.models.reports import INTERRUPTED_SEND, ItemType, RunKind, RunStatus
 from econnect_tui.store import articles as articles_store
 from econnect_tui.store import filters as filters_store
 from econnect_tui.store import history
@@ -30,8 +32,10 @@ from econnect_tui.sync.send import (
     ARTICLES_COLUMNS,
     CLIENTS_COLUMNS,
     CONTACTS_COLUMNS,
+    EXPORT_FILES,
     send,
 )
+from econnect_tui.tui.widgets.connector_status import read_overview
 from tests.helpers import ROOT, demo_db, run_cli
 
 # The demo's 32 articles less the two not available for export (DENEIG, GNR).
@@ -555,3 +559,87 @@ def test_cli_send_failure_exits_1_with_one_sentence(env, tmp_path):
     result = run_cli("send", "NOPE", db=tmp_path / "econnect.db")
     assert result.returncode == 1
     assert result.stderr.strip() == "Le connecteur « NOPE » n'existe pas."
+
+
+# A writer of an export file in another process: writes a row, says so, then waits for a line on
+# its standard input before finishing (or is killed there).
+_WRITER = r"""
+import sys
+from pathlib import Path
+from econnect_tui.exchange.csvfile import atomic_writer
+with atomic_writer(Path(sys.argv[1])) as f:
+    f.write("CodeClient\r\n0701\r\n")
+    f.flush()
+    print("ready", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def _writer(path: Path) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout.readline() == "ready\n"
+    return process
+
+
+def test_only_the_temporary_files_of_dead_writers_are_removed(tmp_path):
+    """A killed writer's temporary file goes; a live writer's (locked while it writes) stays and
+    its write ends well; nothing else named like one is touched."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    dead = _writer(folder / "Articles.csv")
+    dead.kill()  # kill -9: nothing cleaned up
+    dead.wait()
+    live = _writer(folder / "Clients.csv")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep")
+    (folder / ".Contacts.csv.deadbeef.tmp").symlink_to(outside)
+    os.mkfifo(folder / ".Contacts.csv.0badcafe.tmp")
+    (folder / ".Notes.csv.12345678.tmp").write_text("not ours")
+    (folder / ".Articles.csv.zz.tmp").write_text("not ours either")
+    before = sorted(p.name for p in folder.iterdir())
+    left = [n for n in before if n.startswith(".Articles.csv.") and len(n) == 26]
+    assert len(left) == 1  # the killed writer's
+    try:
+        removed = remove_dead_temporaries(folder, EXPORT_FILES)
+        assert removed == left
+        assert sorted(p.name for p in folder.iterdir()) == sorted(set(before) - set(left))
+    finally:
+        live.communicate("\n", timeout=30)
+    assert live.returncode == 0
+    assert (folder / "Clients.csv").read_bytes() == b"\xef\xbb\xbfCodeClient\r\n0701\r\n"
+    assert outside.read_text() == "keep"
+
+
+def test_a_send_marks_a_killed_send_interrupted_and_removes_its_temporary_file(tmp_path):
+    db = demo_db(tmp_path)
+    c = demo_connector(tmp_path / "facili")
+    save_connector(db, c, new=True, create_folders=True)
+    export = tmp_path / "facili" / "export"
+    killed = run_cli(
+        "send", "FACILI", db=tmp_path / "econnect.db", env={"ECONNECT_FAULT": "sent:40"}
+    )
+    assert killed.returncode == -9
+    debris = [p.name for p in export.iterdir() if p.name.endswith(".tmp")]
+    assert debris and debris[0].startswith(".Clients.csv.")  # Articles.csv was written
+    assert history.last_run(db, "FACILI", RunKind.SEND).status is RunStatus.RUNNING
+    # shown interrupted at once, as a send, by `status` and the dashboard
+    status = json.loads(run_cli("status", "--json", db=tmp_path / "econnect.db").stdout)
+    assert status[0]["etat_dernier_envoi"] == "erreur"
+    overview = read_overview(db, c, with_pending=False)
+    assert overview.last_send.state == "✗ Interrompu"
+    assert ("✗ Envoi du", "error") in [(text[:10], kind) for text, kind in overview.alerts()]
+    result = send(db, "FACILI")
+    assert sorted(p.name for p in export.iterdir()) == [
+        "Articles.csv",
+        "Clients.csv",
+        "Contacts.csv",
+    ]
+    runs = history.list_runs(db, "FACILI", RunKind.SEND)
+    assert [r.id for r in runs] == [result.run_id, result.run_id - 1]
+    assert runs[1].status is RunStatus.ERROR and runs[1].message == INTERRUPTED_SEND
+    assert runs[1].state == "✗ Interrompu"

@@ -131,7 +131,7 @@ def status(obj: Context, as_json: bool) -> None:
         last_reception = locks.as_shown(
             db, history_store.last_run(db, connector.code, RunKind.RECEPTION)
         )
-        last_send = history_store.last_run(db, connector.code, RunKind.SEND)
+        last_send = locks.as_shown(db, history_store.last_run(db, connector.code, RunKind.SEND))
         rows.append((connector.code, pending, last_reception, last_send))
     if as_json:
         print_json(

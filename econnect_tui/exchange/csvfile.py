@@ -45,12 +45,14 @@ from __future__ import annotations
 import codecs
 import csv
 import errno
+import fcntl
 import hashlib
 import io
 import itertools
 import os
 import re
 import secrets
+import stat
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -1362,6 +1364,65 @@ def _private_opener(path: str, flags: int) -> int:
     return os.open(path, flags, 0o600)
 
 
+def _claim(f: IO[Any], tmp: Path) -> bool:
+    """Locks a new temporary file for as long as it is written: the lock dies with its process,
+    which is how `remove_dead_temporaries` tells a dead writer's file from a live one. False
+    when the name no longer links to the file (removed between its creation and the lock)."""
+    try:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+    except OSError:  # a file system without locks: written unlocked, and never removed as dead
+        return True
+    try:
+        named = os.lstat(tmp)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(f.fileno())
+    return (named.st_dev, named.st_ino) == (mine.st_dev, mine.st_ino)
+
+
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.tmp")
+
+
+def remove_dead_temporaries(folder: Path, names: Collection[str]) -> list[str]:
+    """Removes the temporary files (`.<name>.<random>.tmp`) that writers of `names` left in
+    `folder` when they died (kill -9, a power cut); returns their names. A live writer's
+    file, locked while written (`_claim`), is left alone, and so is anything else: another
+    name, a link, a folder, a file that cannot be locked."""
+    removed: list[str] = []
+    try:
+        entries = sorted(os.listdir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMPORARY.fullmatch(entry)
+        if match is not None and match["name"] in names and _remove_if_dead(Path(folder, entry)):
+            removed.append(entry)
+    return removed
+
+
+def _remove_if_dead(path: Path) -> bool:
+    # O_NONBLOCK: a FIFO named like a temporary file must not hang the opening; O_RDWR: NFS
+    # takes flock as a POSIX write lock, which a read-only descriptor cannot hold.
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            return False
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: its writer lives
+        named = os.lstat(path)
+        if (named.st_dev, named.st_ino) != (opened.st_dev, opened.st_ino):
+            return False
+        os.unlink(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def _atomic_file(
     path: Path, mode: str, *, private: bool = False, **open_args: Any
@@ -1378,7 +1439,6 @@ def _atomic_file(
             # not mkstemp's 0o600 that could hide the file from the other program's account)
             # unless `private`
             f = open(tmp, "x" + mode, opener=opener, **open_args)  # noqa: SIM115 (closed below)
-            break
         except FileExistsError:
             continue
         except OSError as exc:  # named after the file asked for, not the temporary one
@@ -1387,6 +1447,16 @@ def _atomic_file(
             with suppress(OSError):
                 os.unlink(tmp)
             raise
+        try:
+            claimed = _claim(f, tmp)
+        except BaseException:
+            f.close()
+            with suppress(OSError):
+                os.unlink(tmp)
+            raise
+        if claimed:
+            break
+        f.close()  # removed as a dead writer's before it was locked: another name
     else:
         raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
     try:
@@ -1394,7 +1464,8 @@ def _atomic_file(
             yield f
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+            # renamed while still locked: a finished file is never taken for a dead one's
+            os.replace(tmp, path)
     except BaseException as exc:
         with suppress(OSError):
             os.unlink(tmp)

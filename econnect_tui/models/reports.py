@@ -85,6 +85,12 @@ class RunFile(BaseModel):
 
 # The message of a reception whose process was stopped (killed, its SSH session dropped).
 INTERRUPTED = "Réception interrompue (processus arrêté) : reprise à la réception suivante."
+# The same for a send: each export file was replaced whole or not at all (its temporary file is
+# removed by the next run of the connector).
+INTERRUPTED_SEND = (
+    "Envoi interrompu (processus arrêté) : chaque fichier d'export est resté entier, ancien ou "
+    "nouveau ; relancez l'envoi."
+)
 
 
 class SyncRun(BaseModel):
@@ -104,10 +110,14 @@ class SyncRun(BaseModel):
 
     @property
     def interrupted(self) -> bool:
-        """A reception whose process was stopped: an « erreur » that says so."""
-        return self.status is RunStatus.ERROR and self.message == INTERRUPTED
+        """A reception or a send whose process was stopped: an « erreur » that says so."""
+        return self.status is RunStatus.ERROR and self.message in (INTERRUPTED, INTERRUPTED_SEND)
 
     @property
     def state(self) -> str:
-        """« ✓ Réussi », « ! Éléments en attente », « ✗ Échec », « ✗ Interrompue »…"""
-        return f"{self.status.symbol} {'Interrompue' if self.interrupted else self.status.label}"
+        """« ✓ Réussi », « ! Éléments en attente », « ✗ Échec », « ✗ Interrompue » (a
+        reception), « ✗ Interrompu » (a send)…"""
+        if not self.interrupted:
+            return f"{self.status.symbol} {self.status.label}"
+        ending = "e" if self.kind is RunKind.RECEPTION else ""
+        return f"{self.status.symbol} Interrompu{ending}"

@@ -105,6 +105,16 @@ def list_runs(
     return [_run(r) for r in cur]
 
 
+def running_runs(db: Database, connector_code: str, kind: RunKind) -> list[SyncRun]:
+    """The connector's runs of `kind` still marked running (live, or left by a killed process)."""
+    cur = db.execute(
+        f"SELECT {_RUN_COLS} FROM sync_runs WHERE connector_code = ? AND kind = ?"
+        " AND status = ? ORDER BY id",
+        [connector_code.upper(), kind.value, RunStatus.RUNNING.value],
+    )
+    return [_run(r) for r in cur]
+
+
 def last_run(db: Database, connector_code: str, kind: RunKind) -> SyncRun | None:
     runs = list_runs(db, connector_code, kind, limit=1)
     return runs[0] if runs else None

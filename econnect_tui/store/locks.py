@@ -54,9 +54,9 @@ def drop_lock(db: Database, connector_code: str, pid: int, host: str) -> None:
     )
 
 
-def mark_run_interrupted(db: Database, run_id: int) -> None:
+def mark_run_interrupted(db: Database, run_id: int, message: str = INTERRUPTED) -> None:
     db.execute(
         "UPDATE sync_runs SET status = 'erreur', finished_at = ?, message = ?"
         " WHERE id = ? AND status = 'en-cours'",
-        [now(), INTERRUPTED, run_id],
+        [now(), message, run_id],
     )

@@ -31,14 +31,6 @@ def received_files_with_archive(db: Database) -> list[tuple[str, str, str]]:
     return [(code, name, path_of(path)) for code, name, path in cur]
 
 
-def integrated_versions_without_document(db: Database) -> list[tuple[str, str]]:
-    cur = db.execute(
-        "SELECT connector_code, numero FROM document_versions"
-        " WHERE outcome = 'integre' AND document_id IS NULL"
-    )
-    return [tuple(r) for r in cur]
-
-
 def undecided_lines_of_decided_files(db: Database) -> int:
     """Staged rows of files whose documents are all decided (a purge was interrupted)."""
     return db.execute(
@@ -48,12 +40,9 @@ def undecided_lines_of_decided_files(db: Database) -> int:
     ).fetchone()[0]
 
 
-def unfinished_runs(db: Database) -> list[tuple[int, str, str]]:
-    """(id, connector, started_at) of runs still marked running."""
-    cur = db.execute(
-        "SELECT id, connector_code, started_at FROM sync_runs WHERE status = 'en-cours'"
-    )
-    return [tuple(r) for r in cur]
+def unfinished_runs(db: Database) -> list[int]:
+    """The ids of runs still marked running."""
+    return [r[0] for r in db.execute("SELECT id FROM sync_runs WHERE status = 'en-cours'")]
 
 
 def database_file(db: Database) -> Path | None:

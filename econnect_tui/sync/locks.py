@@ -5,6 +5,9 @@ A lock whose process is gone (killed, crashed) is taken over, and the run it lef
 is marked interrupted. On Linux a pid that lives again in a process started after the lock was
 taken (after a reboot, pids are reused) counts as gone too. A second reception waits a few
 seconds, then gives up with a sentence saying who holds it.
+
+Sends take no lock: a send whose process is gone (the same test, on the pid, host and start of
+its history entry) is marked interrupted by the next run of its connector.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..errors import Busy
-from ..models.reports import INTERRUPTED, RunStatus, SyncRun
+from ..models.reports import INTERRUPTED, INTERRUPTED_SEND, RunKind, RunStatus, SyncRun
 from ..store import history
 from ..store import locks as store
 from .runs import host, operator
@@ -57,23 +60,30 @@ def process_start(pid: int) -> float | None:
         return None
 
 
-def _started_after_lock(owner: store.LockOwner) -> bool:
-    started = process_start(owner.pid)
-    try:
-        locked = datetime.fromisoformat(owner.started_at).timestamp()
-    except ValueError:
+def _started_after(pid: int, since: datetime | None) -> bool:
+    if since is None:
         return False
-    return started is not None and started > locked + START_TOLERANCE_SECONDS
+    started = process_start(pid)
+    return started is not None and started > since.timestamp() + START_TOLERANCE_SECONDS
+
+
+def process_gone(pid: int | None, on_host: str | None, since: datetime | None) -> bool:
+    """Whether the process `pid` of `on_host`, which recorded something (a lock, a run) at
+    `since`, is gone: on this machine, dead or its pid now another process's; on another
+    machine (nothing to ask), after STALE_AFTER_SECONDS."""
+    if pid is not None and on_host == host():
+        return not _alive(pid) or _started_after(pid, since)
+    if since is None:
+        return True
+    return (datetime.now(since.tzinfo) - since).total_seconds() > STALE_AFTER_SECONDS
 
 
 def _is_stale(owner: store.LockOwner) -> bool:
-    if owner.host == host():
-        return not _alive(owner.pid) or _started_after_lock(owner)
     try:
-        started = datetime.fromisoformat(owner.started_at)
+        since = datetime.fromisoformat(owner.started_at)
     except ValueError:
-        return True
-    return (datetime.now(started.tzinfo) - started).total_seconds() > STALE_AFTER_SECONDS
+        since = None
+    return process_gone(owner.pid, owner.host, since)
 
 
 def describe(owner: store.LockOwner) -> str:
@@ -112,17 +122,36 @@ def current_owner(db: Database, connector_code: str) -> store.LockOwner | None:
 def as_shown(db: Database, run: SyncRun | None) -> SyncRun | None:
     """`run` as the screens and `status`/`history` show it: a reception still marked running
     whose process is gone (killed, its SSH session dropped) and whose lock no live process
-    holds is shown interrupted, as the next reception will mark it; not « en cours » forever."""
+    holds is shown interrupted, as the next reception will mark it; a send whose process is
+    gone too, as the next run of its connector will mark it; not « en cours » forever."""
     if run is None or run.status is not RunStatus.RUNNING:
         return run
-    owner = current_owner(db, run.connector_code)
-    if owner is not None and owner.run_id in (None, run.id):
-        return run
-    # The reception may have finished and let go of its lock since `run` was read.
+    if run.kind is RunKind.SEND:
+        if not process_gone(run.pid, run.host, run.started_at):
+            return run
+        message = INTERRUPTED_SEND
+    else:
+        owner = current_owner(db, run.connector_code)
+        if owner is not None and owner.run_id in (None, run.id):
+            return run
+        message = INTERRUPTED
+    # The run may have finished (and let go of its lock) since `run` was read.
     now = history.get_run(db, run.id, with_rows=False)
     if now.status is not RunStatus.RUNNING:
         return now
-    return run.model_copy(update={"status": RunStatus.ERROR, "message": INTERRUPTED})
+    return run.model_copy(update={"status": RunStatus.ERROR, "message": message})
+
+
+def mark_dead_sends(db: Database, connector_code: str) -> list[int]:
+    """Marks interrupted the connector's sends still « en cours » whose process is gone (killed
+    mid-way); returns their ids. A live send, here or on another machine, is left running."""
+    marked = []
+    for run in history.running_runs(db, connector_code, RunKind.SEND):
+        if process_gone(run.pid, run.host, run.started_at):
+            with write_transaction(db):
+                store.mark_run_interrupted(db, run.id, INTERRUPTED_SEND)
+            marked.append(run.id)
+    return marked
 
 
 @contextlib.contextmanager

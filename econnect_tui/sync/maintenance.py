@@ -11,9 +11,11 @@ from pydantic import BaseModel
 from sqlite_utils import Database
 
 from ..errors import UserError, os_reason
+from ..models.reports import RunKind
+from ..store import history
 from ..store import maintenance as store
-from ..text import plural
-from . import locks
+from ..text import dated, plural
+from . import locks, reconcile
 from .connectors import shared_folders
 from .receive import display_name
 
@@ -56,14 +58,7 @@ def check(db: Database) -> CheckReport:
             name="Fichiers reçus présents dans l'archive", ok=not missing, details=missing[:50]
         )
     )
-    orphans = [f"{c} : {n}" for c, n in store.integrated_versions_without_document(db)]
-    items.append(
-        CheckItem(
-            name="Documents intégrés toujours présents dans la GC",
-            ok=not orphans,
-            details=orphans[:50],
-        )
-    )
+    items += _reconciliation(db)
     leftover = store.undecided_lines_of_decided_files(db)
     items.append(
         CheckItem(
@@ -78,16 +73,51 @@ def check(db: Database) -> CheckReport:
             else [],
         )
     )
-    running = []
-    for run_id, connector, started in store.unfinished_runs(db):
-        if locks.current_owner(db, connector) is None:
-            running.append(
-                f"n° {run_id} ({connector}, {started}) : interrompue, elle sera "
-                "marquée comme telle à la prochaine réception"
-            )
-    items.append(CheckItem(name="Synchronisations terminées", ok=not running, details=running))
+    items.append(
+        CheckItem(name="Synchronisations terminées", ok=not (stuck := _stuck(db)), details=stuck)
+    )
     items.append(_shared_folders_item(db))
     return CheckReport(items=items)
+
+
+DETAILS = 50  # sentences shown per item; the rest are counted
+
+
+def _reconciliation(db: Database) -> list[CheckItem]:
+    """The reception history against the GC (sync/reconcile.py): one sentence a difference."""
+    return [
+        CheckItem(name=name, ok=not found, details=_first(found))
+        for name, found in reconcile.findings(db)
+    ]
+
+
+def _first(sentences: list[str]) -> list[str]:
+    if len(sentences) <= DETAILS:
+        return sentences
+    more = len(sentences) - DETAILS
+    return [*sentences[:DETAILS], f"… et {plural(more, 'autre écart', 'autres écarts')}."]
+
+
+def _stuck(db: Database) -> list[str]:
+    """Runs still « en cours » whose process is gone (killed): the next run of their connector
+    marks them interrupted."""
+    stuck = []
+    for run_id in store.unfinished_runs(db):
+        run = locks.as_shown(db, history.get_run(db, run_id, with_rows=False))
+        if run is None or not run.interrupted:
+            continue
+        head = dated(f"n° {run.id} ({run.connector_code})", run.started_at)
+        if run.kind is RunKind.SEND:
+            stuck.append(
+                f"{head} : envoi interrompu, il sera marqué comme tel au prochain envoi ou à la "
+                "prochaine réception du connecteur"
+            )
+        else:
+            stuck.append(
+                f"{head} : réception interrompue, elle sera marquée comme telle à la prochaine "
+                "réception"
+            )
+    return stuck
 
 
 def _shared_folders_item(db: Database) -> CheckItem:

@@ -69,6 +69,7 @@ from ..store import tiers as tiers_store
 from ..store.reference import RefKind
 from ..text import dated, plural
 from . import folders, locks
+from . import send as sending
 from .connectors import export_folder_conflict, import_folder_conflict
 from .runs import host, operator
 
@@ -431,22 +432,13 @@ def _stage(
     result.warnings = list(reader.warnings)
     previous = staging.find_file(db, connector_code, reader.sha256)
     if previous is not None:
-        result.previous = previous
-        result.file_id = previous.id
-        result.rows = previous.rows
-        result.warnings = previous.warnings
-        result.line_errors = previous.line_errors
-        if previous.status == "apercu":
-            result.status = "à traiter"
-        elif previous.archive_path and not Path(previous.archive_path).exists():
-            # staged by a reception that stopped before moving it: finish the job
-            result.status = "à archiver"
-        else:
-            result.status = "déjà reçu"
-        if previous.status == "rejete":
-            result.status, result.error = "refusé", previous.error
-        return result
+        return _already_staged(result, previous)
     with write_transaction(db):
+        # Again under the write lock: another process (a preview on another operator's screen)
+        # may have staged the same bytes since the look above. Its rows are the file's rows.
+        previous = staging.find_file(db, connector_code, reader.sha256)
+        if previous is not None:
+            return _already_staged(result, previous)
         file_id = staging.create_file(
             db,
             connector_code,
@@ -469,6 +461,25 @@ def _stage(
             staging.add_versions(db, connector_code, file_id)
     result.file_id = file_id
     result.rows = rows
+    return result
+
+
+def _already_staged(result: Collected, previous: staging.ReceivedFile) -> Collected:
+    """What collecting a file whose bytes are already staged does: nothing read again."""
+    result.previous = previous
+    result.file_id = previous.id
+    result.rows = previous.rows
+    result.warnings = previous.warnings
+    result.line_errors = previous.line_errors
+    if previous.status == "apercu":
+        result.status = "à traiter"
+    elif previous.archive_path and not Path(previous.archive_path).exists():
+        # staged by a reception that stopped before moving it: finish the job
+        result.status = "à archiver"
+    else:
+        result.status = "déjà reçu"
+    if previous.status == "rejete":
+        result.status, result.error = "refusé", previous.error
     return result
 
 
@@ -516,8 +527,13 @@ def _flush(db: Database, batch: list[tuple], documents: bool) -> None:
             staging.insert_tiers(db, batch)
 
 
-def _forget_vanished_previews(db: Database, connector_code: str, present: set[str]) -> None:
-    for f in staging.preview_files(db, connector_code):
+def _forget_vanished_previews(
+    db: Database, previewed: list[staging.ReceivedFile], present: set[str]
+) -> None:
+    """Forgets the files staged by a preview that are no longer in the import folder:
+    `previewed`, read before the folder was listed, less the `present` hashes. A file another
+    operator's preview staged since the listing is not among them: it is kept."""
+    for f in previewed:
         if f.sha256 not in present:
             staging.forget_file(db, f.id)
 
@@ -1012,6 +1028,7 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
     folder = import_folder(connector)
     _refuse_shared_import_folder(db, connector)
     last = history.last_run(db, connector.code, RunKind.RECEPTION)
+    previewed = staging.preview_files(db, connector.code)  # before the listing: see the forget
     scan = scan_folder(folder, wait=True, progress=progress)
     now = datetime.now()
     # Said before the reception meets it: a destination that is a link keeps files in place.
@@ -1042,6 +1059,7 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
             continue
         if collected.sha256:
             present.add(collected.sha256)
+        faults.checkpoint("staged")
         status = collected.status
         if collected.error:
             status = f"refusé : {_without_file_name(collected.error, entry.shown)}"
@@ -1062,7 +1080,7 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
                 ok=collected.error is None and not collected.line_errors and not stays,
             )
         )
-    _forget_vanished_previews(db, connector.code, present)
+    _forget_vanished_previews(db, previewed, present)
     for name, size in scan.unrecognised:
         result.files.append(
             PendingFile(
@@ -1226,6 +1244,7 @@ def receive(
     connector = connectors_store.require_connector(db, code)
     folder = import_folder(connector)
     _refuse_shared_import_folder(db, connector)
+    sending.clean_up_after_dead_sends(db, connector)
     if look_twice:
         with contextlib.suppress(UserError):  # said, and recorded, by the reception itself
             scan_folder(folder, settle=settle, wait=True, progress=progress)
@@ -1316,6 +1335,7 @@ def _collect_all(
     progress: Progress,
     settle: float | None = None,
 ) -> None:
+    previewed = staging.preview_files(db, connector.code)  # before the listing: see the forget
     scan = scan_folder(folder, settle=settle)
     present: set[str] = set()
     now = datetime.now()
@@ -1345,7 +1365,7 @@ def _collect_all(
         faults.checkpoint("staged")
         _archive(db, connector, folder, entry, collected, run_id, report, now)
         faults.checkpoint("archived")
-    _forget_vanished_previews(db, connector.code, present)
+    _forget_vanished_previews(db, previewed, present)
     for name, size in scan.unrecognised:
         report.add(
             name,

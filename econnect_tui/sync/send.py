@@ -31,8 +31,12 @@ replaced (it is whole and current; the report lists it as written).
 
 Each send is one run of the history (kind « envoi »): one file entry and one report row per file
 written or kind not sent; a failure is recorded (status « erreur », its French reason) before the
-`UserError` reaches the caller. Only connectors of mode CSV send files; an unknown connector or a
-webservice connector is refused before any run is recorded.
+`UserError` reaches the caller. A send killed mid-way (kill -9) cannot record anything: the next
+run of its connector (a send or a reception) marks it interrupted and removes the temporary
+file it left in the export folder (`clean_up_after_dead_sends`).
+
+Only connectors of mode CSV send files; an unknown connector or a webservice connector is refused
+before any run is recorded.
 """
 
 from __future__ import annotations
@@ -47,8 +51,15 @@ from pathlib import Path
 from pydantic import BaseModel
 from sqlite_utils import Database
 
+from .. import faults
 from ..errors import UserError, failure_reason, os_reason
-from ..exchange.csvfile import UnencodableCell, charset_label, format_cell, write_csv_atomic
+from ..exchange.csvfile import (
+    UnencodableCell,
+    charset_label,
+    format_cell,
+    remove_dead_temporaries,
+    write_csv_atomic,
+)
 from ..models.connector import ArticlesToSend, ClientsToSend, Connector, Liaison, Mode
 from ..models.gc import ArticleFilter, ClientFilter
 from ..models.reports import ItemType, ReportRow, RunFile, RunKind, RunStatus, join_messages
@@ -56,6 +67,7 @@ from ..store import connectors as connectors_store
 from ..store import exports, history
 from ..store import filters as filters_store
 from ..text import plural
+from . import locks
 from .runs import host, operator
 
 log = logging.getLogger("econnect")
@@ -63,6 +75,7 @@ log = logging.getLogger("econnect")
 ARTICLES_FILE = "Articles.csv"
 CLIENTS_FILE = "Clients.csv"
 CONTACTS_FILE = "Contacts.csv"
+EXPORT_FILES = (ARTICLES_FILE, CLIENTS_FILE, CONTACTS_FILE)
 
 ARTICLES_COLUMNS = (
     "CodeArticle",
@@ -317,7 +330,7 @@ def _write(export: _Export, folder: Path, encoding: str) -> SentFile:
         rows = write_csv_atomic(
             path,
             export.columns,
-            export.rows(),
+            faults.through(export.rows(), "sent"),
             encoding=encoding,
             exact=EXACT_COLUMNS,
             on_replaced=on_replaced,
@@ -368,6 +381,20 @@ def _count_message(kind: str, n: int) -> str:
 # The service ------------------------------------------------------------------------------------
 
 
+def clean_up_after_dead_sends(db: Database, c: Connector) -> None:
+    """What a send killed mid-way (kill -9, a power cut) left behind: its history entry, still
+    « en cours », is marked interrupted, and its temporary files are removed from the export
+    folder. A live send's are locked while written and stay (`remove_dead_temporaries`)."""
+    for run_id in locks.mark_dead_sends(db, c.code):
+        log.warning("send %s: run %s was interrupted (its process is gone)", c.code, run_id)
+    if c.export_path:
+        folder = Path(c.export_path).expanduser()
+        for name in remove_dead_temporaries(folder, EXPORT_FILES):
+            log.warning(
+                "send %s: removed %s, left in %s by an interrupted send", c.code, name, folder
+            )
+
+
 def send(db: Database, code: str) -> SendResult:
     """Writes the export files the connector `code` calls for; one history run.
 
@@ -386,6 +413,7 @@ def send(db: Database, code: str) -> SendResult:
             "concerne pas."
         )
     encoding = c.send.encoding.value
+    clean_up_after_dead_sends(db, c)
     run_id = history.start_run(db, c.code, RunKind.SEND, operator(), host(), os.getpid())
     result = SendResult(
         connector=c.code, run_id=run_id, export_path=c.export_path, encoding=encoding

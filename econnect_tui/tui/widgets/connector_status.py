@@ -186,7 +186,7 @@ def read_overview(
         code=connector.code,
         update_mode=connector.receive.update_mode,
         last_reception=locks.as_shown(db, history.last_run(db, connector.code, RunKind.RECEPTION)),
-        last_send=history.last_run(db, connector.code, RunKind.SEND),
+        last_send=locks.as_shown(db, history.last_run(db, connector.code, RunKind.SEND)),
         owner=locks.current_owner(db, connector.code),
         pending=pending_status(db, connector.code) if with_pending else pending,
     )
