@@ -532,3 +532,18 @@ def test_gc_import_warns_of_a_postal_code_or_a_phone_a_spreadsheet_cut(s, tmp_pa
         "fournisseurs.csv:2: CodePostal: « 8000 » n'a que 4 chiffres : un tableur (Excel) a"
         " sans doute ôté le zéro du début (« 08000 »)"
     ]
+
+
+def test_the_family_codes_of_a_filter_file_are_read_as_codes(s, tmp_path):
+    path = tmp_path / "filtres.csv"
+    path.write_text(f"Nom;Famille\r\nSol;RE{ZWSP}COLTE\r\n")
+    with pytest.raises(ValidationFailed) as caught:
+        import_master_file(s.db, "filtres-articles", path)
+    assert caught.value.errors == [
+        "filtres.csv:2: Famille: « RE⟨U+200B⟩COLTE » contient un caractère invisible en"
+        " position 3 (espace sans chasse, U+200B)"
+    ]
+    path.write_text(f'Nom;Famille\r\nSol;"{BOM}TRAVSOL{NBSP}, SEMIS{ZWSP}"\r\n')
+    assert import_master_file(s.db, "filtres-articles", path).created == 1
+    (families,) = s.db.execute("SELECT families FROM article_filters WHERE name = 'Sol'").fetchone()
+    assert "TRAVSOL" in families and "SEMIS" in families and BOM not in families
