@@ -723,6 +723,10 @@ def _is_blank(row: list[str]) -> bool:
     return not any(row) or not any(map(str.strip, row))
 
 
+# The Latin-1 characters `str.isprintable` accepts, as bytes (`bytes.translate` deletes them).
+_PRINTABLE = bytes(c for c in range(256) if chr(c).isprintable())
+
+
 def _normal_cells(row: list[str], codes: dict[int, str], where: str, errors: list[str]) -> None:
     """The cells of `row` in their normal form, in place (`normal.clean_text`: NFC, line breaks
     as `\n`, invisible characters stripped at both ends). A cell of a code column (`codes`:
@@ -1218,12 +1222,14 @@ class CsvReader:
                                 errors.append(f"{fname}:{line}: {n} champs au lieu de {width}")
                             # A row all printable and NFC needs nothing but trimming (the
                             # characters normal.py strips at the ends are not printable): one
-                            # test per row; the others are made normal cell by cell first.
+                            # test per row; the others are made normal cell by cell first. In
+                            # Latin-1 (most French rows) a text is always NFC: one C pass.
                             joined = "".join(row)
-                            if not (
-                                joined.isprintable()
-                                and (joined.isascii() or is_normalized("NFC", joined))
-                            ):
+                            try:
+                                plain = not joined.encode("latin-1").translate(None, _PRINTABLE)
+                            except UnicodeEncodeError:
+                                plain = joined.isprintable() and is_normalized("NFC", joined)
+                            if not plain:
                                 _normal_cells(row, codes, f"{fname}:{line}", errors)
                                 if not errors and not any(row):
                                     continue  # nothing but invisible characters: blank

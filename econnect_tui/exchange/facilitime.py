@@ -256,6 +256,8 @@ _Q, _P, _R, _M = (
     _POSITION[n] for n in ("Quantite", "PrixUnitaireHT", "RemisePourcent", "MontantHT")
 )
 _ONE_CENT = Decimal("0.01")
+_MAX_CENTS = int(MAX_LINE_AMOUNT.scaleb(2))
+_MIN_CENTS = -_MAX_CENTS
 assert HEADER_COLUMNS[-1] == "TotalTTC" and all(
     _POSITION[name] < _NUMERO_LIGNE for name in HEADER_COLUMNS[:-1]
 )
@@ -308,12 +310,13 @@ class DocumentRowStager:
             except ArithmeticError:  # beyond exact decimals: the document check reports it
                 amount, ok = None, False
             else:
-                if not -MAX_LINE_AMOUNT <= amount <= MAX_LINE_AMOUNT:
-                    # its cents would not fit SQLite's integers, or leave no room for sums
+                cents = int(amount.scaleb(2))
+                if not _MIN_CENTS <= cents <= _MAX_CENTS:
+                    # would not fit SQLite's integers, or leave no room for a document's sums
                     errors.append(f"{self.filename}:{line}: MontantHT: {line_amount_error(amount)}")
-                    amount, ok = None, False
+                    amount = cents = None
+                    ok = False
                 else:
-                    cents = int(amount.scaleb(2))
                     given = values[_M]
                     if given is not None and abs(given - amount) > _ONE_CENT:
                         ok = False
