@@ -5,6 +5,7 @@ spreadsheet likely damaged said. Through the real reader, receptions, `gc import
 
 from __future__ import annotations
 
+import random
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
@@ -547,3 +548,52 @@ def test_the_family_codes_of_a_filter_file_are_read_as_codes(s, tmp_path):
     assert import_master_file(s.db, "filtres-articles", path).created == 1
     (families,) = s.db.execute("SELECT families FROM article_filters WHERE name = 'Sol'").fetchone()
     assert "TRAVSOL" in families and "SEMIS" in families and BOM not in families
+
+
+# --------------------------------------------------------------------------------------------
+# Nothing accepted before is changed: realistic French data comes back byte for byte
+
+
+def _french_clients(count: int) -> list[list[str]]:
+    rng = random.Random(16)
+    forms = ["EARL", "GAEC", "SCEA", "Ferme", "Domaine", "M.", "Mme"]
+    names = ["Lefèvre", "Dupré", "Bénard", "Œuvrard", "Lemaître", "Brûlé", "N’Diaye", "Müller"]
+    names += ["D’Aubigné", "Castañeda", "Gérard", "Hénault", "Noël", "Maëlle", "Zoé"]
+    places = ["Asnières-sur-Oise", "Saint-Étienne", "L’Haÿ-les-Roses", "Besançon", "Œuilly"]
+    places += ["Pont-l’Évêque", "Châlons-en-Champagne", "Évreux", "Montréjeau", "Brûlon"]
+    rows = []
+    for n in range(count):
+        name = f"{rng.choice(forms)} {rng.choice(names)}"
+        if n % 7 == 0:
+            name += f" «{NBSP}Le Clos{NBSP}»"  # French typography inside: kept
+        rows.append(
+            [
+                f"FR{n:05d}",
+                name,
+                f"{rng.randint(1, 120)} rue de l’Église",
+                f"{rng.randint(1000, 95999):05d}",
+                rng.choice(places),
+                "AGRI",
+            ]
+        )
+    return rows
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_thousands_of_french_clients_come_back_byte_for_byte_through_gc_import_and_send(
+    s, tmp_path, encoding
+):
+    header = ["CodeClient", "Nom", "Adresse1", "CodePostal", "Ville", "Famille"]
+    rows = _french_clients(3000)
+    path = tmp_path / "clients.csv"
+    path.write_bytes(csv_text(header, rows).encode(encoding))
+    summary = import_master_file(s.db, "clients", path)
+    assert (summary.created, summary.warnings) == (3000, [])
+    send(s.db, "FACILI")
+    sent = (s.export_dir / "Clients.csv").read_bytes().decode("utf-8-sig").split("\r\n")
+    columns = sent[0].split(";")
+    back = {
+        cells[0]: [cells[columns.index(name)] for name in header]
+        for cells in (line.split(";") for line in sent[1:] if line.startswith("FR"))
+    }
+    assert [back[row[0]] for row in rows] == rows
