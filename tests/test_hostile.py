@@ -10,6 +10,7 @@ import pytest
 from econnect_tui.sync import receive as reception
 from econnect_tui.sync.send import send
 from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows, report_rows
+from tests.helpers import run_cli
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -297,3 +298,35 @@ def test_tiers_values_a_spreadsheet_cut_are_warned_and_kept(tmp_path):
     assert "Mobile ligne 3 : « 612345678 » n'a que 9 chiffres" in messages["Client Z2"]
     assert "Attention" not in messages["Client Z3"]  # Belgium: 4 digits is right
     assert s.db.execute("SELECT postal_code FROM tiers WHERE code = 'Z1'").fetchone() == ("1250",)
+
+
+HOSTILE_VALUES = {
+    # file: documents it holds that must be integrated (the others are located errors)
+    "ImportDocuments_invisible_characters.csv": {"I1", "I2"},
+    "ImportDocuments_line_breaks.csv": {"L1", "L2", "L3"},
+    "ImportDocuments_numbers_out_of_range.csv": {"N5"},
+    "ImportDocuments_rates_out_of_range.csv": {"R5"},
+}
+
+
+@pytest.mark.slow
+def test_fault_hostile_values_through_the_command(tmp_path, ledger):
+    """The corpus of hostile values (issue 16) received at once by `econnect receive`: never
+    exit 1, every good document in, no file lost; counted in `make check`'s table."""
+    s = Setup(tmp_path)
+    for name in [*HOSTILE_VALUES, "ImportTiers_spreadsheet_zeros.csv"]:
+        shutil.copy(CORPUS / name, s.import_dir / name)
+    received = run_cli("receive", "FACILI", db=s.path)
+    expected = set().union(*HOSTILE_VALUES.values())
+    found = set(s.gc_documents()) & expected
+    lost = len([*HOSTILE_VALUES, "ImportTiers_spreadsheet_zeros.csv"]) - len(s.archived())
+    ledger(
+        "valeurs hostiles : invisibles, sauts de ligne, nombres et taux hors limites",
+        1,
+        len(expected),
+        len(found),
+        lost,
+    )
+    assert received.returncode == 3, received.stdout + received.stderr  # errors said, not 1
+    assert set(s.gc_documents()) == expected and lost == 0
+    assert "Erreur inattendue" not in received.stdout + received.stderr
