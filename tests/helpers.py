@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,6 +21,23 @@ ROOT = Path(__file__).resolve().parents[1]
 def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.replace("\n", "\r\n").encode(encoding))
     return path
+
+
+def _invisible(char: str) -> bool:
+    return char.isspace() or char < " " or char == "\x7f" or unicodedata.category(char) == "Cf"
+
+
+def read_back(text: str) -> str:
+    """A text as every reader gives it (docs/format.md, « Textes »), written here from the
+    rule and not from econnect_tui.normal: NFC, line breaks LF, invisible characters (spaces,
+    C0 controls, format characters) removed at both ends."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    start, end = 0, len(text)
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
 
 
 def demo_db(tmp_path: Path):

@@ -42,7 +42,7 @@ from econnect_tui.sync.connectors import save_connector
 from econnect_tui.sync.demo import demo_connector
 from econnect_tui.sync.send import ARTICLES_COLUMNS, CLIENTS_COLUMNS, CONTACTS_COLUMNS, send
 from econnect_tui.text import strip_accents
-from tests.helpers import demo_db, run_cli
+from tests.helpers import demo_db, read_back, run_cli
 
 SAMPLE_GC = Path(__file__).resolve().parents[1] / "sample_data" / "gc"
 
@@ -111,7 +111,7 @@ def _seen(text: str | None, encoding: OutputEncoding = OutputEncoding.UTF8) -> s
         return None
     if encoding is OutputEncoding.CP1252:
         text = _cp1252(text)
-    text = text.strip()
+    text = read_back(text)
     if not text:
         return None
     return "'" + text if text[0] in "=+-@\t\r" else text

@@ -10,6 +10,7 @@ import pytest
 from econnect_tui.sync import receive as reception
 from econnect_tui.sync.send import send
 from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows, report_rows
+from tests.helpers import run_cli
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -73,6 +74,14 @@ CASES = {
     "ImportDocuments_excel_sep_line.csv": (False, {"X-0001"}, ""),
     "ImportDocuments_utf16_no_bom.csv": (False, {"W-0001"}, ""),
     "ImportDocuments_formula_injection.csv": (False, {f"F{i}" for i in range(1, 7)}, ""),
+    "ImportDocuments_invisible_characters.csv": (
+        False,
+        {"I1", "I2"},
+        "CodeArticle ligne 5 : « FT-L⟨U+200B⟩AB » contient un caractère invisible en position 5",
+    ),
+    "ImportDocuments_line_breaks.csv": (False, {"L1", "L2", "L3"}, ""),
+    "ImportDocuments_numbers_out_of_range.csv": (False, {"N5"}, "est trop grand"),
+    "ImportDocuments_rates_out_of_range.csv": (False, {"R5"}, "taux hors de 0 à 100 %"),
 }
 
 
@@ -224,6 +233,7 @@ def test_monsters(tmp_path):
 TIERS_CASES = {
     "ImportTiers_stray_quote.csv": (False, {"STR2", "STR3"}),
     "ImportTiers_formula_injection.csv": (False, {f"INJ{i}" for i in range(1, 7)}),
+    "ImportTiers_spreadsheet_zeros.csv": (False, {"Z1", "Z2", "Z3"}),
 }
 
 
@@ -242,6 +252,7 @@ def test_hostile_files_in_the_reliability_table(tmp_path, ledger):
         if name.startswith("ImportTiers"):
             codes = s.db.execute(
                 "SELECT code FROM tiers WHERE code GLOB 'STR*' OR code GLOB 'INJ*'"
+                " OR code GLOB 'Z[0-9]'"
             )
             found = {code for (code,) in codes}
         else:
@@ -250,3 +261,72 @@ def test_hostile_files_in_the_reliability_table(tmp_path, ledger):
         ledger(f"fichier hostile {name}", 1, len(expected), len(found), 0 if kept else 1)
         assert found == expected, name
         assert kept, name
+
+
+def test_invisible_characters_split_no_document_and_line_breaks_come_in_one_form(tmp_path):
+    s = Setup(tmp_path)
+    for name in ("ImportDocuments_invisible_characters.csv", "ImportDocuments_line_breaks.csv"):
+        shutil.copy(CORPUS / name, s.import_dir / name)
+    _receive(s, tmp_path)
+    assert s.gc_documents()["I1"][3] == 2  # the row a BOM opened is I1's second line
+    sites = s.db.execute(
+        "SELECT d.external_id, l.work_site FROM document_lines l JOIN documents d"
+        " ON d.id = l.document_id WHERE d.external_id LIKE 'L%' ORDER BY 1"
+    ).fetchall()
+    assert sites == [(n, "Parcelle 12\nentrée nord") for n in ("L1", "L2", "L3")]
+
+
+def test_numbers_past_their_limits_each_say_which(tmp_path):
+    s = Setup(tmp_path)
+    shutil.copy(CORPUS / "ImportDocuments_numbers_out_of_range.csv", s.import_dir)
+    result = _receive(s, tmp_path)
+    assert result.exit_code == 3  # not 1: no « Erreur inattendue (OverflowError) »
+    messages = {r.identifier: r.messages for r in report_rows(s, result)}
+    assert messages["N1 / 0701"].startswith("Erreur : Quantite ligne 2 : « 9999")
+    assert messages["N2 / 0701"].startswith("Erreur : PrixUnitaireHT ligne 3 : « 9223")
+    assert messages["N3 / 0701"].startswith("Erreur : NumeroLigne ligne 4 : « 9999")
+    assert messages["N4 / 0701"].endswith("a trop de décimales : 6 au plus")
+
+
+def test_tiers_values_a_spreadsheet_cut_are_warned_and_kept(tmp_path):
+    s = Setup(tmp_path)
+    shutil.copy(CORPUS / "ImportTiers_spreadsheet_zeros.csv", s.import_dir)
+    result = _receive(s, tmp_path)
+    assert result.exit_code == 0
+    messages = {r.identifier: r.messages for r in report_rows(s, result)}
+    assert "CodePostal ligne 2 : « 1250 » n'a que 4 chiffres" in messages["Client Z1"]
+    assert "Mobile ligne 3 : « 612345678 » n'a que 9 chiffres" in messages["Client Z2"]
+    assert "Attention" not in messages["Client Z3"]  # Belgium: 4 digits is right
+    assert s.db.execute("SELECT postal_code FROM tiers WHERE code = 'Z1'").fetchone() == ("1250",)
+
+
+HOSTILE_VALUES = {
+    # file: documents it holds that must be integrated (the others are located errors)
+    "ImportDocuments_invisible_characters.csv": {"I1", "I2"},
+    "ImportDocuments_line_breaks.csv": {"L1", "L2", "L3"},
+    "ImportDocuments_numbers_out_of_range.csv": {"N5"},
+    "ImportDocuments_rates_out_of_range.csv": {"R5"},
+}
+
+
+@pytest.mark.slow
+def test_fault_hostile_values_through_the_command(tmp_path, ledger):
+    """The corpus of hostile values (issue 16) received at once by `econnect receive`: never
+    exit 1, every good document in, no file lost; counted in `make check`'s table."""
+    s = Setup(tmp_path)
+    for name in [*HOSTILE_VALUES, "ImportTiers_spreadsheet_zeros.csv"]:
+        shutil.copy(CORPUS / name, s.import_dir / name)
+    received = run_cli("receive", "FACILI", db=s.path)
+    expected = set().union(*HOSTILE_VALUES.values())
+    found = set(s.gc_documents()) & expected
+    lost = len([*HOSTILE_VALUES, "ImportTiers_spreadsheet_zeros.csv"]) - len(s.archived())
+    ledger(
+        "valeurs hostiles : invisibles, sauts de ligne, nombres et taux hors limites",
+        1,
+        len(expected),
+        len(found),
+        lost,
+    )
+    assert received.returncode == 3, received.stdout + received.stderr  # errors said, not 1
+    assert set(s.gc_documents()) == expected and lost == 0
+    assert "Erreur inattendue" not in received.stdout + received.stderr

@@ -610,9 +610,11 @@ def test_amounts_beyond_exact_decimals_are_a_located_error(s):
     result = reception.receive(s.db, "FACILI")
     assert result.exit_code == 3
     rows = rows_by_id(report_rows(s, result))
+    # refused by the limits of a quantity and a price (docs/format.md) before any product
     assert rows["D1 / 0701"].messages.startswith(
-        "Erreur : Quantite ligne 2 : Quantite × PrixUnitaireHT dépasse la précision des montants"
+        f"Erreur : Quantite ligne 2 : « {'9' * 30} » est trop grand : 12 chiffres au plus"
     )
+    assert f"PrixUnitaireHT ligne 2 : « {'9' * 30} » est trop grand" in rows["D1 / 0701"].messages
     assert sorted(s.gc_documents()) == ["D2"]
 
 

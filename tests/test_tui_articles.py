@@ -265,3 +265,48 @@ async def test_the_list_is_built_from_the_stores_tuples_once_per_showing(
     assert article_rows([articles.ArticleListRow("A2", "x", "F", "U", "20.00", 0, 1)])[0].cells[
         4:
     ] == ("20", "Non", "Oui")
+
+
+async def test_a_new_articles_code_is_kept_in_its_normal_form_or_refused_saying_where(
+    tmp_path,
+) -> None:
+    # Issue 16: the code an operator pastes is the code a file gives: BOM, no-break and
+    # zero-width spaces around it removed, one inside it said with its place.
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4", "n")
+        card = app.screen
+        await type_text(pilot, "BI\u200bNAGE")
+        await pilot.press("tab")
+        await type_text(pilot, "Binage")
+        await pilot.press("ctrl+s")
+        assert app.screen is card
+        assert field_error(app, "code") == (
+            "le code « BI⟨U+200B⟩NAGE » contient un caractère invisible en position 3"
+            " (espace sans chasse, U+200B)"
+        )
+        assert app.focused.value == "BI\u200bNAGE"  # the field in error
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "\ufeffBINAGE\u00a0")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ArticlesScreen)
+    assert articles.get_article(app.db, "BINAGE").label == "Binage"
+
+
+async def test_a_vat_rate_outside_0_to_100_is_refused_as_in_a_file(tmp_path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        card = await open_card(pilot, "LAB")
+        rate = card.query_one("#field-vat_rate Input")
+        rate.focus()
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "150")
+        await pilot.press("ctrl+s")
+        assert app.screen is card
+        assert field_error(app, "vat_rate") == "« 150 » : taux hors de 0 à 100 %"
+        rate.focus()
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "5,5")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ArticlesScreen)
+    assert articles.get_article(app.db, "LAB").vat_rate == D("5.5")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Footer, Select
 
@@ -32,7 +33,7 @@ from econnect_tui.tui.widgets.correspondences import (
     mapping_session,
 )
 from econnect_tui.tui.widgets.grid import DataGrid
-from tests.tui_helpers import SIZE, notifications, post_burst
+from tests.tui_helpers import SIZE, notifications, post_burst, type_text
 
 C = "FACILI"
 DUPLICATE = "Le code FT-LAB est déjà utilisé par l'article LAB sur FACILI"
@@ -411,3 +412,29 @@ async def test_the_cell_editor_follows_its_cell_when_the_terminal_is_resized(tmp
             cell = screen.grid.cursor_cell_screen_region()
             assert editor.input.region.offset == cell.offset, size
         assert editor.input.value == "FT"
+
+
+async def test_a_pasted_code_is_saved_in_its_normal_form_and_an_invisible_one_inside_is_said(
+    tmp_path,
+) -> None:
+    # Issue 16: a code copied from a web page or a concatenated file comes with a BOM or a
+    # no-break space around it, or a zero-width space inside that nobody sees.
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        screen.grid.select_key("SEMMAIS")
+        screen.grid.post_message(events.Paste("\ufeffSEMIS-MAIS\u200b\n"))
+        await pilot.pause()
+        assert codes(app)["SEMMAIS"] == "SEMIS-MAIS"  # the code the reception waits for
+        screen.grid.select_key("SEMMAIS")
+        await pilot.press("enter", "ctrl+u")
+        await type_text(pilot, "SEMIS\u200b-MAIS")
+        await pilot.press("enter")
+        editor = app.screen
+        assert isinstance(editor, CellEditor)
+        assert editor.error == (
+            "Le code « SEMIS⟨U+200B⟩-MAIS » contient un caractère invisible en position 6"
+            " (espace sans chasse, U+200B)."
+        )
+        await pilot.press("escape")
+    assert codes(app)["SEMMAIS"] == "SEMIS-MAIS"

@@ -17,7 +17,11 @@ Reading (`read_csv` / `CsvReader`) is tolerant, but never reads damaged data sil
   a stray quote's doing (`CsvReader._multiline_refused`): its first line is then an error, read
   without that quote, and the lines after it are read again as rows of their own;
 * header names match ignoring case, accents, spaces, `_`, `-` and `.`;
-* French numbers (`1 234,50 €`) become `Decimal`, dates `date` / `datetime`, flags `bool`;
+* every text is NFC with its line breaks as `\n`, and trimmed of invisible characters (BOM,
+  zero-width and no-break spaces…) at both ends; a code (`ColumnKind.CODE`) holding one inside is
+  an error (`econnect_tui.normal`);
+* French numbers (`1 234,50 €`) become `Decimal`, dates `date` / `datetime`, flags `bool`; a
+  column's `check` then bounds the value (digits, decimals, range);
 * every rejected value is a located French message `file:line: column: reason` in the row's
   `errors`; the row is still yielded, so the caller reports every error of a file in one go.
   The line is the physical line where the record starts.
@@ -27,14 +31,16 @@ and the encoding; the second pass parses, lazily, row by row. Memory does not gr
 (only with its longest record, bounded by the field size limit). If the bytes change between the
 two passes, `reader.errors` says so.
 
-Writing (`write_csv_atomic`, `atomic_writer`, `atomic_write_bytes`) is strict: `;`, CRLF, decimal
-comma, `JJ/MM/AAAA`, UTF-8 with BOM by default, formula-looking text neutralised with a leading
-`'`, and the file appears whole or not at all (temporary name, fsync, rename). In
-Windows-1252, a text is fitted to the charset before it is neutralised and quoted.
+Writing (`write_csv_atomic`, `atomic_writer`, `atomic_write_bytes`) is strict: `;`, CRLF between
+rows and LF for a line break inside a cell, decimal comma, `JJ/MM/AAAA`, UTF-8 with BOM by
+default, formula-looking text neutralised with a leading `'`, and the file appears whole or not
+at all (temporary name, fsync, rename). In Windows-1252, a text is fitted to the charset before
+it is neutralised and quoted.
 
 Round trip: what `write_csv_atomic` writes, `CsvReader` reads back to the same values, except that
 a text that was neutralised keeps its leading `'` (`"=SUM(A1)"` is read back as `"'=SUM(A1)"`),
-text is trimmed, a row whose cells are all empty is a blank line, hence skipped, in
+text comes back in its normal form (`normal.clean_text`: trimmed of invisible characters, NFC,
+line breaks LF), a row whose cells are all empty is a blank line, hence skipped, in
 Windows-1252 the characters it lacks are replaced (see `write_csv_atomic`), and a text holding a
 line break followed by a line with as many separators as the header is taken for a stray quote's
 doing (`CsvReader._multiline_refused`).
@@ -62,8 +68,10 @@ from decimal import Decimal
 from enum import StrEnum, auto
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TextIO
+from unicodedata import is_normalized
 
 from ..errors import os_reason
+from ..normal import InvisibleCharacter, clean_code, clean_text, one_line_break
 from ..text import fold, strip_accents
 
 __all__ = [
@@ -324,6 +332,7 @@ def parse_bool(text: str) -> bool:
 
 class ColumnKind(StrEnum):
     TEXT = auto()
+    CODE = auto()  # a text that names a record: no invisible character inside (normal.py)
     DECIMAL = auto()
     INTEGER = auto()
     DATE = auto()
@@ -343,19 +352,35 @@ class Column:
     """One column a file may have.
 
     `required` means the column must be in the header; whether its values may be empty is the
-    caller's business (a required column may have empty cells in some rows)."""
+    caller's business (a required column may have empty cells in some rows). `check`, for a
+    typed column, takes the parsed value and returns it or raises ValueError with the French
+    reason (a number past its limits): the cell is then an error like an unreadable one."""
 
     name: str
     kind: ColumnKind = ColumnKind.TEXT
     required: bool = False
     aliases: tuple[str, ...] = ()
+    check: Callable[[Any], Any] | None = None
 
 
 def column(
-    name: str, kind: ColumnKind = ColumnKind.TEXT, required: bool = False, *aliases: str
+    name: str,
+    kind: ColumnKind = ColumnKind.TEXT,
+    required: bool = False,
+    *aliases: str,
+    check: Callable[[Any], Any] | None = None,
 ) -> Column:
     """A `Column`, aliases given one by one: what the layouts of the files are written with."""
-    return Column(name, kind, required, tuple(aliases))
+    return Column(name, kind, required, tuple(aliases), check)
+
+
+def _checked(parse: Callable[[str], object], check: Callable[[Any], Any]) -> Callable[[str], Any]:
+    """`parse`, then `check` on its value."""
+
+    def parse_and_check(text: str) -> Any:
+        return check(parse(text))
+
+    return parse_and_check
 
 
 @dataclass(frozen=True)
@@ -696,6 +721,29 @@ def _lenient_fields(line: str, sep: str) -> list[str]:
 
 def _is_blank(row: list[str]) -> bool:
     return not any(row) or not any(map(str.strip, row))
+
+
+# The Latin-1 characters `str.isprintable` accepts, as bytes (`bytes.translate` deletes them).
+_PRINTABLE = bytes(c for c in range(256) if chr(c).isprintable())
+
+
+def _normal_cells(row: list[str], codes: dict[int, str], where: str, errors: list[str]) -> None:
+    """The cells of `row` in their normal form, in place (`normal.clean_text`: NFC, line breaks
+    as `\n`, invisible characters stripped at both ends). A cell of a code column (`codes`:
+    position -> column name) holding an invisible character inside is emptied and its error
+    added, located at `where` (« f.csv:14 »)."""
+    for i, cell in enumerate(row):
+        if not cell or (cell.isascii() and cell.isprintable()):
+            continue
+        name = codes.get(i)
+        if name is None:
+            row[i] = clean_text(cell)
+            continue
+        try:
+            row[i] = clean_code(cell)
+        except InvisibleCharacter as exc:
+            errors.append(f"{where}: {name}: {exc}")
+            row[i] = ""
 
 
 class CsvReader:
@@ -1102,18 +1150,25 @@ class CsvReader:
         )
         # (key in the row's values, name for the messages, position in the file)
         text_cols: list[tuple[Any, int]] = []
+        codes: dict[int, str] = {}  # position in the file -> name, of the code columns
         typed_cols: list[tuple[Any, str, int, Callable[[str], object], dict[str, object]]] = []
-        caches: dict[ColumnKind, dict[str, object]] = {}
+        # One cache per parser and check: « 150 » is a quantity, not a VAT rate.
+        caches: dict[tuple[ColumnKind, Any], dict[str, object]] = {}
         for position, column in enumerate(self.layout.columns):
             index = self._positions.get(column.name)
             if index is None:
                 continue
             key = position if as_lists else column.name
-            if column.kind is ColumnKind.TEXT:
+            if column.kind is ColumnKind.TEXT or column.kind is ColumnKind.CODE:
                 text_cols.append((key, index))
+                if column.kind is ColumnKind.CODE:
+                    codes[index] = column.name
             else:
-                cache = caches.setdefault(column.kind, {})
-                typed_cols.append((key, column.name, index, _PARSERS[column.kind], cache))
+                parse = _PARSERS[column.kind]
+                if column.check is not None:
+                    parse = _checked(parse, column.check)
+                cache = caches.setdefault((column.kind, column.check), {})
+                typed_cols.append((key, column.name, index, parse, cache))
         padding = [""] * width
         cache_limit = _CACHE_LIMIT
         hashing: _HashingRaw | None = None
@@ -1165,6 +1220,19 @@ class CsvReader:
                                 map(str.strip, itertools.islice(row, width, None))
                             ):
                                 errors.append(f"{fname}:{line}: {n} champs au lieu de {width}")
+                            # A row all printable and NFC needs nothing but trimming (the
+                            # characters normal.py strips at the ends are not printable): one
+                            # test per row; the others are made normal cell by cell first. In
+                            # Latin-1 (most French rows) a text is always NFC: one C pass.
+                            joined = "".join(row)
+                            try:
+                                plain = not joined.encode("latin-1").translate(None, _PRINTABLE)
+                            except UnicodeEncodeError:
+                                plain = joined.isprintable() and is_normalized("NFC", joined)
+                            if not plain:
+                                _normal_cells(row, codes, f"{fname}:{line}", errors)
+                                if not errors and not any(row):
+                                    continue  # nothing but invisible characters: blank
                             values = template.copy()
                             for key, index in text_cols:
                                 s = row[index].strip()
@@ -1284,7 +1352,8 @@ def read_csv(source: Path | bytes, layout: Layout, filename: str | None = None) 
 # --------------------------------------------------------------------------------------------
 # Writer
 
-_FORMULA_START = frozenset("=+-@\t\r")
+# A line break first: a CR was neutralised before line breaks were written LF; so is LF.
+_FORMULA_START = frozenset("=+-@\t\r\n")
 
 
 def _format_decimal(value: Decimal) -> str:
@@ -1307,6 +1376,8 @@ def _format_date(value: date) -> str:
 
 
 def _format_text(value: str) -> str:
+    if "\r" in value:  # one form of line break inside a cell, LF, whatever the GC holds
+        value = one_line_break(value)
     if value and value[0] in _FORMULA_START:
         return "'" + value
     return value
@@ -1328,8 +1399,10 @@ def format_cell(value: object) -> str:
 
     None -> ""; Decimal -> decimal comma without exponent (`86,25`, `-5,00`, never neutralised);
     int -> digits; bool -> Oui/Non; datetime -> `JJ/MM/AAAA HH:MM:SS`; date -> `JJ/MM/AAAA`;
-    str -> itself, with a leading `'` when it starts with `=`, `+`, `-`, `@`, TAB or CR so a
-    spreadsheet never runs it as a formula. A float is refused (TypeError): amounts are Decimal.
+    str -> itself, its line breaks written LF (CRLF and lone CR too: one form, as the reader
+    gives them), with a leading `'` when it starts with `=`, `+`, `-`, `@`, TAB or a line break
+    so a spreadsheet never runs it as a formula. A float is refused (TypeError): amounts are
+    Decimal.
     """
     formatter = _FORMATTERS.get(type(value))
     if formatter is not None:

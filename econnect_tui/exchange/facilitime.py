@@ -16,7 +16,17 @@ from enum import StrEnum
 from functools import lru_cache
 
 from ..models.amounts import Totals, document_totals, line_amount_ht
-from ..models.validators import check_email, check_siret
+from ..models.validators import (
+    MAX_LINE_AMOUNT,
+    check_amount,
+    check_email,
+    check_line_number,
+    check_quantity,
+    check_rate,
+    check_siret,
+    check_total,
+    line_amount_error,
+)
 from .csvfile import ColumnKind as K
 from .csvfile import CsvRow, Layout, location
 from .csvfile import column as _c
@@ -51,28 +61,29 @@ def file_kind(name: str) -> FileKind | None:
     return None
 
 
+# Codes (K.CODE) refuse an invisible character inside; numbers are bounded (models.validators).
 DOCUMENT_LAYOUT = Layout(
     (
-        _c("NumeroDocument", K.TEXT, True),
+        _c("NumeroDocument", K.CODE, True),
         _c("DateDocument", K.DATE, True),
-        _c("CodeClient", K.TEXT, True),
+        _c("CodeClient", K.CODE, True),
         _c("NomClient"),
         _c("ModeReglement"),
         _c("Reference"),
         _c("Commentaire"),
-        _c("NumeroLigne", K.INTEGER),
-        _c("CodeArticle", K.TEXT, True),
+        _c("NumeroLigne", K.INTEGER, check=check_line_number),
+        _c("CodeArticle", K.CODE, True),
         _c("LibelleArticle", K.TEXT, True),
-        _c("Quantite", K.DECIMAL, True),
-        _c("Unite"),
-        _c("PrixUnitaireHT", K.DECIMAL, True),
-        _c("RemisePourcent", K.DECIMAL),
-        _c("TauxTVA", K.DECIMAL),
-        _c("MontantHT", K.DECIMAL),
-        _c("TotalTTC", K.DECIMAL),
+        _c("Quantite", K.DECIMAL, True, check=check_quantity),
+        _c("Unite", K.CODE),
+        _c("PrixUnitaireHT", K.DECIMAL, True, check=check_amount),
+        _c("RemisePourcent", K.DECIMAL, check=check_rate),
+        _c("TauxTVA", K.DECIMAL, check=check_rate),
+        _c("MontantHT", K.DECIMAL, check=check_amount),
+        _c("TotalTTC", K.DECIMAL, check=check_total),
         _c("DateIntervention", K.DATE),
         _c("Chantier"),
-        _c("Surface", K.DECIMAL),
+        _c("Surface", K.DECIMAL, check=check_quantity),
         _c("Chauffeur"),
         _c("Materiel", K.TEXT, False, "Matériel"),
     )
@@ -101,9 +112,9 @@ REQUIRED_VALUES = (
 
 TIERS_LAYOUT = Layout(
     (
-        _c("TypeTiers", K.TEXT, True),
-        _c("CodeTiers"),
-        _c("CodeTiersParent"),
+        _c("TypeTiers", K.CODE, True),
+        _c("CodeTiers", K.CODE),
+        _c("CodeTiersParent", K.CODE),
         _c("Civilite", K.TEXT, False, "Civilité"),
         _c("Nom", K.TEXT, True),
         _c("Prenom", K.TEXT, False, "Prénom"),
@@ -191,6 +202,20 @@ def content_hash(serialized_rows) -> str:
     return digest.hexdigest()
 
 
+def hashed_before_one_line_break(stored: str, serialized_rows: list[str]) -> bool:
+    """Whether `stored` is the content hash a version before line breaks were read as LF gave
+    these rows (texts then kept CRLF or a lone CR as the file had them): the rows with each
+    line break written CRLF, or CR. A document received then and sent again is the same
+    document, not an update (nor « Refusé » once validated). False when no text of the rows
+    holds a line break (nothing to compare again)."""
+    if not any("\n" in row for row in serialized_rows):
+        return False
+    return any(
+        content_hash(row.replace("\n", form) for row in serialized_rows) == stored
+        for form in ("\r\n", "\r")
+    )
+
+
 # A document row as staging stores it, in this order (store.staging writes these columns):
 # what SQL needs to check a whole document and copy its lines into the GC without Python
 # touching each line again. Canonical texts (decimals normalised, dates ISO); `head` is the
@@ -231,6 +256,8 @@ _Q, _P, _R, _M = (
     _POSITION[n] for n in ("Quantite", "PrixUnitaireHT", "RemisePourcent", "MontantHT")
 )
 _ONE_CENT = Decimal("0.01")
+_MAX_CENTS = int(MAX_LINE_AMOUNT.scaleb(2))
+_MIN_CENTS = -_MAX_CENTS
 assert HEADER_COLUMNS[-1] == "TotalTTC" and all(
     _POSITION[name] < _NUMERO_LIGNE for name in HEADER_COLUMNS[:-1]
 )
@@ -280,13 +307,19 @@ class DocumentRowStager:
         if quantity is not None and price is not None:
             try:
                 amount = line_amount_ht(quantity, price, values[_R])
-                cents = int(amount.scaleb(2))
             except ArithmeticError:  # beyond exact decimals: the document check reports it
                 amount, ok = None, False
             else:
-                given = values[_M]
-                if given is not None and abs(given - amount) > _ONE_CENT:
+                cents = int(amount.scaleb(2))
+                if not _MIN_CENTS <= cents <= _MAX_CENTS:
+                    # would not fit SQLite's integers, or leave no room for a document's sums
+                    errors.append(f"{self.filename}:{line}: MontantHT: {line_amount_error(amount)}")
+                    amount = cents = None
                     ok = False
+                else:
+                    given = values[_M]
+                    if given is not None and abs(given - amount) > _ONE_CENT:
+                        ok = False
         serial = ["" if t is None else t for t in texts]
         numero_ligne = texts[_NUMERO_LIGNE]
         if numero_ligne is not None:

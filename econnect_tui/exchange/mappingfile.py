@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from .csvfile import Column, Layout
+from .csvfile import Column, ColumnKind, Layout
 
 MAPPING_HEADER = ("CodeArticle", "CodeArticleExterne")
+# Codes: read in the normal form of every code (csvfile, normal.py), as the reception reads the
+# external codes of the documents, so a code a document holds is the code this file gives.
 MAPPING_LAYOUT = Layout(
     (
-        Column("CodeArticle", required=True),
-        Column("CodeArticleExterne", required=True, aliases=("CodeExterne",)),
+        Column("CodeArticle", ColumnKind.CODE, required=True),
+        Column("CodeArticleExterne", ColumnKind.CODE, required=True, aliases=("CodeExterne",)),
     )
 )
 

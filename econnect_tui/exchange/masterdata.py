@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..models.validators import check_amount, check_quantity, check_rate
+from ..normal import clean_code
 from .csvfile import ColumnKind as K
 from .csvfile import CsvRow, Layout
 from .csvfile import column as _c
@@ -33,7 +35,7 @@ def _kind(kind, title, columns, fields, key) -> MasterKind:
 
 
 _CODE_LABEL = (
-    [_c("Code", K.TEXT, True), _c("Libelle", K.TEXT, True, "Libellé", "Nom")],
+    [_c("Code", K.CODE, True), _c("Libelle", K.TEXT, True, "Libellé", "Nom")],
     {"Code": "code", "Libelle": "label"},
     ["Code"],
 )
@@ -51,7 +53,7 @@ _TIERS_COLUMNS = [
     _c("Email", K.TEXT, False, "Mail", "Courriel"),
     _c("Siret"),
     _c("NumeroTVA"),
-    _c("Famille"),
+    _c("Famille", K.CODE),
     _c("ModeReglement"),
 ]
 # The ETA software's tiers columns, plus the family (the GC knows its families).
@@ -63,21 +65,21 @@ KINDS: dict[str, MasterKind] = {
         _kind(
             "entreprises",
             "entreprises",
-            [_c("Code", K.TEXT, True), _c("Nom", K.TEXT, True)],
+            [_c("Code", K.CODE, True), _c("Nom", K.TEXT, True)],
             {"Code": "code", "Nom": "name"},
             ["Code"],
         ),
         _kind(
             "sites",
             "sites",
-            [_c("Code", K.TEXT, True), _c("Nom", K.TEXT, True), _c("CodeEntreprise", K.TEXT, True)],
+            [_c("Code", K.CODE, True), _c("Nom", K.TEXT, True), _c("CodeEntreprise", K.CODE, True)],
             {"Code": "code", "Nom": "name", "CodeEntreprise": "company_code"},
             ["Code"],
         ),
         _kind(
             "depots",
             "dépôts",
-            [_c("Code", K.TEXT, True), _c("Nom", K.TEXT, True), _c("CodeSite", K.TEXT, True)],
+            [_c("Code", K.CODE, True), _c("Nom", K.TEXT, True), _c("CodeSite", K.CODE, True)],
             {"Code": "code", "Nom": "name", "CodeSite": "site_code"},
             ["Code"],
         ),
@@ -90,11 +92,11 @@ KINDS: dict[str, MasterKind] = {
             "articles",
             "articles",
             [
-                _c("CodeArticle", K.TEXT, True),
+                _c("CodeArticle", K.CODE, True),
                 _c("Libelle", K.TEXT, True, "Libellé"),
-                _c("Famille"),
-                _c("Unite", K.TEXT, True, "Unité"),
-                _c("TauxTVA", K.DECIMAL),
+                _c("Famille", K.CODE),
+                _c("Unite", K.CODE, True, "Unité"),
+                _c("TauxTVA", K.DECIMAL, check=check_rate),
                 _c("DisponibleExport", K.BOOL),
                 _c("Actif", K.BOOL),
             ],
@@ -113,10 +115,10 @@ KINDS: dict[str, MasterKind] = {
             "tarifs",
             "tarifs",
             [
-                _c("CodeArticle", K.TEXT, True),
-                _c("CategorieTarifaire", K.TEXT, True),
-                _c("Unite"),
-                _c("PrixHT", K.DECIMAL, True),
+                _c("CodeArticle", K.CODE, True),
+                _c("CategorieTarifaire", K.CODE, True),
+                _c("Unite", K.CODE),
+                _c("PrixHT", K.DECIMAL, True, check=check_amount),
             ],
             {
                 "CodeArticle": "article_code",
@@ -130,9 +132,9 @@ KINDS: dict[str, MasterKind] = {
             "stocks",
             "stocks",
             [
-                _c("CodeArticle", K.TEXT, True),
-                _c("Depot", K.TEXT, True, "Dépôt"),
-                _c("Quantite", K.DECIMAL, True),
+                _c("CodeArticle", K.CODE, True),
+                _c("Depot", K.CODE, True, "Dépôt"),
+                _c("Quantite", K.DECIMAL, True, check=check_quantity),
             ],
             {"CodeArticle": "article_code", "Depot": "depot_code", "Quantite": "quantity"},
             ["CodeArticle", "Depot"],
@@ -140,14 +142,14 @@ KINDS: dict[str, MasterKind] = {
         _kind(
             "clients",
             "clients",
-            [_c("CodeClient", K.TEXT, True), *_TIERS_COLUMNS],
+            [_c("CodeClient", K.CODE, True), *_TIERS_COLUMNS],
             {"CodeClient": "code", **_TIERS_FIELDS},
             ["CodeClient"],
         ),
         _kind(
             "fournisseurs",
             "fournisseurs",
-            [_c("CodeFournisseur", K.TEXT, True), *_TIERS_COLUMNS],
+            [_c("CodeFournisseur", K.CODE, True), *_TIERS_COLUMNS],
             {"CodeFournisseur": "code", **_TIERS_FIELDS},
             ["CodeFournisseur"],
         ),
@@ -155,11 +157,11 @@ KINDS: dict[str, MasterKind] = {
             "contacts",
             "contacts",
             [
-                _c("CodeTiers", K.TEXT, True),
+                _c("CodeTiers", K.CODE, True),
                 # Not in the contract: lets a file say which tiers when a client and a supplier
                 # share a code. Optional; clients are looked up first.
-                _c("TypeTiers"),
-                _c("CodeContact"),
+                _c("TypeTiers", K.CODE),
+                _c("CodeContact", K.CODE),
                 _c("Civilite"),
                 _c("Nom", K.TEXT, True),
                 _c("Prenom", K.TEXT, False, "Prénom"),
@@ -219,5 +221,7 @@ KINDS: dict[str, MasterKind] = {
 
 
 def split_codes(text: str) -> list[str]:
-    """« FAM1, FAM2 » -> ["FAM1", "FAM2"]: the Famille column of the filter files."""
-    return [part.strip() for part in text.split(",") if part.strip()]
+    """« FAM1, FAM2 » -> ["FAM1", "FAM2"]: the Famille column of the filter files, each code in
+    its normal form (`normal.clean_code`; `InvisibleCharacter` when one holds an invisible
+    character inside)."""
+    return [code for code in map(clean_code, text.split(",")) if code]

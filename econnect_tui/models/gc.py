@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .validators import check_code, check_email, check_siret
+from .validators import check_code, check_email, check_rate, check_siret
 
 
 class Model(BaseModel):
@@ -53,6 +53,11 @@ class Article(Coded):
     vat_rate: Decimal = Decimal(20)
     export_available: bool = False
     active: bool = True
+
+    @field_validator("vat_rate")
+    @classmethod
+    def _vat_rate(cls, v: Decimal) -> Decimal:
+        return check_rate(v)  # from 0 to 100 %, as a file's TauxTVA
 
 
 class Price(Model):

@@ -16,6 +16,8 @@ from ..db import write_transaction
 from ..errors import Conflict, NotFound, UserError
 from ..models.gc import ArticleFilter
 from ..models.mapping import Mapping, MappingChange
+from ..normal import InvisibleCharacter, clean_text
+from ..normal import clean_code as normal_code
 from ..text import dated
 from .articles import filter_where
 from .history import now
@@ -25,14 +27,18 @@ UNCHECKED = object()  # `set_mapping(expected=…)` not given: the current code 
 
 
 def clean_code(code: str | None) -> str:
-    return (code or "").strip()
+    """An external code in the normal form every reader gives it (`normal.clean_text`: NFC,
+    invisible characters trimmed at both ends); one left inside is `check_external_code`'s."""
+    return clean_text(code or "")
 
 
 def check_external_code(code: str) -> None:
     if len(code) > MAX_CODE:
         raise UserError(f"Le code « {code[:20]}… » dépasse {MAX_CODE} caractères.")
-    if any(not ch.isprintable() for ch in code):
-        raise UserError(f"Le code « {code} » contient un caractère non imprimable.")
+    try:
+        normal_code(code)
+    except InvisibleCharacter as exc:
+        raise UserError(f"Le code {exc}.") from None
 
 
 def external_to_article(db: Database, connector_code: str) -> dict[str, str]:

@@ -46,11 +46,10 @@ def _read_date(text: str | None):
 
 
 _LINE_NAMES = DOCUMENT_LAYOUT.names
-# Positions to convert from their canonical text (the others are text, kept as is).
+# Positions to convert from their canonical text (the others are texts and codes, kept as is).
+_CONVERTERS = {ColumnKind.DECIMAL: Decimal, ColumnKind.DATE: _read_date, ColumnKind.INTEGER: int}
 _LINE_CONVERTERS = tuple(
-    (i, {ColumnKind.DECIMAL: Decimal, ColumnKind.DATE: _read_date, ColumnKind.INTEGER: int}[c.kind])
-    for i, c in enumerate(DOCUMENT_LAYOUT.columns)
-    if c.kind is not ColumnKind.TEXT
+    (i, _CONVERTERS[c.kind]) for i, c in enumerate(DOCUMENT_LAYOUT.columns) if c.kind in _CONVERTERS
 )
 
 

@@ -27,7 +27,7 @@ from ..models.gc import (
     Tiers,
     TiersKind,
 )
-from ..models.validators import french_reason
+from ..models.validators import french_reason, spreadsheet_warnings
 from ..store import articles as articles_store
 from ..store import filters as filters_store
 from ..store import reference
@@ -53,6 +53,7 @@ class _Rows:
         self.spec = spec
         self.filename = filename
         self.errors: list[str] = []
+        self.warnings: list[str] = []
         self.columns = {field: col for col, field in spec.fields.items()}
         self._located: set[tuple[int, str]] = set()  # (line, column) already in error
 
@@ -60,6 +61,12 @@ class _Rows:
         if (line, column) not in self._located:
             self._located.add((line, column))
             self.errors.append(f"{self.filename}:{line}: {column}: {reason}")
+
+    def warn_spreadsheet_damage(self, line: int, fields: dict, country: str | None = None) -> None:
+        """A postal code or a phone a spreadsheet likely cut (`spreadsheet_warnings`): said,
+        located, and the value imported as it is."""
+        for column, reason in spreadsheet_warnings(fields, country):
+            self.warnings.append(f"{self.filename}:{line}: {column}: {reason}")
 
     def add_read_errors(self, messages: list[str]) -> None:
         """Errors of the CSV reader, « file:line: Column: reason »."""
@@ -143,7 +150,7 @@ def import_master_file(db: Database, kind: str, path: Path) -> ImportSummary:
         created=created,
         updated=updated,
         unchanged=len(records) - len(changed),
-        warnings=list(reader.warnings),
+        warnings=[*reader.warnings, *rows.warnings],
     )
 
 
@@ -295,6 +302,7 @@ def _tiers_handler(kind: TiersKind) -> _Handler:
             record = rows.validate(Tiers, line, data, (("family_code", families, what),))
             if record is not None:
                 out.append(record)
+                rows.warn_spreadsheet_damage(line, given, record.country)
         return out
 
     def write(db, records):
@@ -336,6 +344,7 @@ def _check_contacts(db, rows: _Rows, built):
         record = rows.validate(Contact, line, {**given, "parent_kind": parent_kind})
         if record is None:
             continue
+        rows.warn_spreadsheet_damage(line, given)
         old = tiers_store.find_contact(db, record)
         if old:
             data = {**old.model_dump(), **given, "parent_kind": parent_kind}
@@ -389,7 +398,11 @@ def _filter_handler(model, family_kind: RefKind, list_fn, save_fn) -> _Handler:
         for line, given in built:
             given = dict(given)
             if "families" in given:
-                given["families"] = split_codes(str(given["families"]))
+                try:
+                    given["families"] = split_codes(str(given["families"]))
+                except ValueError as exc:  # an invisible character inside a code
+                    rows.error(line, "Famille", str(exc))
+                    continue
                 unknown = [f for f in given["families"] if f not in families]
                 if unknown:
                     rows.error(line, "Famille", f"famille inconnue « {', '.join(unknown)} »")

@@ -29,7 +29,7 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..errors import UserError, ValidationFailed, os_reason
-from ..exchange.csvfile import CsvFileError, format_cell, read_csv, write_csv_atomic
+from ..exchange.csvfile import CsvFileError, format_cell, location, read_csv, write_csv_atomic
 from ..exchange.mappingfile import MAPPING_HEADER, MAPPING_LAYOUT, code_cell, read_code
 from ..models.gc import ArticleFilter
 from ..models.mapping import MappingChange
@@ -347,6 +347,8 @@ def import_file(db: Database, connector: str, path: Path, user: str) -> ImportSu
     for row in reader:
         rows += 1
         errors.extend((row.line, message) for message in row.errors)
+        if _refused_cells(row.errors):
+            continue  # a code with an invisible character inside: said once, with its place
         article = read_code(row.values.get("CodeArticle"))
         external = read_code(row.values.get("CodeArticleExterne"))
         if not article:
@@ -414,6 +416,11 @@ def import_file(db: Database, connector: str, path: Path, user: str) -> ImportSu
         unchanged=len(pairs) - len(changes),
         warnings=list(reader.warnings),
     )
+
+
+def _refused_cells(messages: list[str]) -> set[str]:
+    """The columns of the reader's located errors (« f.csv:3: CodeArticle: … »)."""
+    return {cell[0] for m in messages if (where := location(m)) and (cell := where.cell())}
 
 
 def _export_rows(db: Database, code: str) -> Iterator[tuple[str, str]]:

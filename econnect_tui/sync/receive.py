@@ -49,6 +49,7 @@ from ..exchange.facilitime import (
     TiersType,
     check_document,
     file_kind,
+    hashed_before_one_line_break,
     header_of_serialized,
     is_partial,
     preview_label,
@@ -61,6 +62,7 @@ from ..models.amounts import ZERO, Totals, totals_of_bases
 from ..models.connector import Connector, Mode
 from ..models.gc import Contact, Tiers, TiersKind
 from ..models.reports import ItemType, RunFile, RunKind, RunStatus, SyncRun, join_messages
+from ..models.validators import spreadsheet_warnings
 from ..store import articles as articles_store
 from ..store import connectors as connectors_store
 from ..store import documents as documents_store
@@ -571,6 +573,28 @@ class _TiersContext:
 
 
 def _plan_tiers(ctx: _TiersContext, connector: Connector, row: staging.StagedTiers) -> TiersPlan:
+    """What to do with a staged tiers row; a value a spreadsheet likely damaged (a 4-digit
+    postal code, a 9-digit phone) is said after the status, the row still goes through."""
+    plan = _tiers_plan(ctx, connector, row)
+    if plan.ok and (row.fields.keys() & {"postal_code", "phone", "mobile"}):
+        country = row.fields.get("country")
+        if isinstance(plan.record, Tiers):
+            country = plan.record.country
+        elif row.type != TiersType.CONTACT.value and row.fields.get("postal_code"):
+            kind = TiersKind.CLIENT if row.type == TiersType.CLIENT.value else TiersKind.SUPPLIER
+            existing = ctx.find(kind, row.code)
+            country = existing.country if existing is not None else country
+        plan.messages = [
+            *plan.messages,
+            *(
+                f"Attention : {column} ligne {row.line} : {reason}"
+                for column, reason in spreadsheet_warnings(row.fields, country)
+            ),
+        ]
+    return plan
+
+
+def _tiers_plan(ctx: _TiersContext, connector: Connector, row: staging.StagedTiers) -> TiersPlan:
     if row.errors:
         first = row.errors[0].split(": ", 1)[-1]
         return TiersPlan(row, f"Erreur : {first}", False, row.errors)
@@ -823,7 +847,7 @@ def _plan_document(
         )
         return plan(f"Erreur : {_reason(where)}", False, True, [where], total=check.total_ttc)
     warnings = [f"Attention : {w}" for w in check.warnings]
-    known = _known_outcome(existing, check.content_hash)
+    known = _known_outcome(existing, check.content_hash, lambda: [r[3] for r in rows])
     if known is not None:
         status, ok, messages, outcome = known
         return plan(
@@ -851,13 +875,19 @@ def _plan_document(
 
 
 def _known_outcome(
-    existing: documents_store.ExternalState | None, content_hash: str
+    existing: documents_store.ExternalState | None,
+    content_hash: str,
+    serialized: Callable[[], list[str]],
 ) -> tuple[str, bool, list[str], str] | None:
     """A document received before whose fate is settled: same content (nothing to write) or
-    no longer a draft (refused). (status, ok, messages, outcome), or None."""
+    no longer a draft (refused). (status, ok, messages, outcome), or None. `serialized` gives
+    its rows, only read when the hashes differ and the stored one may be an older version's
+    (`hashed_before_one_line_break`)."""
     if existing is None:
         return None
-    if existing.content_hash == content_hash:
+    if existing.content_hash == content_hash or (
+        existing.content_hash and hashed_before_one_line_break(existing.content_hash, serialized())
+    ):
         return SAME, True, [f"Déjà intégré ({existing.number})"], "inchange"
     if existing.status.value != "brouillon":
         label = existing.status.label.lower()
@@ -905,6 +935,7 @@ class _Checked:
     ok: bool = True  # every row clean, mapped, with a known unit; the header fields agree
     ids: list[int] = field(default_factory=list)  # its staged rows, in line order
     digest: object = field(default_factory=hashlib.sha256)
+    breaks: bool = False  # a text holds a line break (`hashed_before_one_line_break`)
     cents: dict[str, int] = field(default_factory=dict)  # HT base of each VAT rate, in cents
 
 
@@ -930,6 +961,8 @@ def _check_versions(
             continue
         current.digest.update(data.encode())
         current.digest.update(b"\x1e")
+        if "\n" in data:
+            current.breaks = True
         current.cents[rate] = current.cents.get(rate, 0) + cents
     if key is not None:
         out[key] = current if current.ok else None
@@ -981,7 +1014,14 @@ def _plan_checked(
 
     if client not in ctx.clients and client not in ctx.extra_clients:
         return plan(f"Client inconnu : {client}", False, True, [f"Client inconnu : {client}"])
-    known = _known_outcome(existing, content_hash)
+
+    def serialized() -> list[str]:
+        if not checked.breaks:
+            return []
+        rows = staging.lines_of(ctx.db, [version])[(version.numero, version.file_id)]
+        return [row[3] for row in rows]
+
+    known = _known_outcome(existing, content_hash, serialized)
     if known is not None:
         status, ok, messages, outcome = known
         return plan(status, ok, False, messages, outcome=outcome)
@@ -1539,7 +1579,13 @@ def _integrate_tiers(
                 continue
             if plan.action is None:
                 staging.decide_tiers(db, row.id, "identique", run_id, plan.status)
-                report.add(row.file_name, ItemType.TIERS, identifier, True, plan.status)
+                report.add(
+                    row.file_name,
+                    ItemType.TIERS,
+                    identifier,
+                    True,
+                    join_messages([plan.status, *plan.messages]),
+                )
                 continue
             try:
                 with write_transaction(db):
