@@ -30,8 +30,6 @@ from econnect_tui.exchange.csvfile import (
     CsvReader,
     CsvRow,
     Layout,
-    atomic_write_bytes,
-    atomic_writer,
     format_cell,
     location,
     normalize_header,
@@ -43,6 +41,7 @@ from econnect_tui.exchange.csvfile import (
     read_csv,
     write_csv_atomic,
 )
+from econnect_tui.files import atomic_write_bytes, atomic_writer
 from tests.helpers import read_back
 
 NAME = "ImportDocuments_0729.csv"

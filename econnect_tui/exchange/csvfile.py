@@ -31,7 +31,7 @@ and the encoding; the second pass parses, lazily, row by row. Memory does not gr
 (only with its longest record, bounded by the field size limit). If the bytes change between the
 two passes, `reader.errors` says so.
 
-Writing (`write_csv_atomic`, `atomic_writer`, `atomic_write_bytes`) is strict: `;`, CRLF between
+Writing (`write_csv_atomic`, through `econnect_tui.files`) is strict: `;`, CRLF between
 rows and LF for a line break inside a cell, decimal comma, `JJ/MM/AAAA`, UTF-8 with BOM by
 default, formula-looking text neutralised with a leading `'`, and the file appears whole or not
 at all (temporary name, fsync, rename). In Windows-1252, a text is fitted to the charset before
@@ -50,18 +50,12 @@ from __future__ import annotations
 
 import codecs
 import csv
-import errno
-import fcntl
 import hashlib
 import io
 import itertools
-import os
 import re
-import secrets
-import stat
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -71,6 +65,7 @@ from typing import IO, Any, NamedTuple, TextIO
 from unicodedata import is_normalized
 
 from ..errors import os_reason
+from ..files import atomic_writer
 from ..normal import InvisibleCharacter, clean_code, clean_text, one_line_break
 from ..text import fold, strip_accents
 
@@ -84,8 +79,6 @@ __all__ = [
     "Layout",
     "Replaced",
     "UnencodableCell",
-    "atomic_write_bytes",
-    "atomic_writer",
     "charset_label",
     "format_cell",
     "normalize_header",
@@ -1420,156 +1413,6 @@ def format_cell(value: object) -> str:
     raise TypeError(f"cannot write a {type(value).__name__} to a CSV file: {value!r}")
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # some file systems cannot fsync a directory: the rename is still atomic
-        pass
-    finally:
-        os.close(fd)
-
-
-def _private_opener(path: str, flags: int) -> int:
-    return os.open(path, flags, 0o600)
-
-
-def _claim(f: IO[Any], tmp: Path) -> bool:
-    """Locks a new temporary file for as long as it is written: the lock dies with its process,
-    which is how `remove_dead_temporaries` tells a dead writer's file from a live one. False
-    when the name no longer links to the file (removed between its creation and the lock)."""
-    try:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-    except OSError:  # a file system without locks: written unlocked, and never removed as dead
-        return True
-    try:
-        named = os.lstat(tmp)
-    except FileNotFoundError:
-        return False
-    mine = os.fstat(f.fileno())
-    return (named.st_dev, named.st_ino) == (mine.st_dev, mine.st_ino)
-
-
-_TEMPORARY = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.tmp")
-
-
-def remove_dead_temporaries(folder: Path, names: Collection[str]) -> list[str]:
-    """Removes the temporary files (`.<name>.<random>.tmp`) that writers of `names` left in
-    `folder` when they died (kill -9, a power cut); returns their names. A live writer's
-    file, locked while written (`_claim`), is left alone, and so is anything else: another
-    name, a link, a folder, a file that cannot be locked."""
-    removed: list[str] = []
-    try:
-        entries = sorted(os.listdir(folder))
-    except OSError:
-        return removed
-    for entry in entries:
-        match = _TEMPORARY.fullmatch(entry)
-        if match is not None and match["name"] in names and _remove_if_dead(Path(folder, entry)):
-            removed.append(entry)
-    return removed
-
-
-def _remove_if_dead(path: Path) -> bool:
-    # O_NONBLOCK: a FIFO named like a temporary file must not hang the opening; O_RDWR: NFS
-    # takes flock as a POSIX write lock, which a read-only descriptor cannot hold.
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return False
-    try:
-        opened = os.fstat(fd)
-        if not stat.S_ISREG(opened.st_mode):
-            return False
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: its writer lives
-        named = os.lstat(path)
-        if (named.st_dev, named.st_ino) != (opened.st_dev, opened.st_ino):
-            return False
-        os.unlink(path)
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def _atomic_file(
-    path: Path, mode: str, *, private: bool = False, **open_args: Any
-) -> Iterator[IO[Any]]:
-    """Open `.<name>.<random>.tmp` next to `path` (readers skip dot- and .tmp files) for writing;
-    rename it onto `path` when the block succeeds, remove it when anything fails. `private`:
-    readable by its owner only (0600)."""
-    path = Path(path)
-    opener = _private_opener if private else None
-    for _ in range(100):
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            # "x": exclusive creation, with the usual permissions (0o666 filtered by the umask,
-            # not mkstemp's 0o600 that could hide the file from the other program's account)
-            # unless `private`
-            f = open(tmp, "x" + mode, opener=opener, **open_args)  # noqa: SIM115 (closed below)
-        except FileExistsError:
-            continue
-        except OSError as exc:  # named after the file asked for, not the temporary one
-            raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(tmp)
-            raise
-        try:
-            claimed = _claim(f, tmp)
-        except BaseException:
-            f.close()
-            with suppress(OSError):
-                os.unlink(tmp)
-            raise
-        if claimed:
-            break
-        f.close()  # removed as a dead writer's before it was locked: another name
-    else:
-        raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
-    try:
-        with f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-            # renamed while still locked: a finished file is never taken for a dead one's
-            os.replace(tmp, path)
-    except BaseException as exc:
-        with suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError) and exc.filename is None:
-            # a failed write or flush (disk full) names no file: name the one asked for
-            raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
-        raise
-    _fsync_dir(path.parent)
-
-
-@contextmanager
-def atomic_writer(path: Path, encoding: str = "utf-8-sig", newline: str = "") -> Iterator[TextIO]:
-    """A text handle on a temporary file that replaces `path` when the block ends normally.
-
-    The temporary file is `.<name>.<random>.tmp` in the same folder; on success it is flushed,
-    fsynced and renamed onto `path` (then the folder is fsynced); on any exception it is removed
-    and `path` is left untouched. Characters the encoding cannot hold (cp1252) are written as
-    their unaccented letter when there is one, else « ? ». "utf-8-sig" writes a BOM.
-    """
-    codecs.lookup(encoding)  # an unknown encoding fails before any file is created
-    with _atomic_file(path, "", encoding=encoding, errors=_ENCODE_ERRORS, newline=newline) as f:
-        yield f
-
-
-def atomic_write_bytes(path: Path, data: bytes, *, private: bool = False) -> None:
-    """Write `data` to `path` atomically (see `atomic_writer`); `private`: readable by its
-    owner only (0600)."""
-    with _atomic_file(path, "b", private=private) as f:
-        f.write(data)
-
-
 class UnencodableCell(ValueError):
     """A cell of a column that must be written exactly (a code) holds a character the file's
     encoding lacks. `str(e)` is French, the facts of the sentence `sync.send` says (the file,
@@ -1654,7 +1497,7 @@ def write_csv_atomic(
         fit = _fitted_cells(header, encoding, exact, on_replaced)
     width = len(header)
     count = 0
-    with atomic_writer(path, encoding=encoding) as f:
+    with atomic_writer(path, encoding=encoding, errors=_ENCODE_ERRORS) as f:
         writer = csv.writer(
             f, delimiter=";", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n"
         )

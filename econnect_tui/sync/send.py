@@ -57,9 +57,9 @@ from ..exchange.csvfile import (
     UnencodableCell,
     charset_label,
     format_cell,
-    remove_dead_temporaries,
     write_csv_atomic,
 )
+from ..files import remove_dead_temporaries
 from ..models.connector import ArticlesToSend, ClientsToSend, Connector, Liaison, Mode
 from ..models.gc import ArticleFilter, ClientFilter
 from ..models.reports import ItemType, ReportRow, RunFile, RunKind, RunStatus, join_messages
