@@ -34,14 +34,11 @@ from econnect_tui.exchange.csvfile import (
     location,
     normalize_header,
     normalize_text,
-    parse_bool,
-    parse_date,
-    parse_decimal,
-    parse_integer,
     read_csv,
     write_csv_atomic,
 )
 from econnect_tui.files import atomic_write_bytes, atomic_writer
+from econnect_tui.french import parse_bool, parse_date, parse_decimal, parse_integer
 from tests.helpers import read_back
 
 NAME = "ImportDocuments_0729.csv"

@@ -17,6 +17,7 @@ from typing import Any
 import click
 from pydantic import BaseModel
 
+from .. import french
 from ..text import escape_controls
 
 EXIT_OK = 0
@@ -91,18 +92,12 @@ def out(message: str = "") -> None:
 
 
 def money(value: Decimal | None) -> str:
-    """86.25 -> « 86,25 »."""
-    if value is None:
-        return ""
-    return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+    """86.25 -> « 86,25 », thousands grouped by a narrow no-break space."""
+    return french.money(value, french.NARROW_NO_BREAK_SPACE)
 
 
 def number(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return format(value.normalize() if value == value.to_integral() else value, "f").replace(
-        ".", ","
-    )
+    return french.decimal_short(value)
 
 
 def stderr_is_terminal() -> bool:

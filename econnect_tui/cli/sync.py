@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 
 import click
 
 from ..errors import NotFound
+from ..french import date_time
 from ..models.reports import RunKind, SyncRun
 from ..store import connectors as connectors_store
 from ..store import history as history_store
@@ -32,10 +32,6 @@ def _progress():
         sys.stderr.flush()
 
     return show
-
-
-def local(when: datetime | None) -> str:
-    return when.astimezone().strftime("%d/%m/%Y %H:%M") if when else ""
 
 
 @click.command()
@@ -99,7 +95,7 @@ def print_report(run: SyncRun, rows=None) -> None:
     """The report; `rows` (an iterator from the history) streams a big one."""
     rows = run.rows if rows is None else rows
     out(
-        f"{run.kind.label} n° {run.id} — {run.connector_code} — {local(run.started_at)} — "
+        f"{run.kind.label} n° {run.id} — {run.connector_code} — {date_time(run.started_at)} — "
         f"{run.user} — {run.state}"
     )
     if run.files:
@@ -167,8 +163,8 @@ def status(obj: Context, as_json: bool) -> None:
             waiting = p.folder_error
         out(
             f"{code}  {state}  {waiting}  dernière réception : "
-            f"{local(last.started_at) if last else 'jamais'}  dernier envoi : "
-            f"{local(sent.started_at) + ' ' + sent.status.symbol if sent else 'jamais'}"
+            f"{date_time(last.started_at) if last else 'jamais'}  dernier envoi : "
+            f"{date_time(sent.started_at) + ' ' + sent.status.symbol if sent else 'jamais'}"
         )
 
 
@@ -199,7 +195,7 @@ def history(obj: Context, code: str, run_id: int | None, as_json: bool) -> None:
         say(f"Aucune synchronisation pour {code}.")
     for run in runs:
         out(
-            f"{run.id:>5}  {local(run.started_at)}  {run.kind.label:<9}  {run.status.symbol}  "
+            f"{run.id:>5}  {date_time(run.started_at)}  {run.kind.label:<9}  {run.status.symbol}  "
             f"{run.user}  {run.message or ''}"
         )
 

@@ -66,6 +66,9 @@ from unicodedata import is_normalized
 
 from ..errors import os_reason
 from ..files import atomic_writer
+from ..french import SPACES as _SPACES
+from ..french import count, decimal, parse_bool, parse_date, parse_decimal, parse_integer
+from ..french import shown as _show
 from ..normal import InvisibleCharacter, clean_code, clean_text, one_line_break
 from ..text import fold, strip_accents
 
@@ -83,26 +86,18 @@ __all__ = [
     "format_cell",
     "normalize_header",
     "normalize_text",
-    "parse_bool",
-    "parse_date",
-    "parse_decimal",
-    "parse_integer",
     "read_csv",
     "write_csv_atomic",
 ]
 
 #: Largest field the reader accepts, in characters; a bigger one is a « champ trop long » error.
 FIELD_SIZE_LIMIT = 16 * 1024 * 1024
-#: Longest numeric text accepted (sign, digits, separators, unit included).
-MAX_NUMBER_LENGTH = 64
 
 _CHUNK_SIZE = 1 << 20
 # Distinct values remembered per kind while parsing one file. Once full, the cache keeps the first
 # values met (the frequent ones, in practice: prices, rates, dates) and stops growing.
 _CACHE_LIMIT = 8192
-_SHOW_LIMIT = 40  # characters of a bad value quoted in an error message
 _UNKNOWN_LIMIT = 10  # unknown column names listed in the warning
-_SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space
 
 
 # --------------------------------------------------------------------------------------------
@@ -154,169 +149,6 @@ _HEADER_DROP = str.maketrans("", "", "_-.\ufeff")
 def normalize_header(name: str) -> str:
     """The key a header name is matched by: « Numéro document » == « NUMERO_DOCUMENT »."""
     return "".join(normalize_text(name).translate(_HEADER_DROP).split())
-
-
-def _show(text: str) -> str:
-    """A value as quoted in a message: trimmed, cut when long."""
-    text = text.strip()
-    if len(text) > _SHOW_LIMIT:
-        return text[: _SHOW_LIMIT - 1] + "…"
-    return text
-
-
-# --------------------------------------------------------------------------------------------
-# Value parsers. Each takes the cell's text and returns a value or raises ValueError whose text
-# is the French reason (without location: the reader adds « file:line: column: »).
-
-
-def _not_a_number(text: str) -> ValueError:
-    return ValueError(f"« {_show(text)} » n'est pas un nombre")
-
-
-def _grouped(int_part: str, separators: str) -> str | None:
-    """Digits of an integer part written with thousands separators, or None when malformed."""
-    groups = re.split(f"[{re.escape(separators)}]", int_part)
-    head, tail = groups[0], groups[1:]
-    if not (1 <= len(head) <= 3 and head.isdigit()):
-        return None
-    if not all(len(g) == 3 and g.isdigit() for g in tail):
-        return None
-    return "".join(groups)
-
-
-_NUMBER_CHARS = str.maketrans("", "", "0123456789.," + _SPACES)
-
-
-def _parse_decimal_slow(s: str) -> Decimal | None:
-    """Thousands separators, units, two decimal marks: the careful path. None when invalid."""
-    t = s
-    if t[-1:] in ("€", "%"):
-        t = t[:-1].rstrip(_SPACES)
-    sign = ""
-    if t[:1] in ("+", "-", "\u2212"):
-        sign = "" if t[0] == "+" else "-"
-        t = t[1:]
-    if not t or t.translate(_NUMBER_CHARS):  # only digits, marks and spaces may remain
-        return None
-    commas, dots = t.count(","), t.count(".")
-    mark = other = ""
-    if commas and dots:
-        mark, other = (",", ".") if t.rfind(",") > t.rfind(".") else (".", ",")
-        if t.count(mark) != 1:
-            return None
-    elif commas == 1:
-        mark = ","
-    elif dots == 1:
-        mark = "."
-    elif commas or dots:  # « 3,5,1 », « 1.234.567 »: one mark repeated is ambiguous
-        return None
-    int_part, _, frac = t.partition(mark) if mark else (t, "", "")
-    if frac and not frac.isdigit():
-        return None
-    separators = _SPACES + other
-    if any(c in separators for c in int_part):
-        digits = _grouped(int_part, separators)
-        if digits is None:
-            return None
-        int_part = digits
-    elif int_part and not int_part.isdigit():
-        return None
-    if not int_part and not frac:
-        return None
-    return Decimal(f"{sign}{int_part or '0'}{'.' + frac if frac else ''}")
-
-
-def parse_decimal(text: str) -> Decimal:
-    """`1 234,50 €` -> Decimal("1234.50"); `,` or `.` as decimal mark; never a float.
-
-    Accepted: a leading sign, spaces / no-break spaces / narrow no-break spaces as thousands
-    separators (groups of three), a trailing `€` or `%`, and both marks when unambiguous
-    (`1.234,50` or `1,234.50`: the last one is the decimal mark, the other groups thousands).
-    Refused: `3,5,1`, `1.234.567` (one mark repeated), exponents, NaN, Infinity, more than
-    `MAX_NUMBER_LENGTH` characters.
-    """
-    if len(text) <= MAX_NUMBER_LENGTH:
-        # Fast path: let Decimal parse « 12 », « -3.5 », « 86,25 », then refuse what it accepts
-        # but a French number is not (exponent, NaN, Infinity, « 1_000 », non-ASCII digits).
-        plain = text.replace(",", ".")
-        try:
-            result: Decimal | None = Decimal(plain)
-        except (ArithmeticError, ValueError):
-            result = None
-        if (
-            result is not None
-            and result.is_finite()
-            and plain.isascii()
-            and "e" not in plain
-            and "E" not in plain
-            and "_" not in plain
-        ):
-            if not result and result.is_signed():
-                result = result.copy_abs()  # « -0 » is 0
-            return result
-    s = text.strip()
-    result = _parse_decimal_slow(s) if 0 < len(s) <= MAX_NUMBER_LENGTH else None
-    if result is None:
-        raise _not_a_number(text)
-    if not result and result.is_signed():
-        result = result.copy_abs()
-    return result
-
-
-def parse_integer(text: str) -> int:
-    """A number with no fractional part (`12`, `1 200`, `3,00`) -> int."""
-    try:
-        value = parse_decimal(text)
-    except ValueError:
-        raise ValueError(f"« {_show(text)} » n'est pas un nombre entier") from None
-    if value != value.to_integral_value():
-        raise ValueError(f"« {_show(text)} » n'est pas un nombre entier")
-    return int(value)
-
-
-_TIME = r"(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?"
-_DMY_RE = re.compile(rf"(\d{{1,2}})/(\d{{1,2}})/(\d{{4}}|\d{{2}})(?: +{_TIME})?", re.ASCII)
-_ISO_RE = re.compile(rf"(\d{{4}})-(\d{{2}})-(\d{{2}})(?:(?: +|T){_TIME})?", re.ASCII)
-
-
-def parse_date(text: str) -> date | datetime:
-    """`JJ/MM/AAAA`, `JJ/MM/AA` (20AA) or `AAAA-MM-JJ`, optionally followed by `HH:MM[:SS]`
-    (after a space, or a `T` for ISO). A date without time gives a `date`, else a `datetime`."""
-    s = text.strip()
-    m = _DMY_RE.fullmatch(s)
-    if m:
-        day, month, year = m.group(1, 2, 3)
-        if len(year) == 2:
-            year = "20" + year
-    else:
-        m = _ISO_RE.fullmatch(s)
-        if not m:
-            raise ValueError(f"« {_show(text)} » n'est pas une date valide")
-        year, month, day = m.group(1, 2, 3)
-    hour, minute, second, fraction = m.group(4, 5, 6, 7)
-    try:
-        if hour is None:
-            return date(int(year), int(month), int(day))
-        micro = int(fraction.ljust(6, "0")) if fraction else 0
-        return datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro
-        )
-    except ValueError:
-        raise ValueError(f"« {_show(text)} » n'est pas une date valide") from None
-
-
-_BOOLS = {
-    **dict.fromkeys(("oui", "o", "vrai", "v", "1", "true", "t", "yes", "y", "x"), True),
-    **dict.fromkeys(("non", "n", "faux", "f", "0", "false", "no", ""), False),
-}
-
-
-def parse_bool(text: str) -> bool:
-    """Oui/Non, O/N, Vrai/Faux, 1/0, true/false, yes/no, x/"" — case and accent insensitive."""
-    value = _BOOLS.get(normalize_text(text.strip()))
-    if value is None:
-        raise ValueError(f"« {_show(text)} » n'est pas une valeur oui/non")
-    return value
 
 
 # --------------------------------------------------------------------------------------------
@@ -618,7 +450,7 @@ def _utf8_line_counts(f: IO[bytes], limit: int) -> tuple[int, int]:
 def _csv_error_reason(exc: csv.Error) -> str:
     text = str(exc)
     if "field larger than field limit" in text:
-        limit = f"{FIELD_SIZE_LIMIT:,}".replace(",", " ")
+        limit = count(FIELD_SIZE_LIMIT, " ")
         return f"champ trop long (plus de {limit} caractères)"
     if "expected after" in text:
         return "texte après un guillemet fermant"
@@ -1354,7 +1186,7 @@ def _format_decimal(value: Decimal) -> str:
         raise ValueError(f"cannot write {value!r} to a CSV file")
     if not value and value.is_signed():
         value = value.copy_abs()
-    return format(value, "f").replace(".", ",")
+    return decimal(value)
 
 
 def _format_datetime(value: datetime) -> str:

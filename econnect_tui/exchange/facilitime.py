@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 
+from ..french import two_decimals
 from ..models.amounts import Totals, document_totals, line_amount_ht
 from ..models.validators import (
     MAX_LINE_AMOUNT,
@@ -418,11 +419,7 @@ def total_warning(given: Decimal | None, computed: Decimal) -> str | None:
     """The TotalTTC of the file, when it differs from the computed total by more than 0.01."""
     if given is None or abs(given - computed) <= _ONE_CENT:
         return None
-    return f"total TTC reçu {_money(given)} €, calculé {_money(computed)} €"
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return f"total TTC reçu {two_decimals(given)} €, calculé {two_decimals(computed)} €"
 
 
 def preview_label(values: dict, computed_total: Decimal | None) -> str:

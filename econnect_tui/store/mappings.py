@@ -14,11 +14,11 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..errors import Conflict, NotFound, UserError
+from ..french import dated
 from ..models.gc import ArticleFilter
 from ..models.mapping import Mapping, MappingChange
 from ..normal import InvisibleCharacter, clean_text
 from ..normal import clean_code as normal_code
-from ..text import dated
 from .articles import filter_where
 from .history import now
 

@@ -58,6 +58,7 @@ from ..exchange.facilitime import (
     tiers_record,
     total_warning,
 )
+from ..french import dated
 from ..models.amounts import ZERO, Totals, totals_of_bases
 from ..models.connector import Connector, Mode
 from ..models.gc import Contact, Tiers, TiersKind
@@ -69,7 +70,7 @@ from ..store import documents as documents_store
 from ..store import history, mappings, reference, staging
 from ..store import tiers as tiers_store
 from ..store.reference import RefKind
-from ..text import dated, plural
+from ..text import plural
 from . import folders, locks
 from . import send as sending
 from .connectors import export_folder_conflict, import_folder_conflict
