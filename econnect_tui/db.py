@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlite_utils import Database, Migrations
 
 from . import faults
-from .errors import UserError
+from .errors import UserError, describe
 from .text import fold
 
 BUSY_TIMEOUT_MS = 5000
@@ -62,31 +62,6 @@ def _create_private_file(path: Path) -> None:
         path.parent.mkdir(parents=True, mode=0o700)
     with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-
-
-def describe(exc: sqlite3.Error) -> str:
-    """A short French reason for a SQLite error."""
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return "elle est verrouillée par un autre programme"
-    if "not a database" in text or "malformed" in text:
-        return "le fichier n'est pas une base econnect valide ou il est endommagé"
-    if "readonly" in text or "read-only" in text:
-        return "elle est en lecture seule"
-    if "disk" in text and "full" in text:
-        return "le disque est plein"
-    if "disk i/o" in text or "i/o error" in text:
-        return "écriture impossible sur le disque (disque plein ou support en erreur)"
-    if "unable to open" in text:
-        return "le fichier ne peut pas être ouvert"
-    if "foreign key constraint failed" in text:
-        return (
-            "une donnée qu'il cite n'existe plus"
-            " (client, article, unité, entreprise, site ou dépôt)"
-        )
-    if "unique constraint failed" in text:
-        return "il existe déjà"
-    return str(exc)
 
 
 def apply_migrations(db: Database) -> None:

@@ -106,7 +106,7 @@ def test_decimals_are_stored_as_exact_text(tmp_path):
 def test_constraint_failures_are_said_in_french():
     import sqlite3
 
-    from econnect_tui.db import describe
+    from econnect_tui.errors import describe
 
     fk = describe(sqlite3.IntegrityError("FOREIGN KEY constraint failed"))
     assert fk.startswith("une donnée qu'il cite n'existe plus")

@@ -18,8 +18,8 @@ import click
 from sqlite_utils import Database
 
 from .. import paths
-from ..db import describe, open_db
-from ..errors import UserError, ValidationFailed, os_reason
+from ..db import open_db
+from ..errors import UserError, ValidationFailed, describe, os_reason
 from . import _french
 from ._output import EXIT_FAILED, say, use_forgiving_streams
 

@@ -36,8 +36,8 @@ from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
 from .. import faults
-from ..db import describe, write_transaction
-from ..errors import UserError, failure_reason, os_reason
+from ..db import write_transaction
+from ..errors import UserError, describe, failure_reason, os_reason
 from ..exchange.csvfile import CsvFileError, location, read_csv
 from ..exchange.facilitime import (
     CONTACT_FIELDS,
