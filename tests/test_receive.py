@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from econnect_tui import settings
 from econnect_tui.errors import Busy, UserError
 from econnect_tui.models.gc import DocStatus, TiersKind
 from econnect_tui.store import documents, mappings, staging, tiers
@@ -657,4 +658,4 @@ def test_a_document_the_detailed_check_finds_clean_is_written_like_the_others(s)
 )
 def test_the_quiet_period_setting_never_leaves_files_aside_for_good(monkeypatch, given, used):
     monkeypatch.setenv("ECONNECT_SETTLE_SECONDS", given)
-    assert reception.settle_seconds() == used
+    assert settings.settle_seconds() == used

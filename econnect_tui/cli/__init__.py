@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from .. import paths
 from ..db import open_db
 from ..errors import UserError, ValidationFailed, describe, os_reason
+from ..settings import Settings
 from . import _french
 from ._output import EXIT_FAILED, say, use_forgiving_streams
 
@@ -31,6 +32,7 @@ _french.install()
 class Context:
     db_path: Path
     log_path: Path | None = None
+    settings: Settings = field(default_factory=Settings)
     _db: Database | None = field(default=None, repr=False)
 
     def db(self, *, create: bool = False) -> Database:

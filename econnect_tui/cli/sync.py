@@ -46,7 +46,9 @@ def receive(obj: Context, code: str, preview: bool, as_json: bool) -> None:
     met le reste en attente, affiche le rapport)."""
     db = obj.db()
     if preview:
-        result = reception.preview(db, code, progress=_progress())
+        result = reception.preview(
+            db, code, progress=_progress(), settle=obj.settings.settle_seconds
+        )
         if as_json:
             data = result.model_dump(mode="json")
             data["files_to_process"] = result.files_to_process
@@ -55,7 +57,7 @@ def receive(obj: Context, code: str, preview: bool, as_json: bool) -> None:
             print_preview(result)
         left_aside = any(not item.ok for item in [*result.files, *result.documents, *result.tiers])
         sys.exit(EXIT_HELD_BACK if left_aside else 0)
-    outcome = reception.receive(db, code, progress=_progress())
+    outcome = reception.receive(db, code, progress=_progress(), settle=obj.settings.settle_seconds)
     if as_json:
         print_json(history_store.get_run(db, outcome.run.id))
         say(outcome.run.message or "")

@@ -94,7 +94,7 @@ def load_demo(db: Database, base: Path) -> Path:
     if new:
         import_folder = Path(connector.import_path)
         _drop(sorted((eta / "historique").glob("*.csv")), import_folder)
-        # Written whole just above: no quiet period (`receive.settle_seconds`) to wait for.
+        # Written whole just above: no quiet period (`Settings.settle_seconds`) to wait for.
         receive(db, DEMO_CONNECTOR, settle=0.0)
         for doc in documents_store.find_documents(db, "F259033_D260115"):
             documents_store.set_status(db, doc.id, DocStatus.VALIDATED)

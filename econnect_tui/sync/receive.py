@@ -21,7 +21,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import math
 import os
 import sqlite3
 import time
@@ -35,7 +34,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
-from .. import faults
+from .. import faults, settings
 from ..db import write_transaction
 from ..errors import UserError, describe, failure_reason, os_reason
 from ..exchange.csvfile import CsvFileError, location, read_csv
@@ -261,42 +260,12 @@ def import_folder(connector: Connector) -> Path:
     return folder
 
 
-SETTLE_SECONDS = 5.0
-MAX_SETTLE_SECONDS = 600.0
 SETTLE_MARGIN = 0.05  # seconds slept beyond the quiet period: the second look is past it
 
 
-def settle_seconds() -> float:
-    """How long a file must have been seen unchanged before it is read: the ETA software may
-    write it under its final name, and one read half-written is archived, its end never read
-    (`folders.Sightings`). `ECONNECT_SETTLE_SECONDS` changes it (the tests, which write files
-    and receive at once)."""
-    raw = os.environ.get("ECONNECT_SETTLE_SECONDS")
-    if raw is None:
-        return SETTLE_SECONDS
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = math.nan
-    if 0 <= seconds <= MAX_SETTLE_SECONDS:  # False for nan: « inf », « -inf », « nan », hours
-        return seconds
-    if raw not in _SETTLE_REFUSED:  # said once per process, not at every look at the folder
-        _SETTLE_REFUSED.add(raw)
-        log.warning(
-            "ECONNECT_SETTLE_SECONDS=« %s » ignorée (attendu 0 à %g s) : délai de %g s.",
-            raw,
-            MAX_SETTLE_SECONDS,
-            SETTLE_SECONDS,
-        )
-    return SETTLE_SECONDS
-
-
-_SETTLE_REFUSED: set[str] = set()
-
-
-def settling_text() -> str:
+def settling_text(settle: float) -> str:
     return (
-        f"fichier en cours d'écriture (modifié il y a moins de {settle_seconds():g} s) : "
+        f"fichier en cours d'écriture (modifié il y a moins de {settle:g} s) : "
         "laissé en place, lu à la prochaine réception"
     )
 
@@ -311,10 +280,10 @@ def scan_folder(
     """The files waiting: tiers first, then documents, each by name. Symbolic links are never
     followed (they could point outside the folder); folders, FIFOs and sockets are skipped
     without a word and never opened; partial files are left to finish, and so is a file not
-    yet seen unchanged for `settle` seconds (`settle_seconds()`; said, read at the next
-    reception), whatever its dates say. With `wait`, such a file is looked at again once that
-    delay has passed, so only one still changing is left aside."""
-    settle = settle_seconds() if settle is None else settle
+    yet seen unchanged for `settle` seconds (`settings.settle_seconds()` when not given; said,
+    read at the next reception), whatever its dates say. With `wait`, such a file is looked at
+    again once that delay has passed, so only one still changing is left aside."""
+    settle = settings.settle_seconds() if settle is None else settle
     scan, ages = _look(folder)
     unsettled = [ages[entry.name] for entry in scan.files if ages[entry.name] < settle]
     if wait and unsettled:
@@ -1060,17 +1029,21 @@ def _pending_articles(ctx: _DocumentContext, include_preview: bool) -> list[Pend
 # Preview --------------------------------------------------------------------------------------
 
 
-def preview(db: Database, code: str, progress: Progress | None = None) -> Preview:
+def preview(
+    db: Database, code: str, progress: Progress | None = None, *, settle: float | None = None
+) -> Preview:
     """What a reception would do. Stages new files (they stay in the import folder) and
     writes no GC data; cheap to run again after a correspondence is made. A file not yet seen
-    settled is looked at again once the quiet period has passed (`scan_folder`)."""
+    settled is looked at again once the quiet period (`settle`, see `scan_folder`) has
+    passed."""
     progress = progress or _no_progress
+    settle = settings.settle_seconds() if settle is None else settle
     connector = connectors_store.require_connector(db, code)
     folder = import_folder(connector)
     _refuse_shared_import_folder(db, connector)
     last = history.last_run(db, connector.code, RunKind.RECEPTION)
     previewed = staging.preview_files(db, connector.code)  # before the listing: see the forget
-    scan = scan_folder(folder, wait=True, progress=progress)
+    scan = scan_folder(folder, settle=settle, wait=True, progress=progress)
     now = datetime.now()
     # Said before the reception meets it: a destination that is a link keeps files in place.
     unsafe = {r: folders.unsafe_reason(folder, archive_parts(now, r)) for r in (False, True)}
@@ -1142,7 +1115,7 @@ def preview(db: Database, code: str, progress: Progress | None = None) -> Previe
                 name=entry.shown,
                 kind=entry.kind.value,
                 size=entry.size,
-                status=settling_text(),
+                status=settling_text(settle),
                 ok=False,
             )
         )
@@ -1279,9 +1252,10 @@ def receive(
     `wait`: how long to wait for another reception's lock. With `look_twice` (the CLI, a cron
     job), a file not yet seen settled is looked at again once the quiet period has passed,
     before the lock is taken; without it (the reception screen, whose preview did so), only
-    files already seen settled are read. `settle`: the quiet period (`settle_seconds()`; 0 for
-    files the caller wrote whole itself)."""
+    files already seen settled are read. `settle`: the quiet period (the caller's settings;
+    `settings.settle_seconds()` when not given; 0 for files the caller wrote whole itself)."""
     progress = progress or _no_progress
+    settle = settings.settle_seconds() if settle is None else settle
     connector = connectors_store.require_connector(db, code)
     folder = import_folder(connector)
     _refuse_shared_import_folder(db, connector)
@@ -1374,7 +1348,7 @@ def _collect_all(
     run_id: int,
     report: _Report,
     progress: Progress,
-    settle: float | None = None,
+    settle: float,
 ) -> None:
     previewed = staging.preview_files(db, connector.code)  # before the listing: see the forget
     scan = scan_folder(folder, settle=settle)
@@ -1424,7 +1398,7 @@ def _collect_all(
         report.add(name, ItemType.FILE, display_name(name), False, why.capitalize())
     for entry in scan.settling:
         name = entry.shown
-        report.add(entry.name, ItemType.FILE, name, False, settling_text().capitalize())
+        report.add(entry.name, ItemType.FILE, name, False, settling_text(settle).capitalize())
         report.files.append(
             RunFile(name=name, kind=entry.kind.value, size=entry.size, status="laissé en place")
         )
