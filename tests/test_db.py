@@ -4,8 +4,9 @@ import stat
 
 import pytest
 
-from econnect_tui.db import migrations, open_db, write_transaction
+from econnect_tui.db import open_db, write_transaction
 from econnect_tui.errors import UserError
+from econnect_tui.migrations import migrations
 from tests.helpers import run_cli
 
 

@@ -564,8 +564,9 @@ def test_one_document_failing_to_write_never_stops_its_page(s):
 def test_rows_staged_by_an_older_version_are_converted_by_the_migration(s, tmp_path):
     from sqlite_utils import Database
 
-    from econnect_tui.db import apply_migrations, migrations
-    from econnect_tui.exchange.facilitime import STAGED_LINE_COLUMNS
+    from econnect_tui.db import apply_migrations
+    from econnect_tui.exchange.staged import STAGED_LINE_COLUMNS
+    from econnect_tui.migrations import migrations
 
     # What this version stages: a clean document, a faulty one, one with an unmapped article.
     lines = (("FT-LAB", "Labour", "2", "95.00"), ("FT-DEPL", "Km", "10", "1.1"))

@@ -24,8 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from econnect_tui.db import apply_migrations, migrations, open_db, write_transaction
-from econnect_tui.exchange.facilitime import STAGED_LINE_COLUMNS
+from econnect_tui.db import apply_migrations, open_db, write_transaction
+from econnect_tui.exchange.staged import STAGED_LINE_COLUMNS
+from econnect_tui.migrations import migrations
 from econnect_tui.models.reports import RunStatus
 from econnect_tui.store import history, mappings
 from econnect_tui.sync import locks, maintenance

@@ -43,19 +43,23 @@ from ..exchange.facilitime import (
     DOCUMENT_LAYOUT,
     TIERS_FIELDS,
     TIERS_LAYOUT,
-    DocumentRowStager,
     FileKind,
     TiersType,
     check_document,
     file_kind,
     hashed_before_one_line_break,
-    header_of_serialized,
     is_partial,
     preview_label,
     report_identifier,
-    split_header,
     tiers_record,
     total_warning,
+)
+from ..exchange.staged import (
+    DocumentRowStager,
+    ReadLine,
+    header_of_serialized,
+    read_lines,
+    split_header,
 )
 from ..french import dated
 from ..models.amounts import ZERO, Totals, totals_of_bases
@@ -738,14 +742,14 @@ class DocumentPlan:
 def _plan_document(
     ctx: _DocumentContext,
     version: staging.Version,
-    rows: list[tuple],
+    rows: list[ReadLine],
     existing: documents_store.ExternalState | None,
 ) -> DocumentPlan:
-    first = rows[0][1]
+    first = rows[0].values
     numero = version.numero
     client = first.get("CodeClient")
-    located = [(version.file_name, line, values) for line, values, *_ in rows]
-    row_errors = [e for _, _, errors, *_ in rows for e in errors]
+    located = [(version.file_name, r.line, r.values) for r in rows]
+    row_errors = [e for r in rows for e in r.errors]
 
     def plan(status, ok, held, messages, **kw) -> DocumentPlan:
         computed = kw.pop("total", None)
@@ -769,15 +773,15 @@ def _plan_document(
         )
     vat_rates = {}
     unmapped: list[str] = []
-    for _, values, *_ in rows:
-        code = values["CodeArticle"]
+    for r in rows:
+        code = r.values["CodeArticle"]
         article_code = ctx.mapping.get(code)
         if article_code is None:
             if code not in unmapped:
                 unmapped.append(code)
         else:
             vat_rates[code] = ctx.articles[article_code].vat_rate
-    check = check_document(located, vat_rates if not unmapped else None, [r[3] for r in rows])
+    check = check_document(located, vat_rates if not unmapped else None, [r.data for r in rows])
     if check.errors:
         return plan(
             f"Erreur : {_reason(check.errors[0])}",
@@ -803,21 +807,19 @@ def _plan_document(
             [f"Client inconnu : {client}"],
             total=check.total_ttc,
         )
-    bad_units = sorted(
-        {v["Unite"] for _, v, *_ in rows if v.get("Unite") and v["Unite"] not in ctx.units}
-    )
+    bad_units = sorted({u for r in rows if (u := r.values.get("Unite")) and u not in ctx.units})
     if bad_units:
         # The contract's « Erreur : … » (not integrated), but a GC record is missing, as for an
         # unknown client: held back until the unit is created, not closed for good once its
         # file is archived (it would then come back « déjà reçu »).
         where = next(
-            f"{version.file_name}:{line}: Unite: unité inconnue « {v['Unite']} »"
-            for line, v, *_ in rows
-            if v.get("Unite") in bad_units
+            f"{version.file_name}:{r.line}: Unite: unité inconnue « {r.values['Unite']} »"
+            for r in rows
+            if r.values.get("Unite") in bad_units
         )
         return plan(f"Erreur : {_reason(where)}", False, True, [where], total=check.total_ttc)
     warnings = [f"Attention : {w}" for w in check.warnings]
-    known = _known_outcome(existing, check.content_hash, lambda: [r[3] for r in rows])
+    known = _known_outcome(existing, check.content_hash, lambda: [r.data for r in rows])
     if known is not None:
         status, ok, messages, outcome = known
         return plan(
@@ -836,8 +838,8 @@ def _plan_document(
         False,
         warnings,
         action="update" if existing else "create",
-        header=header_of_serialized(rows[0][3]),
-        staged_ids=[row[4] for row in rows],
+        header=header_of_serialized(rows[0].data),
+        staged_ids=[r.id for r in rows],
         content_hash=check.content_hash,
         total=check.total_ttc,
         totals=check.totals,
@@ -886,7 +888,7 @@ def _plans(
         )
         checked = _check_versions(db, ctx.connector.code, versions)
         faulty = [v for v in versions if checked.get((v.numero, v.file_id)) is None]
-        lines = staging.lines_of(db, faulty)
+        lines = read_lines(staging.lines_of(db, faulty))
         plans = []
         for v in versions:
             key = (v.numero, v.file_id)
@@ -988,8 +990,8 @@ def _plan_checked(
     def serialized() -> list[str]:
         if not checked.breaks:
             return []
-        rows = staging.lines_of(ctx.db, [version])[(version.numero, version.file_id)]
-        return [row[3] for row in rows]
+        rows = read_lines(staging.lines_of(ctx.db, [version]))[(version.numero, version.file_id)]
+        return [r.data for r in rows]
 
     known = _known_outcome(existing, content_hash, serialized)
     if known is not None:
@@ -1655,7 +1657,7 @@ def _write_batch(
         if plan.action == "update":
             number = documents_store.replace_header(db, plan.existing.id, headers[plan.numero])
             written[plan.numero] = (plan.existing.id, number)
-    staging.copy_lines(
+    documents_store.copy_staged_lines(
         db, ctx.connector.code, [(written[plan.numero][0], plan.staged_ids) for plan in plans]
     )
     return written
