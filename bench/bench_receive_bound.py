@@ -59,7 +59,7 @@ def one_run(lines: int) -> dict[str, float]:
     from econnect_tui.exchange.facilitime import DOCUMENT_LAYOUT
     from econnect_tui.exchange.staged import DocumentRowStager
     from econnect_tui.store import documents, staging
-    from econnect_tui.sync import receive as reception
+    from econnect_tui.sync import reception
 
     out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:

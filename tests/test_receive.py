@@ -13,7 +13,7 @@ from econnect_tui import settings
 from econnect_tui.errors import Busy, UserError
 from econnect_tui.models.gc import DocStatus, TiersKind
 from econnect_tui.store import documents, mappings, staging, tiers
-from econnect_tui.sync import receive as reception
+from econnect_tui.sync import reception
 from econnect_tui.sync.gcimport import import_master_file
 from econnect_tui.sync.locks import current_owner, try_acquire
 from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows, report_rows

@@ -9,7 +9,7 @@ import itertools
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from econnect_tui.sync import receive as reception
+from econnect_tui.sync import reception
 from tests.eta import DOC_HEADER, Setup, doc_rows, report_rows
 
 _counter = itertools.count()

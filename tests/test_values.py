@@ -21,7 +21,7 @@ from econnect_tui.models.gc import DocStatus
 from econnect_tui.normal import EDGE_CHARACTERS, InvisibleCharacter, clean_code, clean_text
 from econnect_tui.store import documents, mappings
 from econnect_tui.sync import mapping as mapping_service
-from econnect_tui.sync import receive as reception
+from econnect_tui.sync import reception
 from econnect_tui.sync.gcimport import import_master_file
 from econnect_tui.sync.send import send
 from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows, report_rows

@@ -20,7 +20,7 @@ from econnect_tui.db import open_db
 from econnect_tui.models.gc import DocType, Document, DocumentLine
 from econnect_tui.store import documents
 from econnect_tui.sync.demo import load_demo
-from econnect_tui.sync.receive import receive
+from econnect_tui.sync.reception import receive
 from tests.helpers import demo_db
 
 SIZE = (80, 24)

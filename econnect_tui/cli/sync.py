@@ -11,8 +11,7 @@ from ..french import date_time
 from ..models.reports import RunKind, SyncRun
 from ..store import connectors as connectors_store
 from ..store import history as history_store
-from ..sync import locks
-from ..sync import receive as reception
+from ..sync import locks, reception
 from ..text import plural
 from . import Context
 from ._output import EXIT_HELD_BACK, out, print_json, say, stderr_is_terminal

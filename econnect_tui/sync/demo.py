@@ -23,7 +23,7 @@ from ..store import documents as documents_store
 from ..store import mappings as mappings_store
 from .connectors import save_connector
 from .gcimport import import_master_file
-from .receive import receive
+from .reception import receive
 from .runs import operator
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"

@@ -18,7 +18,7 @@ from ..store import maintenance as store
 from ..text import plural
 from . import locks, reconcile
 from .connectors import shared_folders
-from .receive import display_name
+from .reception import display_name
 
 
 class CheckItem(BaseModel):

@@ -23,7 +23,7 @@ from ...store import history
 from ...store.locks import LockOwner
 from ...sync import locks
 from ...sync.connectors import gc_missing_for_connector
-from ...sync.receive import PendingStatus, pending_status
+from ...sync.reception import PendingStatus, pending_status
 from ...sync.runs import host
 from ...text import plural
 
