@@ -18,9 +18,9 @@ import click
 from sqlite_utils import Database
 
 from .. import paths
-from ..db import open_db
 from ..errors import UserError, ValidationFailed, describe, os_reason
 from ..settings import Settings
+from ..sync.database import open_database
 from . import _french
 from ._output import EXIT_FAILED, say, use_forgiving_streams
 
@@ -37,7 +37,7 @@ class Context:
 
     def db(self, *, create: bool = False) -> Database:
         if self._db is None:
-            self._db = open_db(self.db_path, create=create)
+            self._db = open_database(self.db_path, create=create)
         return self._db
 
     def close(self) -> None:

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..exchange.masterdata import KINDS
-from ..sync.gcimport import import_master_file
+from ..sync.gcimport import KINDS, import_master_file
 from ..text import plural
 from . import Context
 from ._french import SUBCOMMAND_METAVAR

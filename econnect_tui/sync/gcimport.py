@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from ..db import write_transaction
 from ..errors import UserError, ValidationFailed, os_reason
 from ..exchange.csvfile import CsvFileError, location, read_csv
-from ..exchange.masterdata import KINDS, MasterKind, split_codes
+from ..exchange.masterdata import KINDS, MasterKind
 from ..models.gc import (
     Article,
     ArticleFilter,
@@ -28,6 +28,7 @@ from ..models.gc import (
     TiersKind,
 )
 from ..models.validators import french_reason, spreadsheet_warnings
+from ..normal import split_codes
 from ..store import articles as articles_store
 from ..store import filters as filters_store
 from ..store import reference
