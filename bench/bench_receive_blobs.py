@@ -134,7 +134,7 @@ def check_blobs(db, numeros: list[str], file_id: int, mapping, articles, units, 
 
 def one_run(lines: int) -> dict[str, float]:
     from econnect_tui.db import write_transaction
-    from econnect_tui.exchange.csvfile import read_csv
+    from econnect_tui.exchange.csv import read_csv
     from econnect_tui.exchange.facilitime import DOCUMENT_LAYOUT
     from econnect_tui.exchange.staged import DocumentRowStager
     from econnect_tui.models.amounts import Totals

@@ -55,7 +55,7 @@ def bare_reader(path: Path) -> float:
 
 def one_run(lines: int) -> dict[str, float]:
     from econnect_tui.db import write_transaction
-    from econnect_tui.exchange.csvfile import read_csv
+    from econnect_tui.exchange.csv import read_csv
     from econnect_tui.exchange.facilitime import DOCUMENT_LAYOUT
     from econnect_tui.exchange.staged import DocumentRowStager
     from econnect_tui.store import documents, staging

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from econnect_tui.errors import UserError, ValidationFailed
-from econnect_tui.exchange.csvfile import (
+from econnect_tui.exchange.csv import (
     Column,
     ColumnKind,
     Layout,

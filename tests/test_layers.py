@@ -65,8 +65,8 @@ def test_the_import_contracts_hold_on_the_package_as_it_is(tmp_path):
     ("module", "line", "contract"),
     [
         ("store/staging.py", "from ..exchange import facilitime", "store is the SQL"),
-        ("exchange/csvfile.py", "from ..db import open_db", "exchange is pure"),
-        ("tui/memory.py", "from ..exchange.csvfile import read_csv", "screens and commands"),
+        ("exchange/csv/reader.py", "from ...db import open_db", "exchange is pure"),
+        ("tui/memory.py", "from ..exchange.csv import read_csv", "screens and commands"),
         ("cli/gc.py", "from ..db import write_transaction", "screens and commands"),
         ("errors.py", "from .db import open_db", "Layers"),
         ("migrations.py", "from .store import staging", "the database knows no store"),

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from econnect_tui.errors import ValidationFailed
-from econnect_tui.exchange.csvfile import Column, ColumnKind, Layout, read_csv
+from econnect_tui.exchange.csv import Column, ColumnKind, Layout, read_csv
 from econnect_tui.exchange.facilitime import content_hash
 from econnect_tui.models.gc import DocStatus
 from econnect_tui.normal import EDGE_CHARACTERS, InvisibleCharacter, clean_code, clean_text

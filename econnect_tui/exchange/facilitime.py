@@ -25,9 +25,9 @@ from ..models.validators import (
     check_siret,
     check_total,
 )
-from .csvfile import ColumnKind as K
-from .csvfile import CsvRow, Layout
-from .csvfile import column as _c
+from .csv import ColumnKind as K
+from .csv import CsvRow, Layout
+from .csv import column as _c
 
 
 class FileKind(StrEnum):

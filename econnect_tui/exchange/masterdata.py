@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models.validators import check_amount, check_quantity, check_rate
-from .csvfile import ColumnKind as K
-from .csvfile import CsvRow, Layout
-from .csvfile import column as _c
+from .csv import ColumnKind as K
+from .csv import CsvRow, Layout
+from .csv import column as _c
 from .facilitime import CONTACT_FIELDS, TIERS_FIELDS
 
 

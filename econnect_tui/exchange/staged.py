@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from ..models.amounts import line_amount_ht
 from ..models.validators import MAX_LINE_AMOUNT, line_amount_error
-from .csvfile import ColumnKind, location
+from .csv import ColumnKind, location
 from .facilitime import (
     DATE_POSITIONS,
     DECIMAL_POSITIONS,

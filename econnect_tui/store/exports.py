@@ -5,7 +5,7 @@ Unlike the other store modules these yield plain tuples, not models: a send stre
 50,000 rows per file from a cursor straight into the CSV writer, and a pydantic model per row
 would cost more than the whole write. Each tuple is one line of the file, its cells in the order
 of the file's columns (`sync.send.ARTICLES_COLUMNS`, `CLIENTS_COLUMNS`, `CONTACTS_COLUMNS`),
-typed for `exchange.csvfile.format_cell`: Decimal for prices, rates and quantities, bool for
+typed for `exchange.csv.format_cell`: Decimal for prices, rates and quantities, bool for
 flags, str or None for text. Rows come ordered by code, so two sends of the same data give the
 same bytes.
 """

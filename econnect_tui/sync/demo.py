@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from ..exchange.csvfile import read_csv
+from ..exchange.csv import read_csv
 from ..exchange.mappingfile import MAPPING_LAYOUT
 from ..exchange.masterdata import KINDS
 from ..models.connector import (

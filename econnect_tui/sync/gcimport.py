@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..errors import UserError, ValidationFailed, os_reason
-from ..exchange.csvfile import CsvFileError, location, read_csv
+from ..exchange.csv import CsvFileError, location, read_csv
 from ..exchange.masterdata import KINDS, MasterKind
 from ..models.gc import (
     Article,

@@ -53,7 +53,7 @@ from sqlite_utils import Database
 
 from .. import faults
 from ..errors import UserError, failure_reason, os_reason
-from ..exchange.csvfile import (
+from ..exchange.csv import (
     UnencodableCell,
     charset_label,
     format_cell,

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from ... import faults
 from ...db import write_transaction
 from ...errors import os_reason
-from ...exchange.csvfile import CsvFileError, read_csv
+from ...exchange.csv import CsvFileError, read_csv
 from ...exchange.facilitime import (
     DOCUMENT_LAYOUT,
     TIERS_LAYOUT,

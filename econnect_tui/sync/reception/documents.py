@@ -12,7 +12,7 @@ from functools import cached_property, lru_cache
 
 from sqlite_utils import Database
 
-from ...exchange.csvfile import location
+from ...exchange.csv import location
 from ...exchange.facilitime import (
     check_document,
     hashed_before_one_line_break,

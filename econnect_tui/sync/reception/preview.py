@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from ... import faults, settings
 from ...errors import os_reason
-from ...exchange.csvfile import location
+from ...exchange.csv import location
 from ...french import dated
 from ...models.connector import Connector
 from ...models.gc import TiersKind

@@ -1,50 +1,6 @@
-"""The one CSV reader and writer of the exchange with the ETA software (spec sections 1 and 5).
-
-Pure: bytes in, records out, and records in, bytes out. No database here.
-
-Reading (`read_csv` / `CsvReader`) is tolerant, but never reads damaged data silently:
-
-* encoding: UTF-16 (with a BOM, or without one when NUL bytes fill every other place); UTF-8
-  (with a BOM, or all valid); otherwise the first `_ENCODING_SAMPLE` lines holding non-ASCII
-  bytes decide: UTF-8 when those valid in UTF-8 are at least as many as the others, else
-  Windows-1252 (its five undefined bytes read as Latin-1, so decoding never fails). In a UTF
-  file, a cell of the layout holding invalid bytes is an error of its row (« � » in the value);
-  the other rows are read as they are, never re-decoded;
-* separator: Excel's first line `sep=;` (`,`, TAB) when there is one, not taken for the header;
-  else `;`, or `,` / TAB when the header line has no `;` outside quotes;
-* records: csv.reader splits the cells, strictly (text after a closing quote is an error of that
-  line); a quoted cell may hold line breaks, but a record of several lines is refused when it is
-  a stray quote's doing (`CsvReader._multiline_refused`): its first line is then an error, read
-  without that quote, and the lines after it are read again as rows of their own;
-* header names match ignoring case, accents, spaces, `_`, `-` and `.`;
-* every text is NFC with its line breaks as `\n`, and trimmed of invisible characters (BOM,
-  zero-width and no-break spaces…) at both ends; a code (`ColumnKind.CODE`) holding one inside is
-  an error (`econnect_tui.normal`);
-* French numbers (`1 234,50 €`) become `Decimal`, dates `date` / `datetime`, flags `bool`; a
-  column's `check` then bounds the value (digits, decimals, range);
-* every rejected value is a located French message `file:line: column: reason` in the row's
-  `errors`; the row is still yielded, so the caller reports every error of a file in one go.
-  The line is the physical line where the record starts.
-
-A `Path` source is read twice, each time streaming: a first pass computes the SHA-256, the size
-and the encoding; the second pass parses, lazily, row by row. Memory does not grow with the file
-(only with its longest record, bounded by the field size limit). If the bytes change between the
-two passes, `reader.errors` says so.
-
-Writing (`write_csv_atomic`, through `econnect_tui.files`) is strict: `;`, CRLF between
-rows and LF for a line break inside a cell, decimal comma, `JJ/MM/AAAA`, UTF-8 with BOM by
-default, formula-looking text neutralised with a leading `'`, and the file appears whole or not
-at all (temporary name, fsync, rename). In Windows-1252, a text is fitted to the charset before
-it is neutralised and quoted.
-
-Round trip: what `write_csv_atomic` writes, `CsvReader` reads back to the same values, except that
-a text that was neutralised keeps its leading `'` (`"=SUM(A1)"` is read back as `"'=SUM(A1)"`),
-text comes back in its normal form (`normal.clean_text`: trimmed of invisible characters, NFC,
-line breaks LF), a row whose cells are all empty is a blank line, hence skipped, in
-Windows-1252 the characters it lacks are replaced (see `write_csv_atomic`), and a text holding a
-line break followed by a line with as many separators as the header is taken for a stray quote's
-doing (`CsvReader._multiline_refused`).
-"""
+"""The CSV reader (`read_csv` / `CsvReader`): encoding and separator sniffed, records split,
+every cell parsed by its column, every rejected value a located French message. See the
+package's docstring for the rules."""
 
 from __future__ import annotations
 
@@ -55,207 +11,33 @@ import io
 import itertools
 import re
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from enum import StrEnum, auto
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TextIO
 from unicodedata import is_normalized
 
-from ..errors import os_reason
-from ..files import atomic_writer
-from ..french import SPACES as _SPACES
-from ..french import count, decimal, parse_bool, parse_date, parse_decimal, parse_integer
-from ..french import shown as _show
-from ..normal import InvisibleCharacter, clean_code, clean_text, one_line_break
-from ..text import fold, strip_accents
-
-__all__ = [
-    "FIELD_SIZE_LIMIT",
-    "Column",
-    "ColumnKind",
-    "CsvFileError",
-    "CsvReader",
-    "CsvRow",
-    "Layout",
-    "Replaced",
-    "UnencodableCell",
-    "charset_label",
-    "format_cell",
-    "normalize_header",
-    "normalize_text",
-    "read_csv",
-    "write_csv_atomic",
-]
+from ...errors import os_reason
+from ...french import SPACES as _SPACES
+from ...french import count
+from ...french import shown as _show
+from ...normal import InvisibleCharacter, clean_code, clean_text
+from .encoding import DECODE_ERRORS
+from .layout import PARSERS, ColumnKind, Layout, checked_parser
 
 #: Largest field the reader accepts, in characters; a bigger one is a « champ trop long » error.
 FIELD_SIZE_LIMIT = 16 * 1024 * 1024
 
+
 _CHUNK_SIZE = 1 << 20
+
+
 # Distinct values remembered per kind while parsing one file. Once full, the cache keeps the first
 # values met (the frequent ones, in practice: prices, rates, dates) and stops growing.
 _CACHE_LIMIT = 8192
+
+
 _UNKNOWN_LIMIT = 10  # unknown column names listed in the warning
-
-
-# --------------------------------------------------------------------------------------------
-# Codec error handlers
-
-
-def _cp1252_latin1_fallback(exc: UnicodeError) -> tuple[str, int]:
-    """Decode the 5 bytes Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) as Latin-1."""
-    if not isinstance(exc, UnicodeDecodeError):
-        raise exc
-    return exc.object[exc.start : exc.end].decode("latin-1"), exc.end
-
-
-def _transliterate_fallback(exc: UnicodeError) -> tuple[str, int]:
-    """Encode what the charset lacks as its unaccented letter (« ř » -> « r »), else « ? ».
-
-    A replacement that would be blank or carry spaces at its ends (« ˘ » is a space and a
-    breve) is « ? » too: a replaced text never gains a space a reader would trim."""
-    if not isinstance(exc, UnicodeEncodeError):
-        raise exc
-    out = []
-    for char in exc.object[exc.start : exc.end]:
-        base = strip_accents(char)
-        try:
-            base.encode(exc.encoding)
-        except (UnicodeError, LookupError):
-            base = ""
-        out.append(base if base and base == base.strip() else "?")
-    return "".join(out), exc.end
-
-
-_DECODE_ERRORS = "econnect.cp1252_latin1"
-_ENCODE_ERRORS = "econnect.transliterate"
-codecs.register_error(_DECODE_ERRORS, _cp1252_latin1_fallback)
-codecs.register_error(_ENCODE_ERRORS, _transliterate_fallback)
-
-
-# --------------------------------------------------------------------------------------------
-# Text normalisation
-
-
-# Accent- and case-insensitive form, shared with every search of the app.
-normalize_text = fold
-
-
-_HEADER_DROP = str.maketrans("", "", "_-.\ufeff")
-
-
-def normalize_header(name: str) -> str:
-    """The key a header name is matched by: « Numéro document » == « NUMERO_DOCUMENT »."""
-    return "".join(normalize_text(name).translate(_HEADER_DROP).split())
-
-
-# --------------------------------------------------------------------------------------------
-# Layout
-
-
-class ColumnKind(StrEnum):
-    TEXT = auto()
-    CODE = auto()  # a text that names a record: no invisible character inside (normal.py)
-    DECIMAL = auto()
-    INTEGER = auto()
-    DATE = auto()
-    BOOL = auto()
-
-
-_PARSERS: dict[ColumnKind, Callable[[str], object]] = {
-    ColumnKind.DECIMAL: parse_decimal,
-    ColumnKind.INTEGER: parse_integer,
-    ColumnKind.DATE: parse_date,
-    ColumnKind.BOOL: parse_bool,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column a file may have.
-
-    `required` means the column must be in the header; whether its values may be empty is the
-    caller's business (a required column may have empty cells in some rows). `check`, for a
-    typed column, takes the parsed value and returns it or raises ValueError with the French
-    reason (a number past its limits): the cell is then an error like an unreadable one."""
-
-    name: str
-    kind: ColumnKind = ColumnKind.TEXT
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-    check: Callable[[Any], Any] | None = None
-
-
-def column(
-    name: str,
-    kind: ColumnKind = ColumnKind.TEXT,
-    required: bool = False,
-    *aliases: str,
-    check: Callable[[Any], Any] | None = None,
-) -> Column:
-    """A `Column`, aliases given one by one: what the layouts of the files are written with."""
-    return Column(name, kind, required, tuple(aliases), check)
-
-
-def _checked(parse: Callable[[str], object], check: Callable[[Any], Any]) -> Callable[[str], Any]:
-    """`parse`, then `check` on its value."""
-
-    def parse_and_check(text: str) -> Any:
-        return check(parse(text))
-
-    return parse_and_check
-
-
-@dataclass(frozen=True)
-class Layout:
-    """The columns of one kind of file, looked up by normalised header name."""
-
-    columns: tuple[Column, ...]
-    _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
-    _by_key: dict[str, Column] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        columns = tuple(self.columns)
-        by_name: dict[str, Column] = {}
-        by_key: dict[str, Column] = {}
-        for column in columns:
-            if column.name in by_name:
-                raise ValueError(f"duplicate column {column.name!r} in layout")
-            by_name[column.name] = column
-            for alias in (column.name, *column.aliases):
-                key = normalize_header(alias)
-                if not key:
-                    raise ValueError(f"empty header name for column {column.name!r}")
-                if by_key.get(key, column) is not column:
-                    raise ValueError(
-                        f"header name {alias!r} of {column.name!r} clashes with "
-                        f"{by_key[key].name!r}"
-                    )
-                by_key[key] = column
-        object.__setattr__(self, "columns", columns)
-        object.__setattr__(self, "_by_name", by_name)
-        object.__setattr__(self, "_by_key", by_key)
-
-    def column(self, name: str) -> Column:
-        """The column by its canonical name (or any accepted header spelling); KeyError if none."""
-        found = self._by_name.get(name) or self._by_key.get(normalize_header(name))
-        if found is None:
-            raise KeyError(name)
-        return found
-
-    def match(self, header_name: str) -> Column | None:
-        """The column a header name designates, or None."""
-        return self._by_key.get(normalize_header(header_name))
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(self._by_name)
-
-
-# --------------------------------------------------------------------------------------------
-# Reader
 
 
 @dataclass(slots=True)
@@ -303,19 +85,37 @@ class CsvFileError(Exception):
 
 
 _BLANK_CHARS = ' \t\r\n;,"\x00' + _SPACES
+
+
 # An invalid byte of a UTF-8 or UTF-16 file as decoded (« surrogateescape »): never in a text
 # decoded from valid bytes, so finding one in a line means the line holds invalid bytes.
 _INVALID = re.compile("[\udc00-\udcff]")
+
+
 _NON_ASCII = re.compile(b"[\x80-\xff]")
+
+
 _LINE_END = re.compile(b"[\r\n]")
+
+
 _LINE_BREAK = re.compile("\r\n|\r|\n")  # where a physical line ends (csv.reader's line ends)
+
+
 # Lines holding non-ASCII bytes read to choose between UTF-8 and Windows-1252 in a file that is
 # not all valid UTF-8 (see `CsvReader._sniff`).
 _ENCODING_SAMPLE = 1000
+
+
 # Excel's first line naming the separator: « sep=; », « sep=, », « sep=<TAB> » (maybe quoted).
 _SEP_DIRECTIVE = re.compile(r'"?sep=(.)"?[ \t;,]*', re.IGNORECASE)
+
+
 _SEPARATORS = (";", ",", "\t")
+
+
 _STRAY_QUOTE = "guillemet non fermé sur sa ligne : les lignes suivantes sont lues à part"
+
+
 _OPEN_TO_THE_END = "guillemet non fermé : le champ se prolonge jusqu'à la fin du fichier"
 
 
@@ -376,6 +176,8 @@ def _mark_invalid(exc: UnicodeError) -> tuple[str, int]:
 
 
 _MARK_ERRORS = "econnect.mark_invalid"
+
+
 codecs.register_error(_MARK_ERRORS, _mark_invalid)
 
 
@@ -720,7 +522,7 @@ class CsvReader:
             # utf-8-sig drops the BOM when there is one
             self.encoding, self._codec, self._errors = "utf-8", "utf-8-sig", errors
         else:
-            self.encoding, self._codec, self._errors = "cp1252", "cp1252", _DECODE_ERRORS
+            self.encoding, self._codec, self._errors = "cp1252", "cp1252", DECODE_ERRORS
 
     # -- second pass: text lines -> csv rows
 
@@ -989,9 +791,9 @@ class CsvReader:
                 if column.kind is ColumnKind.CODE:
                     codes[index] = column.name
             else:
-                parse = _PARSERS[column.kind]
+                parse = PARSERS[column.kind]
                 if column.check is not None:
-                    parse = _checked(parse, column.check)
+                    parse = checked_parser(parse, column.check)
                 cache = caches.setdefault((column.kind, column.check), {})
                 typed_cols.append((key, column.name, index, parse, cache))
         padding = [""] * width
@@ -1172,173 +974,3 @@ def read_csv(source: Path | bytes, layout: Layout, filename: str | None = None) 
     Raises `CsvFileError` when the file is refused whole (unreadable, empty, required column
     missing, header unreadable)."""
     return CsvReader(source, layout, filename)
-
-
-# --------------------------------------------------------------------------------------------
-# Writer
-
-# A line break first: a CR was neutralised before line breaks were written LF; so is LF.
-_FORMULA_START = frozenset("=+-@\t\r\n")
-
-
-def _format_decimal(value: Decimal) -> str:
-    if not value.is_finite():
-        raise ValueError(f"cannot write {value!r} to a CSV file")
-    if not value and value.is_signed():
-        value = value.copy_abs()
-    return decimal(value)
-
-
-def _format_datetime(value: datetime) -> str:
-    return (
-        f"{value.day:02d}/{value.month:02d}/{value.year:04d} "
-        f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
-    )
-
-
-def _format_date(value: date) -> str:
-    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
-
-
-def _format_text(value: str) -> str:
-    if "\r" in value:  # one form of line break inside a cell, LF, whatever the GC holds
-        value = one_line_break(value)
-    if value and value[0] in _FORMULA_START:
-        return "'" + value
-    return value
-
-
-_FORMATTERS: dict[type, Callable[[Any], str]] = {
-    type(None): lambda _: "",
-    bool: lambda v: "Oui" if v else "Non",
-    int: str,
-    Decimal: _format_decimal,
-    datetime: _format_datetime,
-    date: _format_date,
-    str: _format_text,
-}
-
-
-def format_cell(value: object) -> str:
-    """One value as a cell of an export file.
-
-    None -> ""; Decimal -> decimal comma without exponent (`86,25`, `-5,00`, never neutralised);
-    int -> digits; bool -> Oui/Non; datetime -> `JJ/MM/AAAA HH:MM:SS`; date -> `JJ/MM/AAAA`;
-    str -> itself, its line breaks written LF (CRLF and lone CR too: one form, as the reader
-    gives them), with a leading `'` when it starts with `=`, `+`, `-`, `@`, TAB or a line break
-    so a spreadsheet never runs it as a formula. A float is refused (TypeError): amounts are
-    Decimal.
-    """
-    formatter = _FORMATTERS.get(type(value))
-    if formatter is not None:
-        return formatter(value)
-    # subclasses (StrEnum, IntEnum, ...): by their base type's value, most specific base first
-    if isinstance(value, str):
-        return _format_text(str.__str__(value))
-    if isinstance(value, bool):
-        return "Oui" if value else "Non"
-    if isinstance(value, int):
-        return int.__repr__(value)
-    for base in (Decimal, datetime, date):
-        if isinstance(value, base):
-            return _FORMATTERS[base](value)
-    raise TypeError(f"cannot write a {type(value).__name__} to a CSV file: {value!r}")
-
-
-class UnencodableCell(ValueError):
-    """A cell of a column that must be written exactly (a code) holds a character the file's
-    encoding lacks. `str(e)` is French, the facts of the sentence `sync.send` says (the file,
-    what to do): « CodeClient « DVOŘÁK » contient « Ř », absent de Windows-1252 »."""
-
-    def __init__(self, row: int, column: str, value: str, char: str, encoding: str):
-        self.row = row  # data row, from 1
-        self.column = column
-        self.value = value
-        self.char = char
-        self.encoding = encoding
-        super().__init__(
-            f"{column} « {value} » contient « {char} », absent de {charset_label(encoding)}"
-        )
-
-
-def charset_label(encoding: str) -> str:
-    """« Windows-1252 » for cp1252, the codec's name otherwise."""
-    name = codecs.lookup(encoding).name
-    return "Windows-1252" if name == "cp1252" else name
-
-
-#: Called for each text a write changed to fit its encoding: (data row from 1, column, the text,
-#: what was written).
-Replaced = Callable[[int, str, str, str], None]
-
-
-def _fitted_cells(
-    header: Sequence[str], encoding: str, exact: Collection[str], on_replaced: Replaced | None
-) -> Callable[[int, Sequence[object]], list[object]]:
-    """A row's values with every text fitted to `encoding` before the cells are formatted, so
-    a replacement never escapes the formula neutralisation nor the quoting (« ＝ » becomes
-    « = », « ﹔ » becomes « ; »). A text of an `exact` column that does not fit raises
-    `UnencodableCell`."""
-    exact_positions = {i for i, name in enumerate(header) if name in exact}
-
-    def fit(number: int, row: Sequence[object]) -> list[object]:
-        values = list(row)
-        for i, value in enumerate(values):
-            if not isinstance(value, str):
-                continue
-            text = str.__str__(value)
-            try:
-                text.encode(encoding)
-                continue
-            except UnicodeEncodeError as exc:
-                bad = text[exc.start]
-            column = header[i] if i < len(header) else str(i + 1)
-            if i in exact_positions:
-                raise UnencodableCell(number, column, text, bad, encoding)
-            fitted = text.encode(encoding, errors=_ENCODE_ERRORS).decode(encoding)
-            if on_replaced is not None:
-                on_replaced(number, column, text, fitted)
-            values[i] = fitted
-        return values
-
-    return fit
-
-
-def write_csv_atomic(
-    path: Path,
-    header: Sequence[str],
-    rows: Iterable[Sequence[object]],
-    encoding: str = "utf-8-sig",
-    *,
-    exact: Collection[str] = (),
-    on_replaced: Replaced | None = None,
-) -> int:
-    """Write an export file: `;`, CRLF, minimal `"` quoting, cells through `format_cell`.
-
-    Streams `rows` (any iterable, e.g. a generator over a query) into a temporary file that
-    replaces `path` only once every row is written. Returns the number of data rows. A row whose
-    length differs from the header's raises ValueError (and `path` is left untouched).
-
-    In an encoding that cannot hold every character (cp1252), each text is fitted first: the
-    characters it lacks become their unaccented letter, else « ? » (« Dvořák 中文 » ->
-    « Dvorák ?? »), and `on_replaced` is told; then the text is neutralised and quoted as
-    written. A text of a column named in `exact` (codes the other program sends back) is never
-    changed: `UnencodableCell` aborts the write and `path` is left untouched."""
-    fit = None  # an unknown encoding raises LookupError here, before anything is written
-    if not codecs.lookup(encoding).name.startswith("utf"):
-        fit = _fitted_cells(header, encoding, exact, on_replaced)
-    width = len(header)
-    count = 0
-    with atomic_writer(path, encoding=encoding, errors=_ENCODE_ERRORS) as f:
-        writer = csv.writer(
-            f, delimiter=";", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n"
-        )
-        writer.writerow(header)
-        for row in rows:
-            values = fit(count + 1, row) if fit is not None else row
-            cells = [format_cell(value) for value in values]
-            if len(cells) != width:
-                raise ValueError(f"row {count + 1} has {len(cells)} cells for {width} columns")
-            writer.writerow(cells)
-            count += 1
-    return count
