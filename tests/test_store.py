@@ -224,7 +224,7 @@ def test_sql_is_only_in_store_and_db() -> None:
     offenders = [
         f"{path.relative_to(package)}:{number}"
         for path in package.rglob("*.py")
-        if path.parent.name != "store" and path.name != "db.py"
+        if path.parent.name != "store" and path.name not in ("db.py", "migrations.py")
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if sql.search(line)
     ]
