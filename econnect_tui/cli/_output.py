@@ -12,13 +12,14 @@ import json
 import sys
 from collections.abc import Iterable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import click
 from pydantic import BaseModel
 
 from .. import french
-from ..text import escape_controls
+from ..text import escape_controls, plural
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -102,3 +103,14 @@ def number(value: Decimal | None) -> str:
 
 def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+def say_import(summary: Any, file: Path, as_json: bool, counts: str) -> None:
+    """The outcome of an import of `file`: its warnings on stderr, then the summary as JSON, or
+    « f.csv : 12 lignes lues, `counts` »."""
+    for warning in summary.warnings:
+        say(warning)
+    if as_json:
+        print_json(summary)
+    else:
+        say(f"{file.name} : {plural(summary.rows, 'ligne lue', 'lignes lues')}, {counts}")
