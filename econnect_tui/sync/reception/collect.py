@@ -304,34 +304,16 @@ def _archive(
         report.add(
             entry.name, ItemType.FILE, name, False, join_messages([*refused, left_in_place(unsafe)])
         )
-        report.files.append(
-            RunFile(
-                name=name,
-                kind=entry.kind.value,
-                sha256=collected.sha256,
-                size=entry.size,
-                rows=collected.rows,
-                status="laissé en place",
-            )
-        )
+        report.files.append(_run_file(entry, collected, "laissé en place"))
         if not rejected:
             _report_lines(report, entry, collected)
         return
     report.count("fichiers")
     relative = display_name(str(target.relative_to(folder)))
-    report.files.append(
-        RunFile(
-            name=name,
-            kind=entry.kind.value,
-            sha256=collected.sha256,
-            size=entry.size,
-            rows=collected.rows,
-            path=display_name(str(target)),
-            status="erreurs"
-            if rejected
-            else ("déjà reçu" if collected.status == "déjà reçu" else "archivé"),
-        )
+    status = (
+        "erreurs" if rejected else ("déjà reçu" if collected.status == "déjà reçu" else "archivé")
     )
+    report.files.append(_run_file(entry, collected, status, display_name(str(target))))
     if rejected:
         report.add(
             entry.name,
@@ -366,3 +348,18 @@ def _report_lines(report: Report, entry: FolderEntry, collected: Collected) -> N
         )
     elif collected.warnings:
         report.add(entry.name, ItemType.FILE, name, True, join_messages(collected.warnings))
+
+
+def _run_file(
+    entry: FolderEntry, collected: Collected, status: str, path: str | None = None
+) -> RunFile:
+    """The history's line of a file read (`path`: where it was archived)."""
+    return RunFile(
+        name=entry.shown,
+        kind=entry.kind.value,
+        sha256=collected.sha256,
+        size=entry.size,
+        rows=collected.rows,
+        path=path,
+        status=status,
+    )
