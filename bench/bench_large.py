@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.pilot import duration, settle, timed
 from econnect_tui.app import EconnectApp
 from econnect_tui.db import open_db, write_transaction
+from econnect_tui.exchange.staged import StagedLine
 from econnect_tui.models.amounts import Totals
 from econnect_tui.models.gc import (
     Article,
@@ -276,7 +277,7 @@ def _received_file(db, run_id: int, r: int, documents: list[tuple[str, int]]) ->
     staging_store.insert_lines(
         db,
         [
-            (file_id, k + 2, numero, None, 1, "", 1, *blank, 0, "")
+            StagedLine(file_id, k + 2, numero, None, 1, "", 1, *blank, 0, "")
             for k, (numero, _) in enumerate(documents)
         ],
     )

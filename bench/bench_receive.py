@@ -123,7 +123,7 @@ def setup(folder: Path):
     from econnect_tui.sync.demo import demo_connector, load_sample_gc
 
     # The file is written whole before the measured run: no quiet period to wait out (a file is
-    # read once two looks 5 s apart saw it unchanged, `receive.scan_folder`).
+    # read once two looks 5 s apart saw it unchanged, `reception.scan_folder`).
     os.environ["ECONNECT_SETTLE_SECONDS"] = "0"
     db = open_db(folder / "econnect.db")
     load_sample_gc(db)
@@ -164,7 +164,8 @@ def print_ratio_table(title: str, runs: list[dict[str, float]]) -> None:
 
 def child(lines: int, mode: str) -> dict:
     """Runs in a fresh process: setup, then one measured reception (or preview)."""
-    from econnect_tui.sync import receive as reception
+    from econnect_tui.store import connectors as connectors_store
+    from econnect_tui.sync import reception
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -181,7 +182,7 @@ def child(lines: int, mode: str) -> dict:
             reception.preview(db, "FACILI")  # stages the file
             out["stage_and_preview"] = time.perf_counter() - start
             start = time.perf_counter()
-            reception.analyse(db, reception.connectors_store.require_connector(db, "FACILI"))
+            reception.analyse(db, connectors_store.require_connector(db, "FACILI"))
             out["preview"] = time.perf_counter() - start
         else:
             start = time.perf_counter()

@@ -134,8 +134,9 @@ def check_blobs(db, numeros: list[str], file_id: int, mapping, articles, units, 
 
 def one_run(lines: int) -> dict[str, float]:
     from econnect_tui.db import write_transaction
-    from econnect_tui.exchange.csvfile import read_csv
-    from econnect_tui.exchange.facilitime import DOCUMENT_LAYOUT, DocumentRowStager
+    from econnect_tui.exchange.csv import read_csv
+    from econnect_tui.exchange.facilitime import DOCUMENT_LAYOUT
+    from econnect_tui.exchange.staged import DocumentRowStager
     from econnect_tui.models.amounts import Totals
     from econnect_tui.models.gc import TiersKind
     from econnect_tui.store import connectors, documents, staging, tiers

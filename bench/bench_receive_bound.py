@@ -55,10 +55,11 @@ def bare_reader(path: Path) -> float:
 
 def one_run(lines: int) -> dict[str, float]:
     from econnect_tui.db import write_transaction
-    from econnect_tui.exchange.csvfile import read_csv
-    from econnect_tui.exchange.facilitime import DOCUMENT_LAYOUT, DocumentRowStager
+    from econnect_tui.exchange.csv import read_csv
+    from econnect_tui.exchange.facilitime import DOCUMENT_LAYOUT
+    from econnect_tui.exchange.staged import DocumentRowStager
     from econnect_tui.store import documents, staging
-    from econnect_tui.sync import receive as reception
+    from econnect_tui.sync import reception
 
     out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,9 +99,9 @@ def one_run(lines: int) -> dict[str, float]:
         out["check query (rows fetched)"] = time.perf_counter() - start
 
         clock = Clock()
-        for name in ("insert_headers",):
+        for name in ("insert_headers", "copy_staged_lines"):
             clock.wrap(documents, name)
-        for name in ("copy_lines", "decide_versions", "purge_decided_lines"):
+        for name in ("decide_versions", "purge_decided_lines"):
             clock.wrap(staging, name)
         start = time.perf_counter()
         result = reception.receive(db, "FACILI")
@@ -109,7 +110,7 @@ def one_run(lines: int) -> dict[str, float]:
         (count,) = db.execute("SELECT count(*) FROM documents").fetchone()
         assert count == lines // bench_receive.LINES_PER_DOCUMENT, count
         out["write: headers"] = clock.spent.get("insert_headers", 0.0)
-        out["write: lines copied"] = clock.spent.get("copy_lines", 0.0)
+        out["write: lines copied"] = clock.spent.get("copy_staged_lines", 0.0)
         out["write: outcomes"] = clock.spent.get("decide_versions", 0.0)
         out["purge"] = clock.spent.get("purge_decided_lines", 0.0)
     return out

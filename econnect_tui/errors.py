@@ -76,6 +76,31 @@ def os_reason(exc: OSError) -> str:
     return f"erreur système {code}" if code else "erreur système"
 
 
+def describe(exc: sqlite3.Error) -> str:
+    """A short French reason for a SQLite error."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return "elle est verrouillée par un autre programme"
+    if "not a database" in text or "malformed" in text:
+        return "le fichier n'est pas une base econnect valide ou il est endommagé"
+    if "readonly" in text or "read-only" in text:
+        return "elle est en lecture seule"
+    if "disk" in text and "full" in text:
+        return "le disque est plein"
+    if "disk i/o" in text or "i/o error" in text:
+        return "écriture impossible sur le disque (disque plein ou support en erreur)"
+    if "unable to open" in text:
+        return "le fichier ne peut pas être ouvert"
+    if "foreign key constraint failed" in text:
+        return (
+            "une donnée qu'il cite n'existe plus"
+            " (client, article, unité, entreprise, site ou dépôt)"
+        )
+    if "unique constraint failed" in text:
+        return "il existe déjà"
+    return str(exc)
+
+
 def failure_reason(exc: BaseException) -> str:
     """Why an operation stopped, in French and without a final period, to follow « Réception
     interrompue : »: a UserError's own sentence, the system's reason for a file error (with
@@ -86,7 +111,5 @@ def failure_reason(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return os_reason(exc) + (f" ({exc.filename})" if exc.filename else "")
     if isinstance(exc, sqlite3.Error):
-        from .db import describe  # db imports this module
-
         return f"erreur de base de données ({describe(exc)})"
     return f"erreur inattendue ({type(exc).__name__} : {exc})"

@@ -17,11 +17,13 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 
+from .settings import Settings
 
-def _parse(variable: str) -> tuple[str, float] | None:
-    """« point:n » from the environment; a value that is not one is said once on stderr (a
-    test that believes it injects a fault must not pass silently) and ignored."""
-    spec = os.environ.get(variable, "")
+
+def _parse(variable: str, spec: str) -> tuple[str, float] | None:
+    """« point:n » as the environment gave it (`settings`); a value that is not one is said
+    once on stderr (a test that believes it injects a fault must not pass silently) and
+    ignored."""
     if not spec:
         return None
     name, _, value = spec.partition(":")
@@ -35,8 +37,9 @@ def _parse(variable: str) -> tuple[str, float] | None:
     return None
 
 
-_FAULT = _parse("ECONNECT_FAULT")
-_PAUSE = _parse("ECONNECT_PAUSE")
+_SETTINGS = Settings()
+_FAULT = _parse("ECONNECT_FAULT", _SETTINGS.fault)
+_PAUSE = _parse("ECONNECT_PAUSE", _SETTINGS.pause)
 _hits: dict[str, int] = {}
 
 

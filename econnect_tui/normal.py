@@ -18,7 +18,14 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["EDGE_CHARACTERS", "InvisibleCharacter", "clean_code", "clean_text", "one_line_break"]
+__all__ = [
+    "EDGE_CHARACTERS",
+    "InvisibleCharacter",
+    "clean_code",
+    "clean_text",
+    "one_line_break",
+    "split_codes",
+]
 
 _SHOW_LIMIT = 40
 
@@ -136,3 +143,10 @@ def clean_code(text: str) -> str:
         index = next(i for i, ch in enumerate(text) if not ch.isprintable())
         raise InvisibleCharacter(text, index)
     return text
+
+
+def split_codes(text: str) -> list[str]:
+    """« FAM1, FAM2 » -> ["FAM1", "FAM2"]: the Famille column of the filter files, each code in
+    its normal form (`clean_code`; `InvisibleCharacter` when one holds an invisible
+    character inside)."""
+    return [code for code in map(clean_code, text.split(",")) if code]

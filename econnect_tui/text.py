@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import datetime
 from functools import lru_cache
 
 _NON_ASCII = re.compile("[^\x00-\x7f]+")
@@ -61,26 +60,6 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """« 0 fichier », « 1 fichier », « 2 fichiers »: French takes the singular below 2.
     `plural_form` when the plural is not the singular with an « s » (« 2 tiers retenus »)."""
     return f"{count} {singular if count <= 1 else plural_form or singular + 's'}"
-
-
-def on_date(when: datetime | str | None) -> str:
-    """« le 28/11/2026 à 13:21 » in the machine's time zone (times are stored in UTC, as ISO
-    texts); "" when unknown or unreadable."""
-    if isinstance(when, str):
-        try:
-            when = datetime.fromisoformat(when)
-        except ValueError:
-            return ""
-    if when is None:
-        return ""
-    return when.astimezone().strftime("le %d/%m/%Y à %H:%M")
-
-
-def dated(text: str, when: datetime | str | None) -> str:
-    """`text` and its date: « Déjà reçu le 28/11/2026 à 13:21 », or « Déjà reçu » alone when
-    the date is unknown or unreadable (`on_date`)."""
-    date = on_date(when)
-    return f"{text} {date}" if date else text
 
 
 # What a terminal acts on instead of showing: C0 controls but tab and line feed (ESC starts the

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from econnect_tui.db import open_db
+from econnect_tui.models.gc import DocType, Document, DocumentLine
 from econnect_tui.store import mappings
 from econnect_tui.sync.connectors import save_connector
 from econnect_tui.sync.demo import demo_connector, load_sample_gc
@@ -143,3 +145,34 @@ def report_rows(s: Setup, result):
     from econnect_tui.store import history
 
     return history.get_run(s.db, result.run.id).rows
+
+
+def gc_line(article: str, label: str, quantity: str, price: str, amount: str, **kw) -> DocumentLine:
+    """A GC document line at position 1 (`position` and the other fields in `kw`), 20 % VAT."""
+    values = {"position": 1, "vat_rate": Decimal("20"), **kw}
+    return DocumentLine(
+        article_code=article,
+        label=label,
+        quantity=Decimal(quantity),
+        unit_price=Decimal(price),
+        amount_ht=Decimal(amount),
+        **values,
+    )
+
+
+def gc_document(lines: list[DocumentLine], client: str = "0701", **kw) -> Document:
+    """A delivery note of the sample GC (ETA1, CHARTRES, DEP1) dated 18/01/2026, from FACILI
+    (external id F1 unless `kw` says otherwise)."""
+    values = {"external_id": "F1", **kw}
+    return Document(
+        doc_type=DocType.DELIVERY,
+        number="",
+        date=date(2026, 1, 18),
+        company_code="ETA1",
+        site_code="CHARTRES",
+        depot_code="DEP1",
+        client_code=client,
+        connector_code="FACILI",
+        lines=lines,
+        **values,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -11,6 +12,8 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pytest
 
 from econnect_tui.db import open_db
 from econnect_tui.sync.demo import load_sample_gc
@@ -144,3 +147,21 @@ def still_written(
     finally:
         stop.set()
         writer.join()
+
+
+@contextlib.contextmanager
+def tmpfs(mount: Path, size: str) -> Iterator[Path]:
+    """A real disk of `size` (tmpfs) mounted on the new folder `mount`, unmounted after; the
+    test is skipped without the right to mount."""
+    mount.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace')}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)

@@ -13,7 +13,7 @@ import pytest
 
 from econnect_tui.models.gc import DocStatus, TiersKind
 from econnect_tui.store import documents, mappings, tiers
-from econnect_tui.sync import receive as reception
+from econnect_tui.sync import reception
 from tests.eta import Setup
 
 CASE = Path(__file__).parent / "blind"

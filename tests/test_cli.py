@@ -2,15 +2,13 @@ import json
 import os
 import re
 import tempfile
-from datetime import date
-from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 
 from econnect_tui.db import open_db
-from econnect_tui.models.gc import DocType, Document, DocumentLine
 from econnect_tui.store import documents
+from tests.eta import gc_document, gc_line
 from tests.helpers import run_cli, still_written, write_csv
 
 
@@ -159,27 +157,8 @@ def test_corrupt_database_no_traceback(tmp_path):
 
 def _add_document(path):
     db = open_db(path)
-    doc = Document(
-        doc_type=DocType.DELIVERY,
-        number="",
-        date=date(2026, 1, 18),
-        company_code="ETA1",
-        site_code="CHARTRES",
-        depot_code="DEP1",
-        client_code="0702",
-        connector_code="FACILI",
-        external_id="TEST-0001",
-        lines=[
-            DocumentLine(
-                position=1,
-                article_code="FAUCH",
-                label="Fauchage",
-                quantity=D("2.5"),
-                unit_price=D("32"),
-                vat_rate=D("20"),
-                amount_ht=D("80.00"),
-            )
-        ],
+    doc = gc_document(
+        [gc_line("FAUCH", "Fauchage", "2.5", "32", "80.00")], "0702", external_id="TEST-0001"
     )
     created = documents.create_document(db, doc)
     db.close()

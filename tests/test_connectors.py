@@ -380,7 +380,7 @@ def test_delete_connector_without_held_back_data(tmp_path):
 def test_delete_connector_refused_while_data_is_held_back(tmp_path):
     from econnect_tui.db import open_db
     from econnect_tui.sync.demo import load_demo
-    from econnect_tui.sync.receive import receive
+    from econnect_tui.sync.reception import receive
 
     db = open_db(tmp_path / "e.db")
     load_demo(db, tmp_path)

@@ -21,8 +21,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from econnect_tui.exchange import csvfile
-from econnect_tui.exchange.csvfile import (
+from econnect_tui.exchange.csv import (
     FIELD_SIZE_LIMIT,
     Column,
     ColumnKind,
@@ -30,19 +29,16 @@ from econnect_tui.exchange.csvfile import (
     CsvReader,
     CsvRow,
     Layout,
-    atomic_write_bytes,
-    atomic_writer,
     format_cell,
     location,
     normalize_header,
     normalize_text,
-    parse_bool,
-    parse_date,
-    parse_decimal,
-    parse_integer,
     read_csv,
     write_csv_atomic,
 )
+from econnect_tui.exchange.csv import reader as csvfile
+from econnect_tui.files import atomic_write_bytes, atomic_writer
+from econnect_tui.french import parse_bool, parse_date, parse_decimal, parse_integer
 from tests.helpers import read_back
 
 NAME = "ImportDocuments_0729.csv"

@@ -4,8 +4,9 @@ import stat
 
 import pytest
 
-from econnect_tui.db import migrations, open_db, write_transaction
+from econnect_tui.db import open_db, write_transaction
 from econnect_tui.errors import UserError
+from econnect_tui.migrations import migrations
 from tests.helpers import run_cli
 
 
@@ -106,7 +107,7 @@ def test_decimals_are_stored_as_exact_text(tmp_path):
 def test_constraint_failures_are_said_in_french():
     import sqlite3
 
-    from econnect_tui.db import describe
+    from econnect_tui.errors import describe
 
     fk = describe(sqlite3.IntegrityError("FOREIGN KEY constraint failed"))
     assert fk.startswith("une donnée qu'il cite n'existe plus")

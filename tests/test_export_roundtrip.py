@@ -7,11 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import os
 import random
-import shutil
 import sqlite3
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,7 +18,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from econnect_tui.errors import UserError, ValidationFailed
-from econnect_tui.exchange.csvfile import (
+from econnect_tui.exchange.csv import (
     Column,
     ColumnKind,
     Layout,
@@ -42,7 +39,7 @@ from econnect_tui.sync.connectors import save_connector
 from econnect_tui.sync.demo import demo_connector
 from econnect_tui.sync.send import ARTICLES_COLUMNS, CLIENTS_COLUMNS, CONTACTS_COLUMNS, send
 from econnect_tui.text import strip_accents
-from tests.helpers import demo_db, read_back, run_cli
+from tests.helpers import demo_db, read_back, run_cli, tmpfs
 
 SAMPLE_GC = Path(__file__).resolve().parents[1] / "sample_data" / "gc"
 
@@ -474,19 +471,8 @@ def test_gc_import_then_send_gives_the_file_values(tmp_path_factory, rows, file_
 
 @pytest.fixture
 def small_disk(tmp_path):
-    mount = tmp_path / "small"
-    mount.mkdir()
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a tmpfs needs root")
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount)], capture_output=True
-    )
-    if done.returncode:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace')}")
-    try:
+    with tmpfs(tmp_path / "small", "16k") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=True)
 
 
 def test_send_on_a_full_disk_says_so_and_leaves_no_half_file(tmp_path, small_disk):

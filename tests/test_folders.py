@@ -19,8 +19,7 @@ from econnect_tui.errors import ValidationFailed
 from econnect_tui.models.connector import Connector
 from econnect_tui.models.reports import ItemType
 from econnect_tui.store import connectors as connectors_store
-from econnect_tui.sync import maintenance
-from econnect_tui.sync import receive as reception
+from econnect_tui.sync import maintenance, reception
 from econnect_tui.sync.connectors import export_toml, save_connector
 from econnect_tui.sync.demo import demo_connector
 from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows, report_rows

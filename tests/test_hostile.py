@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from econnect_tui.sync import receive as reception
+from econnect_tui.sync import reception
 from econnect_tui.sync.send import send
 from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows, report_rows
 from tests.helpers import run_cli

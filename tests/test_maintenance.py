@@ -12,8 +12,7 @@ import threading
 from econnect_tui.db import open_db
 from econnect_tui.models.reports import INTERRUPTED_SEND
 from econnect_tui.store import history
-from econnect_tui.sync import locks, maintenance
-from econnect_tui.sync import receive as reception
+from econnect_tui.sync import locks, maintenance, reception
 from econnect_tui.sync.connectors import delete_connector, save_connector
 from econnect_tui.sync.demo import demo_connector
 from tests.eta import Setup, doc_rows

@@ -10,7 +10,7 @@ from econnect_tui.store import mappings as store
 from econnect_tui.sync import mapping as service
 from econnect_tui.sync.demo import load_demo
 from econnect_tui.sync.mapping import ShowMode
-from econnect_tui.sync.receive import preview
+from econnect_tui.sync.reception import preview
 from tests.helpers import run_cli, write_csv
 
 C = "FACILI"

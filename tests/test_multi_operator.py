@@ -14,7 +14,7 @@ from econnect_tui.store import connectors as connectors_store
 from econnect_tui.store import mappings as store
 from econnect_tui.sync import mapping as service
 from econnect_tui.sync.demo import load_demo
-from econnect_tui.sync.receive import preview
+from econnect_tui.sync.reception import preview
 from econnect_tui.tui.screens.connector_wizard import ConnectorWizardScreen, open_wizard
 from econnect_tui.tui.screens.mapping import MappingScreen, open_mapping
 from econnect_tui.tui.screens.reception import ReceptionScreen

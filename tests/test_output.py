@@ -22,7 +22,7 @@ from econnect_tui.sync.connectors import save_connector
 from econnect_tui.sync.demo import demo_connector
 from econnect_tui.tui.widgets.grid import DataGrid
 from tests.eta import DOC_HEADER, TIERS_HEADER, Setup, csv_text, doc_rows
-from tests.helpers import run_cli, run_in_terminal, still_written
+from tests.helpers import run_cli, run_in_terminal, still_written, tmpfs
 from tests.tui_helpers import SIZE, make_app, notifications, settle
 
 # -- control characters from ETA files
@@ -212,19 +212,8 @@ def test_the_log_stays_private_after_its_rotation(tmp_path):
 @pytest.fixture
 def disk(tmp_path):
     """A real 4 MB disk (tmpfs; needs the right to mount, skipped otherwise)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a tmpfs needs root")
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True
-    )
-    if done.returncode:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace')}")
-    try:
+    with tmpfs(tmp_path / "disk", "4m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=True)
 
 
 def _fill(folder) -> None:

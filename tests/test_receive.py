@@ -9,10 +9,11 @@ from decimal import Decimal
 
 import pytest
 
+from econnect_tui import settings
 from econnect_tui.errors import Busy, UserError
 from econnect_tui.models.gc import DocStatus, TiersKind
 from econnect_tui.store import documents, mappings, staging, tiers
-from econnect_tui.sync import receive as reception
+from econnect_tui.sync import reception
 from econnect_tui.sync.gcimport import import_master_file
 from econnect_tui.sync.locks import current_owner, try_acquire
 from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows, report_rows
@@ -563,8 +564,9 @@ def test_one_document_failing_to_write_never_stops_its_page(s):
 def test_rows_staged_by_an_older_version_are_converted_by_the_migration(s, tmp_path):
     from sqlite_utils import Database
 
-    from econnect_tui.db import apply_migrations, migrations
-    from econnect_tui.exchange.facilitime import STAGED_LINE_COLUMNS
+    from econnect_tui.db import apply_migrations
+    from econnect_tui.exchange.staged import STAGED_LINE_COLUMNS
+    from econnect_tui.migrations import migrations
 
     # What this version stages: a clean document, a faulty one, one with an unmapped article.
     lines = (("FT-LAB", "Labour", "2", "95.00"), ("FT-DEPL", "Km", "10", "1.1"))
@@ -657,4 +659,4 @@ def test_a_document_the_detailed_check_finds_clean_is_written_like_the_others(s)
 )
 def test_the_quiet_period_setting_never_leaves_files_aside_for_good(monkeypatch, given, used):
     monkeypatch.setenv("ECONNECT_SETTLE_SECONDS", given)
-    assert reception.settle_seconds() == used
+    assert settings.settle_seconds() == used

@@ -9,7 +9,7 @@ import itertools
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from econnect_tui.sync import receive as reception
+from econnect_tui.sync import reception
 from tests.eta import DOC_HEADER, Setup, doc_rows, report_rows
 
 _counter = itertools.count()
@@ -182,3 +182,84 @@ def test_a_stray_quote_holds_back_its_own_document_only(tmp_path_factory, docume
         for label in labels
     ]
     assert stored == sorted(expected, key=lambda pair: pair[0])  # stable: lines in order
+
+
+# The « clean and mapped » rule is written twice: in SQL (`_check_versions`: every row clean,
+# its article mapped, its unit known, the header fields equal) for the fast path, and in Python
+# (`_plan_document`) for the detailed check that says what and where. They must agree.
+_LINE = st.fixed_dictionaries(
+    {
+        "article": st.sampled_from(["FT-LAB", "FT-DEPL", "FT-SEMMAIS", "NOUVEAU"]),
+        "unit": st.sampled_from(["", "", "ZZZ"]),
+        "quantity": st.sampled_from(["2", "2", "1,5", "", "x"]),
+        "amount_off": st.booleans(),
+        "other_client": st.sampled_from([False, False, False, True]),
+    }
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(documents=st.lists(st.lists(_LINE, min_size=1, max_size=3), min_size=1, max_size=4))
+def test_the_sql_check_and_the_python_check_agree(tmp_path_factory, documents):
+    from econnect_tui.exchange.staged import read_lines
+    from econnect_tui.store import connectors as connectors_store
+    from econnect_tui.store import documents as documents_store
+    from econnect_tui.store import staging
+    from econnect_tui.sync.reception.documents import (
+        DocumentContext,
+        _check_versions,
+        _plan_checked,
+        _plan_document,
+    )
+
+    s = _setup(tmp_path_factory)
+    run = next(_counter)
+    rows = []
+    for d, lines in enumerate(documents):
+        numero = f"Q{run:05d}_{d}"
+        spec = tuple((line["article"], "Travail", "2", "95") for line in lines)
+        for line, row in zip(lines, doc_rows(numero, lines=spec)):
+            row[8] = line["quantity"]  # Quantite (MontantHT computed for 2)
+            row[9] = line["unit"]
+            if line["amount_off"]:
+                row[12] = "1,00"
+            if line["other_client"]:
+                row[2] = "0702"
+            rows.append(row)
+    s.documents(f"ImportDocuments_{run:05d}.csv", rows)
+    reception.preview(s.db, "FACILI")
+    try:
+        versions = [
+            v
+            for page in staging.iter_open_versions(s.db, "FACILI", include_preview=True)
+            for v in page
+            if v.numero.startswith(f"Q{run:05d}_")
+        ]
+        assert len(versions) == len(documents)
+        ctx = DocumentContext(s.db, connectors_store.require_connector(s.db, "FACILI"), set())
+        states = documents_store.external_states(s.db, "FACILI", [v.numero for v in versions])
+        checked = _check_versions(s.db, "FACILI", versions)
+        lines = read_lines(staging.lines_of(s.db, versions))
+        for v in versions:
+            key = (v.numero, v.file_id)
+            detailed = _plan_document(ctx, v, lines[key], states.get(v.numero))
+            if checked[key] is None:  # SQL found something wrong: so does Python
+                assert detailed.status.startswith("Erreur") or detailed.unmapped, detailed
+                continue
+            fast = _plan_checked(ctx, v, checked[key], states.get(v.numero))
+            assert not detailed.status.startswith("Erreur") and not detailed.unmapped
+            assert (detailed.status, detailed.ok, detailed.held, detailed.messages) == (
+                fast.status,
+                fast.ok,
+                fast.held,
+                fast.messages,
+            )
+            assert detailed.content_hash == fast.content_hash
+            assert detailed.totals.total_ttc == fast.totals.total_ttc
+    finally:
+        for f in staging.preview_files(s.db, "FACILI"):
+            staging.forget_file(s.db, f.id)
+        for path in s.import_dir.glob("ImportDocuments_*.csv"):
+            path.unlink()

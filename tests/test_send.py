@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from econnect_tui.errors import NotFound, UserError
-from econnect_tui.exchange.csvfile import remove_dead_temporaries
+from econnect_tui.files import remove_dead_temporaries
 from econnect_tui.models.connector import (
     ArticlesToSend,
     ClientsToSend,
@@ -566,7 +566,7 @@ def test_cli_send_failure_exits_1_with_one_sentence(env, tmp_path):
 _WRITER = r"""
 import sys
 from pathlib import Path
-from econnect_tui.exchange.csvfile import atomic_writer
+from econnect_tui.files import atomic_writer
 with atomic_writer(Path(sys.argv[1])) as f:
     f.write("CodeClient\r\n0701\r\n")
     f.flush()

@@ -10,8 +10,6 @@ from econnect_tui.models.gc import (
     Contact,
     DocStatus,
     DocType,
-    Document,
-    DocumentLine,
     Price,
     Stock,
     Tiers,
@@ -19,6 +17,7 @@ from econnect_tui.models.gc import (
 )
 from econnect_tui.store import articles, documents, filters, reference, tiers
 from econnect_tui.store.reference import RefKind
+from tests.eta import gc_document, gc_line
 from tests.helpers import demo_db
 
 
@@ -147,28 +146,8 @@ def test_tiers_model_rules():
 
 
 def _doc(client="0701", external="F1"):
-    lines = [
-        DocumentLine(
-            position=1,
-            article_code="LAB",
-            label="Labour",
-            quantity=D("2.5"),
-            unit_price=D("95"),
-            vat_rate=D("20"),
-            amount_ht=D("237.50"),
-        )
-    ]
-    return Document(
-        doc_type=DocType.DELIVERY,
-        number="",
-        date=date(2026, 1, 18),
-        company_code="ETA1",
-        site_code="CHARTRES",
-        depot_code="DEP1",
-        client_code=client,
-        connector_code="FACILI",
-        external_id=external,
-        lines=lines,
+    return gc_document(
+        [gc_line("LAB", "Labour", "2.5", "95", "237.50")], client, external_id=external
     )
 
 
@@ -224,7 +203,7 @@ def test_sql_is_only_in_store_and_db() -> None:
     offenders = [
         f"{path.relative_to(package)}:{number}"
         for path in package.rglob("*.py")
-        if path.parent.name != "store" and path.name != "db.py"
+        if path.parent.name != "store" and path.name not in ("db.py", "migrations.py")
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if sql.search(line)
     ]

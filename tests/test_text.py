@@ -8,7 +8,8 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from econnect_tui.text import dated, escape_controls, fold, on_date, plural, strip_accents
+from econnect_tui.french import dated, on_date
+from econnect_tui.text import escape_controls, fold, plural, strip_accents
 
 
 def _per_character(text: str) -> str:

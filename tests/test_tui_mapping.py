@@ -20,7 +20,7 @@ from econnect_tui.sync import mapping as service
 from econnect_tui.sync.connectors import save_connector
 from econnect_tui.sync.demo import demo_connector, load_demo
 from econnect_tui.sync.mapping import ShowMode
-from econnect_tui.sync.receive import preview
+from econnect_tui.sync.reception import preview
 from econnect_tui.tui.screens.articles import ArticleCardScreen
 from econnect_tui.tui.screens.mapping import MappingScreen, open_mapping
 from econnect_tui.tui.screens.reception import ReceptionScreen

@@ -24,8 +24,8 @@ from econnect_tui.store.locks import put_lock
 from econnect_tui.sync import send as sending
 from econnect_tui.sync.connectors import save_connector
 from econnect_tui.sync.demo import demo_connector, load_demo
-from econnect_tui.sync.receive import NEW, changed_since_preview, receive
-from econnect_tui.sync.receive import preview as preview_of
+from econnect_tui.sync.reception import NEW, changed_since_preview, receive
+from econnect_tui.sync.reception import preview as preview_of
 from econnect_tui.sync.runs import host
 from econnect_tui.tui.screens.confirm import ConfirmScreen
 from econnect_tui.tui.screens.history import HistoryScreen

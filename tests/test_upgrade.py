@@ -24,12 +24,12 @@ from pathlib import Path
 
 import pytest
 
-from econnect_tui.db import apply_migrations, migrations, open_db, write_transaction
-from econnect_tui.exchange.facilitime import STAGED_LINE_COLUMNS
+from econnect_tui.db import apply_migrations, open_db, write_transaction
+from econnect_tui.exchange.staged import STAGED_LINE_COLUMNS
+from econnect_tui.migrations import migrations
 from econnect_tui.models.reports import RunStatus
 from econnect_tui.store import history, mappings
-from econnect_tui.sync import locks, maintenance
-from econnect_tui.sync import receive as reception
+from econnect_tui.sync import locks, maintenance, reception
 from econnect_tui.sync.runs import host
 from tests.helpers import run_cli
 

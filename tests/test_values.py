@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from econnect_tui.errors import ValidationFailed
-from econnect_tui.exchange.csvfile import Column, ColumnKind, Layout, read_csv
+from econnect_tui.exchange.csv import Column, ColumnKind, Layout, read_csv
 from econnect_tui.exchange.facilitime import content_hash
 from econnect_tui.models.gc import DocStatus
 from econnect_tui.normal import EDGE_CHARACTERS, InvisibleCharacter, clean_code, clean_text
 from econnect_tui.store import documents, mappings
 from econnect_tui.sync import mapping as mapping_service
-from econnect_tui.sync import receive as reception
+from econnect_tui.sync import reception
 from econnect_tui.sync.gcimport import import_master_file
 from econnect_tui.sync.send import send
 from tests.eta import DOC_HEADER, Setup, csv_text, doc_rows, report_rows

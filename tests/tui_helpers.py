@@ -17,10 +17,11 @@ from textual.widgets._footer import FooterKey
 
 from econnect_tui.app import EconnectApp
 from econnect_tui.db import open_db
-from econnect_tui.models.gc import DocType, Document, DocumentLine
+from econnect_tui.models.gc import Document
 from econnect_tui.store import documents
 from econnect_tui.sync.demo import load_demo
-from econnect_tui.sync.receive import receive
+from econnect_tui.sync.reception import receive
+from tests.eta import gc_document, gc_line
 from tests.helpers import demo_db
 
 SIZE = (80, 24)
@@ -49,44 +50,30 @@ def demo_app(tmp_path: Path, *, held_back: bool = False, **app_options) -> Econn
 def sample_document() -> Document:
     """A delivery note for client 0701 with two VAT rates (fixed data, so stable snapshots)."""
     lines = [
-        DocumentLine(
-            position=1,
-            article_code="LAB",
-            label="Labour",
-            quantity=D("2.5"),
+        gc_line(
+            "LAB",
+            "Labour",
+            "2.5",
+            "95",
+            "237.50",
             unit_code="HA",
-            unit_price=D("95"),
-            vat_rate=D("20"),
-            amount_ht=D("237.50"),
             intervention_date=date(2026, 1, 15),
             work_site="Parcelle des Mares",
             driver="Paul",
         ),
-        DocumentLine(
+        gc_line(
+            "SEMBLE",
+            "Semences blé certifiées",
+            "10",
+            "42.80",
+            "406.60",
             position=2,
-            article_code="SEMBLE",
-            label="Semences blé certifiées",
-            quantity=D("10"),
             unit_code="U",
-            unit_price=D("42.80"),
             discount_percent=D("5"),
             vat_rate=D("5.5"),
-            amount_ht=D("406.60"),
         ),
     ]
-    return Document(
-        doc_type=DocType.DELIVERY,
-        number="",
-        date=date(2026, 1, 18),
-        company_code="ETA1",
-        site_code="CHARTRES",
-        depot_code="DEP1",
-        client_code="0701",
-        payment_method="Chèques",
-        connector_code="FACILI",
-        external_id="F1",
-        lines=lines,
-    )
+    return gc_document(lines, payment_method="Chèques")
 
 
 def add_document(app: EconnectApp) -> Document:

@@ -18,8 +18,9 @@ import click
 from sqlite_utils import Database
 
 from .. import paths
-from ..db import describe, open_db
-from ..errors import UserError, ValidationFailed, os_reason
+from ..errors import UserError, ValidationFailed, describe, os_reason
+from ..settings import Settings
+from ..sync.database import open_database
 from . import _french
 from ._output import EXIT_FAILED, say, use_forgiving_streams
 
@@ -31,11 +32,12 @@ _french.install()
 class Context:
     db_path: Path
     log_path: Path | None = None
+    settings: Settings = field(default_factory=Settings)
     _db: Database | None = field(default=None, repr=False)
 
     def db(self, *, create: bool = False) -> Database:
         if self._db is None:
-            self._db = open_db(self.db_path, create=create)
+            self._db = open_database(self.db_path, create=create)
         return self._db
 
     def close(self) -> None:

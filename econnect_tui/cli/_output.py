@@ -12,12 +12,14 @@ import json
 import sys
 from collections.abc import Iterable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import click
 from pydantic import BaseModel
 
-from ..text import escape_controls
+from .. import french
+from ..text import escape_controls, plural
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -91,19 +93,24 @@ def out(message: str = "") -> None:
 
 
 def money(value: Decimal | None) -> str:
-    """86.25 -> « 86,25 »."""
-    if value is None:
-        return ""
-    return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+    """86.25 -> « 86,25 », thousands grouped by a narrow no-break space."""
+    return french.money(value, french.NARROW_NO_BREAK_SPACE)
 
 
 def number(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return format(value.normalize() if value == value.to_integral() else value, "f").replace(
-        ".", ","
-    )
+    return french.decimal_short(value)
 
 
 def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+def say_import(summary: Any, file: Path, as_json: bool, counts: str) -> None:
+    """The outcome of an import of `file`: its warnings on stderr, then the summary as JSON, or
+    « f.csv : 12 lignes lues, `counts` »."""
+    for warning in summary.warnings:
+        say(warning)
+    if as_json:
+        print_json(summary)
+    else:
+        say(f"{file.name} : {plural(summary.rows, 'ligne lue', 'lignes lues')}, {counts}")

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
-from ..exchange.masterdata import KINDS
-from ..sync.gcimport import import_master_file
+from ..sync.gcimport import KINDS, import_master_file
 from ..text import plural
 from . import Context
 from ._french import SUBCOMMAND_METAVAR
-from ._output import print_json, say
+from ._output import say_import
 
 
 @click.group(subcommand_metavar=SUBCOMMAND_METAVAR)
@@ -30,16 +29,13 @@ def gc() -> None:
 def import_(obj: Context, kind: str, file: Path, as_json: bool) -> None:
     """Charge un fichier CSV de données GC (crée ou met à jour par code, ne supprime rien)."""
     summary = import_master_file(obj.db(), kind, file)
-    for warning in summary.warnings:
-        say(warning)
-    if as_json:
-        print_json(summary)
-    else:
-        say(
-            f"{file.name} : {plural(summary.rows, 'ligne lue', 'lignes lues')}, "
-            f"{plural(summary.created, 'créé')}, {summary.updated} mis à jour, "
-            f"{plural(summary.unchanged, 'inchangé')} ({KINDS[kind].title})."
-        )
+    say_import(
+        summary,
+        file,
+        as_json,
+        f"{plural(summary.created, 'créé')}, {summary.updated} mis à jour, "
+        f"{plural(summary.unchanged, 'inchangé')} ({KINDS[kind].title}).",
+    )
 
 
 def _types_help() -> str:

@@ -11,7 +11,7 @@ from ..sync.runs import operator
 from ..text import plural
 from . import Context
 from ._french import SUBCOMMAND_METAVAR
-from ._output import print_json, say
+from ._output import say, say_import
 
 
 @click.group(subcommand_metavar=SUBCOMMAND_METAVAR)
@@ -47,14 +47,11 @@ def import_(obj: Context, code: str, file: Path, as_json: bool) -> None:
     celle de l'article ; les articles absents du fichier ne changent pas). Tout est vérifié
     d'abord : une seule ligne fausse et rien n'est importé."""
     summary = service.import_file(obj.db(), code, file, operator())
-    for warning in summary.warnings:
-        say(warning)
-    if as_json:
-        print_json(summary)
-    else:
-        say(
-            f"{file.name} : {plural(summary.rows, 'ligne lue', 'lignes lues')}, "
-            f"{plural(summary.added, 'ajoutée')}, {plural(summary.changed, 'modifiée')}, "
-            f"{plural(summary.removed, 'retirée')}, {plural(summary.unchanged, 'inchangée')} "
-            f"({summary.connector})."
-        )
+    say_import(
+        summary,
+        file,
+        as_json,
+        f"{plural(summary.added, 'ajoutée')}, {plural(summary.changed, 'modifiée')}, "
+        f"{plural(summary.removed, 'retirée')}, {plural(summary.unchanged, 'inchangée')} "
+        f"({summary.connector}).",
+    )

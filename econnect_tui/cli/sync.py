@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 
 import click
 
 from ..errors import NotFound
+from ..french import date_time
 from ..models.reports import RunKind, SyncRun
 from ..store import connectors as connectors_store
 from ..store import history as history_store
-from ..sync import locks
-from ..sync import receive as reception
+from ..sync import locks, reception
 from ..text import plural
 from . import Context
 from ._output import EXIT_HELD_BACK, out, print_json, say, stderr_is_terminal
@@ -34,10 +33,6 @@ def _progress():
     return show
 
 
-def local(when: datetime | None) -> str:
-    return when.astimezone().strftime("%d/%m/%Y %H:%M") if when else ""
-
-
 @click.command()
 @click.argument("code")
 @click.option(
@@ -50,7 +45,9 @@ def receive(obj: Context, code: str, preview: bool, as_json: bool) -> None:
     met le reste en attente, affiche le rapport)."""
     db = obj.db()
     if preview:
-        result = reception.preview(db, code, progress=_progress())
+        result = reception.preview(
+            db, code, progress=_progress(), settle=obj.settings.settle_seconds
+        )
         if as_json:
             data = result.model_dump(mode="json")
             data["files_to_process"] = result.files_to_process
@@ -59,7 +56,7 @@ def receive(obj: Context, code: str, preview: bool, as_json: bool) -> None:
             print_preview(result)
         left_aside = any(not item.ok for item in [*result.files, *result.documents, *result.tiers])
         sys.exit(EXIT_HELD_BACK if left_aside else 0)
-    outcome = reception.receive(db, code, progress=_progress())
+    outcome = reception.receive(db, code, progress=_progress(), settle=obj.settings.settle_seconds)
     if as_json:
         print_json(history_store.get_run(db, outcome.run.id))
         say(outcome.run.message or "")
@@ -99,7 +96,7 @@ def print_report(run: SyncRun, rows=None) -> None:
     """The report; `rows` (an iterator from the history) streams a big one."""
     rows = run.rows if rows is None else rows
     out(
-        f"{run.kind.label} n° {run.id} — {run.connector_code} — {local(run.started_at)} — "
+        f"{run.kind.label} n° {run.id} — {run.connector_code} — {date_time(run.started_at)} — "
         f"{run.user} — {run.state}"
     )
     if run.files:
@@ -167,8 +164,8 @@ def status(obj: Context, as_json: bool) -> None:
             waiting = p.folder_error
         out(
             f"{code}  {state}  {waiting}  dernière réception : "
-            f"{local(last.started_at) if last else 'jamais'}  dernier envoi : "
-            f"{local(sent.started_at) + ' ' + sent.status.symbol if sent else 'jamais'}"
+            f"{date_time(last.started_at) if last else 'jamais'}  dernier envoi : "
+            f"{date_time(sent.started_at) + ' ' + sent.status.symbol if sent else 'jamais'}"
         )
 
 
@@ -199,7 +196,7 @@ def history(obj: Context, code: str, run_id: int | None, as_json: bool) -> None:
         say(f"Aucune synchronisation pour {code}.")
     for run in runs:
         out(
-            f"{run.id:>5}  {local(run.started_at)}  {run.kind.label:<9}  {run.status.symbol}  "
+            f"{run.id:>5}  {date_time(run.started_at)}  {run.kind.label:<9}  {run.status.symbol}  "
             f"{run.user}  {run.message or ''}"
         )
 

@@ -8,16 +8,15 @@ document's rows together (header fields agree, line amounts, total).
 from __future__ import annotations
 
 import hashlib
-import operator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 
+from ..french import two_decimals
 from ..models.amounts import Totals, document_totals, line_amount_ht
 from ..models.validators import (
-    MAX_LINE_AMOUNT,
     check_amount,
     check_email,
     check_line_number,
@@ -25,11 +24,10 @@ from ..models.validators import (
     check_rate,
     check_siret,
     check_total,
-    line_amount_error,
 )
-from .csvfile import ColumnKind as K
-from .csvfile import CsvRow, Layout, location
-from .csvfile import column as _c
+from .csv import ColumnKind as K
+from .csv import CsvRow, Layout
+from .csv import column as _c
 
 
 class FileKind(StrEnum):
@@ -166,8 +164,10 @@ def _canonical(value) -> str:
 
 
 _NAMES = DOCUMENT_LAYOUT.names
-_DECIMALS = tuple(i for i, c in enumerate(DOCUMENT_LAYOUT.columns) if c.kind is K.DECIMAL)
-_DATES = tuple(i for i, c in enumerate(DOCUMENT_LAYOUT.columns) if c.kind is K.DATE)
+#: Positions, in layout order, of the values that are numbers and dates.
+DECIMAL_POSITIONS = tuple(i for i, c in enumerate(DOCUMENT_LAYOUT.columns) if c.kind is K.DECIMAL)
+DATE_POSITIONS = tuple(i for i, c in enumerate(DOCUMENT_LAYOUT.columns) if c.kind is K.DATE)
+_ONE_CENT = Decimal("0.01")
 
 
 def canonical_row(values: dict) -> list:
@@ -175,10 +175,10 @@ def canonical_row(values: dict) -> list:
     ISO, NumeroLigne an int, None when empty. What staging stores and the content hash reads."""
     get = values.get
     row = [get(name) for name in _NAMES]
-    for i in _DECIMALS:
+    for i in DECIMAL_POSITIONS:
         if row[i] is not None:
             row[i] = canonical_decimal(row[i])
-    for i in _DATES:
+    for i in DATE_POSITIONS:
         if row[i] is not None:
             row[i] = row[i].isoformat()
     return row
@@ -214,146 +214,6 @@ def hashed_before_one_line_break(stored: str, serialized_rows: list[str]) -> boo
         content_hash(row.replace("\n", form) for row in serialized_rows) == stored
         for form in ("\r\n", "\r")
     )
-
-
-# A document row as staging stores it, in this order (store.staging writes these columns):
-# what SQL needs to check a whole document and copy its lines into the GC without Python
-# touching each line again. Canonical texts (decimals normalised, dates ISO); `head` is the
-# header fields before NumeroLigne as one text; the line amount is computed (text, and cents
-# for exact sums); `clean` says the row has no error and its MontantHT agrees; `data` is the
-# serialized row (`serialize_row`), what the content hash reads (stored: cheaper than SQL
-# rebuilding it at each check).
-STAGED_LINE_COLUMNS = (
-    "file_id",
-    "line",
-    "numero",
-    "errors",
-    "clean",
-    "head",
-    "numero_ligne",
-    "code_article",
-    "libelle",
-    "quantite",
-    "unite",
-    "prix",
-    "remise",
-    "taux_tva",
-    "montant",
-    "total_ttc",
-    "date_intervention",
-    "chantier",
-    "surface",
-    "chauffeur",
-    "materiel",
-    "amount",
-    "cents",
-    "data",
-)
-_POSITION = {name: i for i, name in enumerate(_NAMES)}
-_NUMERO_LIGNE = _POSITION["NumeroLigne"]
-_REQUIRED_POSITIONS = tuple((_POSITION[name], name) for name in REQUIRED_VALUES)
-_Q, _P, _R, _M = (
-    _POSITION[n] for n in ("Quantite", "PrixUnitaireHT", "RemisePourcent", "MontantHT")
-)
-_ONE_CENT = Decimal("0.01")
-_MAX_CENTS = int(MAX_LINE_AMOUNT.scaleb(2))
-_MIN_CENTS = -_MAX_CENTS
-assert HEADER_COLUMNS[-1] == "TotalTTC" and all(
-    _POSITION[name] < _NUMERO_LIGNE for name in HEADER_COLUMNS[:-1]
-)
-
-
-def split_header(header: str) -> dict[str, str | None]:
-    """The header fields of a staged row (`head` and TotalTTC, as store.staging gives them),
-    by column name: canonical text, None when empty."""
-    return {n: v or None for n, v in zip(HEADER_COLUMNS, header.split(FIELD_SEPARATOR))}
-
-
-def header_of_serialized(data: str) -> dict[str, str | None]:
-    """`split_header` of a serialized staged row (`serialize_row`)."""
-    fields = data.split(FIELD_SEPARATOR)
-    return split_header(FIELD_SEPARATOR.join(fields[_POSITION[n]] for n in HEADER_COLUMNS))
-
-
-class DocumentRowStager:
-    """Turns the parsed rows of one ImportDocuments file (values in layout order, as
-    `CsvReader.lists` gives them) into staged rows (`STAGED_LINE_COLUMNS`). Called once per line
-    of files of a million lines: one function, canonical texts cached per value."""
-
-    def __init__(self, filename: str, file_id: int) -> None:
-        self.filename = filename
-        self.file_id = file_id
-        # (positions, canonical text of each value seen, how to make it): decimals, dates
-        self._kinds = (
-            (_DECIMALS, {}, canonical_decimal),
-            (_DATES, {}, _isoformat),
-        )
-
-    def __call__(self, line: int, values: list, errors: list[str]) -> tuple:
-        if None in _required(values):
-            errors.extend(missing_values(values, errors, self.filename, line))
-        texts = values.copy()
-        for positions, cache, canonical in self._kinds:
-            for i in positions:
-                value = texts[i]
-                if value is not None:
-                    text = cache.get(value)
-                    if text is None:
-                        text = cache[value] = canonical(value)
-                    texts[i] = text
-        amount = cents = None
-        ok = not errors
-        quantity, price = values[_Q], values[_P]
-        if quantity is not None and price is not None:
-            try:
-                amount = line_amount_ht(quantity, price, values[_R])
-            except ArithmeticError:  # beyond exact decimals: the document check reports it
-                amount, ok = None, False
-            else:
-                cents = int(amount.scaleb(2))
-                if not _MIN_CENTS <= cents <= _MAX_CENTS:
-                    # would not fit SQLite's integers, or leave no room for a document's sums
-                    errors.append(f"{self.filename}:{line}: MontantHT: {line_amount_error(amount)}")
-                    amount = cents = None
-                    ok = False
-                else:
-                    given = values[_M]
-                    if given is not None and abs(given - amount) > _ONE_CENT:
-                        ok = False
-        serial = ["" if t is None else t for t in texts]
-        numero_ligne = texts[_NUMERO_LIGNE]
-        if numero_ligne is not None:
-            serial[_NUMERO_LIGNE] = str(numero_ligne)
-        return (
-            self.file_id,
-            line,
-            serial[0],
-            "\n".join(errors) if errors else None,
-            1 if ok else 0,
-            FIELD_SEPARATOR.join(serial[1:_NUMERO_LIGNE]),
-            *texts[_NUMERO_LIGNE:],
-            None if amount is None else str(amount),
-            cents,
-            FIELD_SEPARATOR.join(serial),
-        )
-
-
-def _isoformat(value: date | datetime) -> str:
-    return value.isoformat()
-
-
-_required = operator.itemgetter(*(i for i, _ in _REQUIRED_POSITIONS))
-
-
-def missing_values(values: list, errors: list[str], filename: str, line: int) -> list[str]:
-    """Located errors for required cells left empty (a bad value already has its own error);
-    `values` in layout order."""
-    bad = {cell[0] for e in errors if (where := location(e)) and (cell := where.cell())}
-    return [
-        f"{filename}:{line}: {name}: valeur obligatoire"
-        for i, name in _REQUIRED_POSITIONS
-        if values[i] is None and name not in bad
-    ]
 
 
 def line_amount(values: dict) -> Decimal:
@@ -418,11 +278,7 @@ def total_warning(given: Decimal | None, computed: Decimal) -> str | None:
     """The TotalTTC of the file, when it differs from the computed total by more than 0.01."""
     if given is None or abs(given - computed) <= _ONE_CENT:
         return None
-    return f"total TTC reçu {_money(given)} €, calculé {_money(computed)} €"
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return f"total TTC reçu {two_decimals(given)} €, calculé {two_decimals(computed)} €"
 
 
 def preview_label(values: dict, computed_total: Decimal | None) -> str:

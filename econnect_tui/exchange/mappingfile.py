@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .csvfile import Column, ColumnKind, Layout
+from .csv import Column, ColumnKind, Layout
 
 MAPPING_HEADER = ("CodeArticle", "CodeArticleExterne")
-# Codes: read in the normal form of every code (csvfile, normal.py), as the reception reads the
+# Codes: read in the normal form of every code (exchange.csv, normal.py), as the reception reads the
 # external codes of the documents, so a code a document holds is the code this file gives.
 MAPPING_LAYOUT = Layout(
     (

@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models.validators import check_amount, check_quantity, check_rate
-from ..normal import clean_code
-from .csvfile import ColumnKind as K
-from .csvfile import CsvRow, Layout
-from .csvfile import column as _c
+from .csv import ColumnKind as K
+from .csv import CsvRow, Layout
+from .csv import column as _c
 from .facilitime import CONTACT_FIELDS, TIERS_FIELDS
 
 
@@ -218,10 +217,3 @@ KINDS: dict[str, MasterKind] = {
         ),
     )
 }
-
-
-def split_codes(text: str) -> list[str]:
-    """« FAM1, FAM2 » -> ["FAM1", "FAM2"]: the Famille column of the filter files, each code in
-    its normal form (`normal.clean_code`; `InvisibleCharacter` when one holds an invisible
-    character inside)."""
-    return [code for code in map(clean_code, text.split(",")) if code]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..french import decimal
 from ..normal import InvisibleCharacter, clean_code
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -74,7 +75,7 @@ _SHOW = 40
 
 
 def _quoted(value: Decimal | int) -> str:
-    text = format(value, "f").replace(".", ",") if isinstance(value, Decimal) else str(value)
+    text = decimal(value) if isinstance(value, Decimal) else str(value)
     return f"« {text if len(text) <= _SHOW else text[: _SHOW - 1] + '…'} »"
 
 

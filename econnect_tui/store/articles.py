@@ -187,26 +187,44 @@ _UPSERT_PRICE = (
 
 
 def upsert_prices(db: Database, prices: Iterable[Price]) -> int:
-    n = 0
-    with write_transaction(db):
-        for p in prices:
-            db.execute(_UPSERT_PRICE, [p.article_code, p.price_category_code, p.unit_code, p.price])
-            n += 1
-    return n
+    return _upsert(
+        db,
+        _UPSERT_PRICE,
+        ([p.article_code, p.price_category_code, p.unit_code, p.price] for p in prices),
+    )
 
 
 def replace_prices(db: Database, code: str, prices: list[Price]) -> None:
     """The article card's Tarifs tab: the article's prices become exactly `prices`."""
+    _replace(
+        db,
+        code,
+        "prices",
+        lambda: upsert_prices(db, prices),
+        "Impossible d'enregistrer les tarifs : une catégorie tarifaire ou une unité "
+        "n'existe pas, ou un tarif est en double.",
+    )
+
+
+def _upsert(db: Database, sql: str, rows: Iterable[list]) -> int:
+    n = 0
+    with write_transaction(db):
+        for row in rows:
+            db.execute(sql, row)
+            n += 1
+    return n
+
+
+def _replace(db: Database, code: str, table: str, insert, refusal: str) -> None:
+    """The article's rows of `table` (prices, stocks) become exactly those `insert` writes, in
+    one transaction; a GC record they cite that does not exist is `refusal`."""
     try:
         with write_transaction(db):
             article = require_article(db, code)
-            db.execute("DELETE FROM prices WHERE article_id = ?", [article.id])
-            upsert_prices(db, prices)
+            db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article.id])
+            insert()
     except sqlite3.IntegrityError as exc:
-        raise UserError(
-            "Impossible d'enregistrer les tarifs : une catégorie tarifaire ou une unité "
-            "n'existe pas, ou un tarif est en double."
-        ) from exc
+        raise UserError(refusal) from exc
 
 
 # Stocks ---------------------------------------------------------------------------------------
@@ -232,24 +250,17 @@ _UPSERT_STOCK = (
 
 
 def upsert_stocks(db: Database, stocks: Iterable[Stock]) -> int:
-    n = 0
-    with write_transaction(db):
-        for s in stocks:
-            db.execute(_UPSERT_STOCK, [s.article_code, s.depot_code, s.quantity])
-            n += 1
-    return n
+    return _upsert(db, _UPSERT_STOCK, ([s.article_code, s.depot_code, s.quantity] for s in stocks))
 
 
 def replace_stocks(db: Database, code: str, stocks: list[Stock]) -> None:
-    try:
-        with write_transaction(db):
-            article = require_article(db, code)
-            db.execute("DELETE FROM stocks WHERE article_id = ?", [article.id])
-            upsert_stocks(db, stocks)
-    except sqlite3.IntegrityError as exc:
-        raise UserError(
-            "Impossible d'enregistrer les stocks : un dépôt n'existe pas ou est en double."
-        ) from exc
+    _replace(
+        db,
+        code,
+        "stocks",
+        lambda: upsert_stocks(db, stocks),
+        "Impossible d'enregistrer les stocks : un dépôt n'existe pas ou est en double.",
+    )
 
 
 # Filters --------------------------------------------------------------------------------------

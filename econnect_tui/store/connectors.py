@@ -9,8 +9,8 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..errors import Conflict, NotFound, UserError
+from ..french import dated
 from ..models.connector import Connector, ReceiveSettings, SendSettings
-from ..text import dated
 
 # model attribute path -> column
 _COLUMNS: dict[str, str] = {

@@ -195,7 +195,7 @@ def allocate_numbers(db: Database, doc_type: DocType, count: int) -> list[str]:
 
 class DocumentHeader(NamedTuple):
     """What the documents table holds of a document besides its number: what a reception
-    writes in bulk (its lines copied by store.staging.copy_lines) and `create_document` one
+    writes in bulk (its lines copied from staging by `copy_staged_lines`) and `create_document` one
     at a time."""
 
     doc_type: DocType
@@ -375,6 +375,31 @@ def insert_line_rows(db: Database, rows: Iterable[tuple]) -> None:
         " unit_code, unit_price, discount_percent, vat_rate, amount_ht, intervention_date,"
         " work_site, surface, driver, equipment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
+    )
+
+
+def copy_staged_lines(
+    db: Database, connector_code: str, targets: list[tuple[int, list[int]]]
+) -> None:
+    """Writes the GC lines of checked documents straight from staging: `targets` are (GC
+    document id, ids of its staged rows in line order: the position follows). Every article
+    is mapped (checked)."""
+    db.conn.execute(
+        """
+        INSERT INTO document_lines (document_id, position, article_id, label, quantity,
+            unit_code, unit_price, discount_percent, vat_rate, amount_ht, intervention_date,
+            work_site, surface, driver, equipment)
+        SELECT json_extract(d.value, '$[0]'), r.key + 1, m.article_id, l.libelle,
+               l.quantite, coalesce(l.unite, a.unit_code), l.prix, l.remise,
+               coalesce(l.taux_tva, a.vat_rate), l.amount,
+               substr(l.date_intervention, 1, 10), l.chantier, l.surface, l.chauffeur,
+               l.materiel
+        FROM json_each(:targets) d, json_each(d.value, '$[1]') r
+        JOIN staged_lines l ON l.id = r.value
+        JOIN article_mappings m ON m.connector_code = :c AND m.external_code = l.code_article
+        JOIN articles a ON a.id = m.article_id
+        """,
+        {"targets": json.dumps(targets), "c": connector_code},
     )
 
 

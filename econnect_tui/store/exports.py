@@ -5,7 +5,7 @@ Unlike the other store modules these yield plain tuples, not models: a send stre
 50,000 rows per file from a cursor straight into the CSV writer, and a pydantic model per row
 would cost more than the whole write. Each tuple is one line of the file, its cells in the order
 of the file's columns (`sync.send.ARTICLES_COLUMNS`, `CLIENTS_COLUMNS`, `CONTACTS_COLUMNS`),
-typed for `exchange.csvfile.format_cell`: Decimal for prices, rates and quantities, bool for
+typed for `exchange.csv.format_cell`: Decimal for prices, rates and quantities, bool for
 flags, str or None for text. Rows come ordered by code, so two sends of the same data give the
 same bytes.
 """
@@ -122,13 +122,13 @@ def client_filter_where(flt: ClientFilter | None, alias: str = "t") -> tuple[str
 
 def client_query(selection: ClientFilter | None) -> tuple[str, list]:
     """The SQL and parameters behind `client_rows`."""
-    where, params = client_filter_where(selection, "t")
-    sql = (
+    return _of_clients(
+        selection,
         "SELECT t.code, t.civility, t.name, t.address1, t.address2, t.postal_code, t.city,"
         " t.country, t.phone, t.mobile, t.email, t.siret, t.vat_number, t.client_family_code,"
-        f" t.payment_method FROM tiers t WHERE {where} ORDER BY t.code"
+        " t.payment_method FROM tiers t",
+        "t.code",
     )
-    return sql, params
 
 
 def client_rows(db: Database, selection: ClientFilter | None) -> Iterable[tuple]:
@@ -141,13 +141,18 @@ def client_rows(db: Database, selection: ClientFilter | None) -> Iterable[tuple]
 
 def contact_query(selection: ClientFilter | None) -> tuple[str, list]:
     """The SQL and parameters behind `contact_rows`."""
-    where, params = client_filter_where(selection, "t")
-    sql = (
+    return _of_clients(
+        selection,
         "SELECT t.code, c.code, c.civility, c.last_name, c.first_name, c.function, c.phone,"
-        " c.mobile, c.email FROM tiers t JOIN contacts c ON c.tiers_id = t.id"
-        f" WHERE {where} ORDER BY t.code, c.id"
+        " c.mobile, c.email FROM tiers t JOIN contacts c ON c.tiers_id = t.id",
+        "t.code, c.id",
     )
-    return sql, params
+
+
+def _of_clients(selection: ClientFilter | None, select: str, order: str) -> tuple[str, list]:
+    """`select` (over the tiers `t`) kept to the clients `selection` selects, in `order`."""
+    where, params = client_filter_where(selection, "t")
+    return f"{select} WHERE {where} ORDER BY {order}", params
 
 
 def contact_rows(db: Database, selection: ClientFilter | None) -> Iterable[tuple]:

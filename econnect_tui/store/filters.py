@@ -40,10 +40,7 @@ def list_article_filters(db: Database) -> list[ArticleFilter]:
 
 
 def get_article_filter(db: Database, name: str) -> ArticleFilter:
-    for f in list_article_filters(db):
-        if f.name == name:
-            return f
-    raise NotFound(f"Le filtre d'articles « {name} » n'existe pas.")
+    return _named(list_article_filters(db), name, "d'articles")
 
 
 def list_client_filters(db: Database) -> list[ClientFilter]:
@@ -59,10 +56,14 @@ def list_client_filters(db: Database) -> list[ClientFilter]:
 
 
 def get_client_filter(db: Database, name: str) -> ClientFilter:
-    for f in list_client_filters(db):
+    return _named(list_client_filters(db), name, "de clients")
+
+
+def _named(filters: list, name: str, what: str):
+    for f in filters:
         if f.name == name:
             return f
-    raise NotFound(f"Le filtre de clients « {name} » n'existe pas.")
+    raise NotFound(f"Le filtre {what} « {name} » n'existe pas.")
 
 
 def _check_families(db: Database, table: str, families: list[str]) -> None:

@@ -14,11 +14,11 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..errors import Conflict, NotFound, UserError
+from ..french import dated
 from ..models.gc import ArticleFilter
 from ..models.mapping import Mapping, MappingChange
 from ..normal import InvisibleCharacter, clean_text
 from ..normal import clean_code as normal_code
-from ..text import dated
 from .articles import filter_where
 from .history import now
 
@@ -43,30 +43,25 @@ def check_external_code(code: str) -> None:
 
 def external_to_article(db: Database, connector_code: str) -> dict[str, str]:
     """External code -> GC article code, for one connector."""
-    cur = db.execute(
-        "SELECT m.external_code, a.code FROM article_mappings m"
-        " JOIN articles a ON a.id = m.article_id WHERE m.connector_code = ?",
-        [connector_code],
-    )
-    return dict(cur.fetchall())
+    return _pairs(db, "m.external_code, a.code", "m.connector_code", connector_code)
 
 
 def article_to_external(db: Database, connector_code: str) -> dict[str, str]:
     """GC article code -> external code, for one connector."""
-    cur = db.execute(
-        "SELECT a.code, m.external_code FROM article_mappings m"
-        " JOIN articles a ON a.id = m.article_id WHERE m.connector_code = ?",
-        [connector_code],
-    )
-    return dict(cur.fetchall())
+    return _pairs(db, "a.code, m.external_code", "m.connector_code", connector_code)
 
 
 def mappings_of_article(db: Database, article_code: str) -> dict[str, str]:
     """Connector code -> external code, for one article (the article card's tab)."""
+    return _pairs(db, "m.connector_code, m.external_code", "a.code", article_code)
+
+
+def _pairs(db: Database, columns: str, where: str, value: str) -> dict[str, str]:
+    """Two columns of the correspondences joined to their articles, as a dict."""
     cur = db.execute(
-        "SELECT m.connector_code, m.external_code FROM article_mappings m"
-        " JOIN articles a ON a.id = m.article_id WHERE a.code = ?",
-        [article_code],
+        f"SELECT {columns} FROM article_mappings m"
+        f" JOIN articles a ON a.id = m.article_id WHERE {where} = ?",
+        [value],
     )
     return dict(cur.fetchall())
 

@@ -11,46 +11,17 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from typing import NamedTuple
 
 from sqlite_utils import Database
 
 from ..db import write_transaction
-from ..exchange.csvfile import ColumnKind
-from ..exchange.facilitime import (
-    DOCUMENT_LAYOUT,
-    FIELD_SEPARATOR,
-    STAGED_LINE_COLUMNS,
-    DocumentRowStager,
-)
 from .history import now
 
-# A staged row holds the columns SQL checks and copies and the serialized row (what the
-# content hash reads and what the detailed check of a faulty document parses back):
-# exchange.facilitime.STAGED_LINE_COLUMNS.
-_INSERT_LINES = (
-    f"INSERT INTO staged_lines ({', '.join(STAGED_LINE_COLUMNS)})"
-    f" VALUES ({', '.join('?' for _ in STAGED_LINE_COLUMNS)})"
-)
+# The header fields of a staged row as one text (`exchange.staged.split_header` reads it).
 _HEADER_SQL = "l.head || char(31) || coalesce(l.total_ttc, '')"
-
-
-def _read_date(text: str | None):
-    if text is None:
-        return None
-    return datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
-
-
-_LINE_NAMES = DOCUMENT_LAYOUT.names
-# Positions to convert from their canonical text (the others are texts and codes, kept as is).
-_CONVERTERS = {ColumnKind.DECIMAL: Decimal, ColumnKind.DATE: _read_date, ColumnKind.INTEGER: int}
-_LINE_CONVERTERS = tuple(
-    (i, _CONVERTERS[c.kind]) for i, c in enumerate(DOCUMENT_LAYOUT.columns) if c.kind in _CONVERTERS
-)
 
 
 # Files ----------------------------------------------------------------------------------------
@@ -184,8 +155,17 @@ def forget_file(db: Database, file_id: int) -> None:
 # Document rows and versions -------------------------------------------------------------------
 
 
-def insert_lines(db: Database, rows: list[tuple]) -> None:
-    db.conn.executemany(_INSERT_LINES, rows)
+def insert_lines(db: Database, rows: Sequence[NamedTuple]) -> None:
+    """Staged document rows, named by their fields (`exchange.staged.StagedLine`: the
+    reception's format is defined there, not here)."""
+    if not rows:
+        return
+    columns = rows[0]._fields
+    db.conn.executemany(
+        f"INSERT INTO staged_lines ({', '.join(columns)})"
+        f" VALUES ({', '.join('?' for _ in columns)})",
+        rows,
+    )
 
 
 def add_versions(db: Database, connector_code: str, file_id: int) -> int:
@@ -259,67 +239,19 @@ def iter_open_versions(
         after = versions[-1].numero
 
 
-def lines_of(db: Database, versions: list[Version]) -> dict[tuple[str, int], list[tuple]]:
-    """(numero, file_id) -> [(line, values dict, errors, serialized row, staged row id)] in
-    line order."""
-    out: dict[tuple[str, int], list[tuple]] = {}
+def lines_of(db: Database, versions: list[Version]) -> list[tuple]:
+    """The stored rows of these document versions, (file_id, line, numero, data, errors, id),
+    by document in line order (`exchange.staged.read_lines` reads them)."""
     if not versions:
-        return out
+        return []
     keys = json.dumps([[v.numero, v.file_id] for v in versions])
-    cur = db.conn.execute(
+    return db.conn.execute(
         "SELECT l.file_id, l.line, l.numero, l.data, l.errors, l.id FROM staged_lines l"
         " JOIN json_each(?) k ON l.file_id = json_extract(k.value, '$[1]')"
         " AND l.numero = json_extract(k.value, '$[0]')"
         " ORDER BY l.numero, l.numero_ligne IS NULL, l.numero_ligne, l.line",
         [keys],
-    )
-    names = _LINE_NAMES
-    cache: dict = {}  # prices, quantities, dates repeat: convert each text once
-    for file_id, line, numero, data, errors, row_id in cur:
-        values = dict(zip(names, _parse_serialized(data, cache)))
-        values["NumeroDocument"] = numero
-        out.setdefault((numero, file_id), []).append(
-            (line, values, errors.split("\n") if errors else [], data, row_id)
-        )
-    return out
-
-
-def _parse_serialized(data: str, cache: dict) -> list:
-    """A serialized staged row back to its values in layout order."""
-    fields = [f or None for f in data.split(FIELD_SEPARATOR)]
-    for i, convert in _LINE_CONVERTERS:
-        raw = fields[i]
-        if raw is not None:
-            key = (i, raw)
-            value = cache.get(key)
-            if value is None:
-                value = cache[key] = convert(raw)
-            fields[i] = value
-    return fields
-
-
-def convert_serialized_lines(db: Database, old: str, new: str) -> None:
-    """Migration 5: rows staged as one serialized text (`old` table: id, file_id, line, data,
-    errors) into the columns of `new`; inside the migration's transaction."""
-    cache: dict = {}
-    stagers: dict[int, DocumentRowStager] = {}
-    sql = (
-        f"INSERT INTO {new} (id, {', '.join(STAGED_LINE_COLUMNS)})"
-        f" VALUES (?, {', '.join('?' for _ in STAGED_LINE_COLUMNS)})"
-    )
-    # Read and written by batches: a file of a million lines waiting at the upgrade is never
-    # held in memory whole.
-    rows = db.conn.execute(f"SELECT id, file_id, line, data, errors FROM {old} ORDER BY id")
-    insert = db.conn.cursor()
-    while batch := rows.fetchmany(1000):
-        converted = []
-        for row_id, file_id, line, data, errors in batch:
-            stage = stagers.setdefault(file_id, DocumentRowStager("", file_id))
-            values = _parse_serialized(data, cache)
-            staged = stage(line, values, errors.split("\n") if errors else [])
-            # the errors as they were recorded (located with the file's name)
-            converted.append((row_id, *staged[:3], errors, *staged[4:]))
-        insert.executemany(sql, converted)
+    ).fetchall()
 
 
 class VersionRow(NamedTuple):
@@ -359,29 +291,6 @@ def version_rows(
         {"keys": keys, "c": connector_code},
     )
     return map(VersionRow._make, cur)
-
-
-def copy_lines(db: Database, connector_code: str, targets: list[tuple[int, list[int]]]) -> None:
-    """Writes the GC lines of checked documents straight from staging: `targets` are (GC
-    document id, ids of its staged rows in line order: the position follows). Every article
-    is mapped (checked)."""
-    db.conn.execute(
-        """
-        INSERT INTO document_lines (document_id, position, article_id, label, quantity,
-            unit_code, unit_price, discount_percent, vat_rate, amount_ht, intervention_date,
-            work_site, surface, driver, equipment)
-        SELECT json_extract(d.value, '$[0]'), r.key + 1, m.article_id, l.libelle,
-               l.quantite, coalesce(l.unite, a.unit_code), l.prix, l.remise,
-               coalesce(l.taux_tva, a.vat_rate), l.amount,
-               substr(l.date_intervention, 1, 10), l.chantier, l.surface, l.chauffeur,
-               l.materiel
-        FROM json_each(:targets) d, json_each(d.value, '$[1]') r
-        JOIN staged_lines l ON l.id = r.value
-        JOIN article_mappings m ON m.connector_code = :c AND m.external_code = l.code_article
-        JOIN articles a ON a.id = m.article_id
-        """,
-        {"targets": json.dumps(targets), "c": connector_code},
-    )
 
 
 def decide_version(

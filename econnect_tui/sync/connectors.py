@@ -362,6 +362,13 @@ def _code_error(key: str, value: str | None, known: set[str], unknown: str) -> l
     return []
 
 
+def _reference_error(
+    db: Database, key: str, value: str | None, kind: RefKind, unknown: str
+) -> list[FieldError]:
+    """`_code_error` against the GC's records of `kind`."""
+    return _code_error(key, value, reference.codes(db, kind), unknown)
+
+
 def _send_errors(db: Database, c: Connector) -> list[FieldError]:
     s = c.send
     errors: list[FieldError] = []
@@ -382,22 +389,19 @@ def _send_errors(db: Database, c: Connector) -> list[FieldError]:
                 "la catégorie tarifaire est obligatoire",
             )
         )
-    errors += _code_error(
+    errors += _reference_error(
+        db,
         "envois.categorie_tarifaire",
         s.price_category,
-        reference.codes(db, RefKind.PRICE_CATEGORIES),
+        RefKind.PRICE_CATEGORIES,
         "catégorie tarifaire inconnue",
     )
-    errors += _code_error(
-        "envois.unite", s.unit, reference.codes(db, RefKind.UNITS), "unité inconnue"
-    )
+    errors += _reference_error(db, "envois.unite", s.unit, RefKind.UNITS, "unité inconnue")
     if not s.depot:
         errors.append(
             _required(db, "envois.depot", RefKind.DEPOTS, "la sélection du dépôt est obligatoire")
         )
-    errors += _code_error(
-        "envois.depot", s.depot, reference.codes(db, RefKind.DEPOTS), "dépôt inconnu"
-    )
+    errors += _reference_error(db, "envois.depot", s.depot, RefKind.DEPOTS, "dépôt inconnu")
     if s.clients is ClientsToSend.FILTER:
         if not s.client_filter:
             errors.append(FieldError("envois.filtre_clients", "choisissez le filtre de clients"))
@@ -460,16 +464,18 @@ def _receive_errors(db: Database, c: Connector) -> list[FieldError]:
                 f"le dépôt « {depot.code} » n'appartient pas au site « {site.code} »",
             )
         )
-    errors += _code_error(
+    errors += _reference_error(
+        db,
         "receptions.famille_client",
         r.client_family,
-        reference.codes(db, RefKind.CLIENT_FAMILIES),
+        RefKind.CLIENT_FAMILIES,
         "famille de clients inconnue",
     )
-    errors += _code_error(
+    errors += _reference_error(
+        db,
         "receptions.famille_fournisseur",
         r.supplier_family,
-        reference.codes(db, RefKind.SUPPLIER_FAMILIES),
+        RefKind.SUPPLIER_FAMILIES,
         "famille de fournisseurs inconnue",
     )
     return errors

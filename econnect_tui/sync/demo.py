@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from ..exchange.csvfile import read_csv
+from ..exchange.csv import read_csv
 from ..exchange.mappingfile import MAPPING_LAYOUT
 from ..exchange.masterdata import KINDS
 from ..models.connector import (
@@ -23,7 +23,7 @@ from ..store import documents as documents_store
 from ..store import mappings as mappings_store
 from .connectors import save_connector
 from .gcimport import import_master_file
-from .receive import receive
+from .reception import receive
 from .runs import operator
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
@@ -94,7 +94,7 @@ def load_demo(db: Database, base: Path) -> Path:
     if new:
         import_folder = Path(connector.import_path)
         _drop(sorted((eta / "historique").glob("*.csv")), import_folder)
-        # Written whole just above: no quiet period (`receive.settle_seconds`) to wait for.
+        # Written whole just above: no quiet period (`Settings.settle_seconds`) to wait for.
         receive(db, DEMO_CONNECTOR, settle=0.0)
         for doc in documents_store.find_documents(db, "F259033_D260115"):
             documents_store.set_status(db, doc.id, DocStatus.VALIDATED)

@@ -15,8 +15,8 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..errors import UserError, ValidationFailed, os_reason
-from ..exchange.csvfile import CsvFileError, location, read_csv
-from ..exchange.masterdata import KINDS, MasterKind, split_codes
+from ..exchange.csv import CsvFileError, location, read_csv
+from ..exchange.masterdata import KINDS, MasterKind
 from ..models.gc import (
     Article,
     ArticleFilter,
@@ -28,6 +28,7 @@ from ..models.gc import (
     TiersKind,
 )
 from ..models.validators import french_reason, spreadsheet_warnings
+from ..normal import split_codes
 from ..store import articles as articles_store
 from ..store import filters as filters_store
 from ..store import reference
@@ -233,20 +234,23 @@ def _check_articles(db, rows: _Rows, built):
 
 
 def _check_prices(db, rows: _Rows, built):
-    articles = set(articles_store.article_ids(db))
-    categories = reference.codes(db, RefKind.PRICE_CATEGORIES)
-    units = reference.codes(db, RefKind.UNITS)
-    out = []
-    for line, given in built:
-        codes = (
-            ("article_code", articles, "article inconnu"),
-            ("price_category_code", categories, "catégorie tarifaire inconnue"),
-            ("unit_code", units, "unité inconnue"),
-        )
-        record = rows.validate(Price, line, given, codes)
-        if record is not None:
-            out.append(record)
-    return out
+    codes = (
+        ("article_code", set(articles_store.article_ids(db)), "article inconnu"),
+        (
+            "price_category_code",
+            reference.codes(db, RefKind.PRICE_CATEGORIES),
+            "catégorie tarifaire inconnue",
+        ),
+        ("unit_code", reference.codes(db, RefKind.UNITS), "unité inconnue"),
+    )
+    return _validated(rows, Price, built, codes)
+
+
+def _validated(rows: _Rows, model, built, codes) -> list:
+    """The records of `built` (line, values) that `model` and the known `codes` accept; the
+    others are said by `rows`."""
+    records = (rows.validate(model, line, given, codes) for line, given in built)
+    return [record for record in records if record is not None]
 
 
 def _write_prices(db, records: list[Price]):
@@ -259,18 +263,11 @@ def _write_prices(db, records: list[Price]):
 
 
 def _check_stocks(db, rows: _Rows, built):
-    articles = set(articles_store.article_ids(db))
-    depots = reference.codes(db, RefKind.DEPOTS)
-    out = []
-    for line, given in built:
-        codes = (
-            ("article_code", articles, "article inconnu"),
-            ("depot_code", depots, "dépôt inconnu"),
-        )
-        record = rows.validate(Stock, line, given, codes)
-        if record is not None:
-            out.append(record)
-    return out
+    codes = (
+        ("article_code", set(articles_store.article_ids(db)), "article inconnu"),
+        ("depot_code", reference.codes(db, RefKind.DEPOTS), "dépôt inconnu"),
+    )
+    return _validated(rows, Stock, built, codes)
 
 
 def _write_stocks(db, records: list[Stock]):

@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..errors import Busy
+from ..french import date_time
 from ..models.reports import INTERRUPTED, INTERRUPTED_SEND, RunKind, RunStatus, SyncRun
 from ..store import history
 from ..store import locks as store
@@ -88,7 +89,7 @@ def _is_stale(owner: store.LockOwner) -> bool:
 
 def describe(owner: store.LockOwner) -> str:
     try:
-        since = datetime.fromisoformat(owner.started_at).astimezone().strftime("%d/%m/%Y %H:%M:%S")
+        since = date_time(datetime.fromisoformat(owner.started_at), seconds=True)
     except ValueError:
         since = owner.started_at
     where = "" if owner.host == host() else f" sur {owner.host}"

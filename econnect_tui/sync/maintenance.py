@@ -11,13 +11,14 @@ from pydantic import BaseModel
 from sqlite_utils import Database
 
 from ..errors import UserError, os_reason
+from ..french import dated
 from ..models.reports import RunKind
 from ..store import history
 from ..store import maintenance as store
-from ..text import dated, plural
+from ..text import plural
 from . import locks, reconcile
 from .connectors import shared_folders
-from .receive import display_name
+from .reception import display_name
 
 
 class CheckItem(BaseModel):

@@ -29,7 +29,7 @@ from sqlite_utils import Database
 
 from ..db import write_transaction
 from ..errors import UserError, ValidationFailed, os_reason
-from ..exchange.csvfile import CsvFileError, format_cell, location, read_csv, write_csv_atomic
+from ..exchange.csv import CsvFileError, format_cell, location, read_csv, write_csv_atomic
 from ..exchange.mappingfile import MAPPING_HEADER, MAPPING_LAYOUT, code_cell, read_code
 from ..models.gc import ArticleFilter
 from ..models.mapping import MappingChange

@@ -7,8 +7,9 @@ import json
 
 from sqlite_utils import Database
 
+from ..french import dated
 from ..store import reconcile as store
-from ..text import dated, plural
+from ..text import plural
 
 DOCUMENTS = "Documents intégrés toujours présents dans la GC"
 TIERS = "Tiers intégrés toujours présents dans la GC"

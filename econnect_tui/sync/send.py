@@ -53,13 +53,13 @@ from sqlite_utils import Database
 
 from .. import faults
 from ..errors import UserError, failure_reason, os_reason
-from ..exchange.csvfile import (
+from ..exchange.csv import (
     UnencodableCell,
     charset_label,
     format_cell,
-    remove_dead_temporaries,
     write_csv_atomic,
 )
+from ..files import remove_dead_temporaries
 from ..models.connector import ArticlesToSend, ClientsToSend, Connector, Liaison, Mode
 from ..models.gc import ArticleFilter, ClientFilter
 from ..models.reports import ItemType, ReportRow, RunFile, RunKind, RunStatus, join_messages
@@ -175,6 +175,16 @@ _EXAMPLES = 3  # replaced texts quoted in the report, per file
 # Planning ---------------------------------------------------------------------------------------
 
 
+def _chosen_filter(c: Connector, what: str, name: str | None) -> str:
+    """The filter the connector's envois name for `what`; none chosen is a French sentence."""
+    if not name:
+        raise UserError(
+            f"Le connecteur {c.code} envoie les {what} d'un filtre personnalisé "
+            "mais aucun filtre n'est choisi dans ses envois."
+        )
+    return name
+
+
 def _plan(db: Database, c: Connector) -> tuple[list[_Export], list[SkippedFile]]:
     """What the connector's « Envois » ask for: the files to write and the kinds not sent."""
     s = c.send
@@ -185,12 +195,8 @@ def _plan(db: Database, c: Connector) -> tuple[list[_Export], list[SkippedFile]]
         skipped.append(_skip(ARTICLES_FILE, "articles", f"« {s.articles.label} »"))
     else:
         if s.articles is ArticlesToSend.FILTER:
-            if not s.article_filter:
-                raise UserError(
-                    f"Le connecteur {c.code} envoie les articles d'un filtre personnalisé "
-                    "mais aucun filtre n'est choisi dans ses envois."
-                )
-            selection = filters_store.get_article_filter(db, s.article_filter)
+            name = _chosen_filter(c, "articles", s.article_filter)
+            selection = filters_store.get_article_filter(db, name)
         else:
             selection = ArticleFilter.model_construct(
                 name="disponibles-export",
@@ -221,12 +227,8 @@ def _plan(db: Database, c: Connector) -> tuple[list[_Export], list[SkippedFile]]
         skipped.append(_skip(CLIENTS_FILE, "clients", f"« {s.clients.label} »"))
     else:
         if s.clients is ClientsToSend.FILTER:
-            if not s.client_filter:
-                raise UserError(
-                    f"Le connecteur {c.code} envoie les clients d'un filtre personnalisé "
-                    "mais aucun filtre n'est choisi dans ses envois."
-                )
-            clients = filters_store.get_client_filter(db, s.client_filter)
+            name = _chosen_filter(c, "clients", s.client_filter)
+            clients = filters_store.get_client_filter(db, name)
         exports_.append(
             _Export(
                 CLIENTS_FILE, "clients", CLIENTS_COLUMNS, lambda: exports.client_rows(db, clients)

@@ -9,7 +9,6 @@ are said in French and the default keys stay.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from pathlib import Path
@@ -20,6 +19,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 
 from ..errors import os_reason
+from ..settings import Settings
 
 KEYS_ENV = "ECONNECT_KEYS"
 
@@ -33,7 +33,7 @@ class KeysFile(BaseModel):
 
 def keys_file() -> Path | None:
     """The operator's keys file; None for an account without a home (the default keys)."""
-    configured = os.environ.get(KEYS_ENV)
+    configured = Settings().keys
     try:
         if configured:
             return Path(configured).expanduser()

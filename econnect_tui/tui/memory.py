@@ -29,7 +29,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from .. import paths
-from ..exchange.csvfile import atomic_write_bytes
+from ..files import atomic_write_bytes
 from ..models.gc import TiersKind
 from ..models.reports import RunKind, RunStatus
 from ..sync.mapping import ShowMode

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from textual.app import App
 from textual.dom import DOMNode
 
-from ..db import open_db
+from ..sync.database import open_database
 
 log = logging.getLogger("econnect")
 
@@ -32,7 +32,7 @@ def worker_db(app: App) -> Iterator[Database]:
     if path is None:
         yield app.db  # type: ignore[attr-defined]
         return
-    db = open_db(path, migrate=False, create=False)
+    db = open_database(path, migrate=False, create=False)
     try:
         yield db
     finally:

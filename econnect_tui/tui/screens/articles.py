@@ -11,8 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, TabbedContent, TabPane
 
+from ... import french
 from ...errors import UserError
-from ...exchange.csvfile import parse_decimal
+from ...french import parse_decimal
 from ...models.gc import Article, Price, Stock
 from ...models.validators import field_errors
 from ...store import articles as store
@@ -37,12 +38,7 @@ LIST_COLUMNS = (
 
 
 def decimal_text(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".") if value == value.to_integral() else text
-    return text.replace(".", ",")
+    return french.decimal_short(value)
 
 
 def article_rows(articles: Sequence[Article | ArticleListRow]) -> list[GridRow]:

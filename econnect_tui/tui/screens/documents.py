@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from ... import french
 from ...errors import UserError, failure_reason
 from ...models.amounts import document_totals
 from ...models.gc import DocStatus
@@ -44,14 +45,12 @@ LIST_COLUMNS = (
 
 
 def money(value) -> str:
-    return f"{value:,.2f}".replace(",", "\u00a0").replace(".", ",")
+    return french.money(value)
 
 
 def price_text(value: Decimal) -> str:
     """A unit price with at least two decimals (7,50), more when it has them (1,3200)."""
-    if -value.as_tuple().exponent < 2:  # type: ignore[operator]
-        value = value.quantize(Decimal("0.01"))
-    return format(value, "f").replace(".", ",")
+    return french.price(value)
 
 
 _STATUS_STYLE = {DocStatus.DRAFT: "", DocStatus.VALIDATED: "ok", DocStatus.INVOICED: "muted"}

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from ...models.gc import DocStatus, TiersKind
 from ...models.reports import RunStatus
 from ...store import articles, documents, tiers
-from ...sync.receive import PendingStatus
+from ...sync.reception import PendingStatus
 from ..threads import call_ui, worker_db
 from ..widgets.connector_status import (
     ConnectorOverview,

@@ -35,10 +35,9 @@ from ...models.connector import Connector
 from ...models.reports import join_messages, split_messages
 from ...store import connectors as connectors_store
 from ...store import history, staging
-from ...sync import locks
-from ...sync import receive as reception
+from ...sync import locks, reception
 from ...sync.mapping import ArticleMatcher, move_code
-from ...sync.receive import (
+from ...sync.reception import (
     NEW,
     SAME,
     UPDATE,

@@ -14,8 +14,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...errors import UserError
-from ...exchange.masterdata import split_codes
 from ...models.gc import ArticleFilter, ClientFilter
+from ...normal import split_codes
 from ...store import filters as filters_store
 from ...store import reference
 from ...store.reference import REF_TABLES, RefKind

@@ -42,7 +42,7 @@ from ...models.reports import RunStatus
 from ...store import connectors as connectors_store
 from ...store import history
 from ...sync import send as sending
-from ...sync.receive import PendingStatus, pending_status
+from ...sync.reception import PendingStatus, pending_status
 from ..commands import PaletteCommand
 from ..threads import call_ui, worker_db
 from ..widgets.connector_status import (

@@ -15,6 +15,7 @@ from datetime import datetime
 from rich.text import Text
 from sqlite_utils import Database
 
+from ... import french
 from ...models.connector import Connector, UpdateMode
 from ...models.reports import RunKind, RunStatus, SyncRun
 from ...store import connectors as connectors_store
@@ -22,7 +23,7 @@ from ...store import history
 from ...store.locks import LockOwner
 from ...sync import locks
 from ...sync.connectors import gc_missing_for_connector
-from ...sync.receive import PendingStatus, pending_status
+from ...sync.reception import PendingStatus, pending_status
 from ...sync.runs import host
 from ...text import plural
 
@@ -55,9 +56,7 @@ def first_run_advice(db: Database) -> str | None:
 
 def local_time(when: datetime | None, seconds: bool = False) -> str:
     """« 27/11/2026 08:13 » in the machine's time zone (the history stores UTC)."""
-    if when is None:
-        return ""
-    return when.astimezone().strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
+    return french.date_time(when, seconds)
 
 
 def pending_counts(pending: PendingStatus) -> str:

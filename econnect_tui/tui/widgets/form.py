@@ -24,7 +24,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Checkbox, Label, RadioButton, RadioSet, Select, Static
 
-from ...exchange.csvfile import parse_decimal
+from ... import french
+from ...french import parse_decimal
 from ..terminal import FieldInput
 from .dropdown import DropDown
 
@@ -120,7 +121,7 @@ def _display(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value, "f").replace(".", ",")
+        return french.decimal(value)
     return str(value)
 
 

@@ -54,6 +54,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
 
+from econnect_tui import french
 from econnect_tui.errors import failure_reason
 from econnect_tui.text import escape_controls, fold, fold_all
 from econnect_tui.tui.widgets.cell_editor import CellEditor, EditMove
@@ -154,7 +155,7 @@ def bulk_allocation() -> Iterator[None]:
 
 def format_count(number: int) -> str:
     """French thousands separator (no-break space): 50000 -> '50 000'."""
-    return f"{number:,}".replace(",", "\u00a0")
+    return french.count(number)
 
 
 @dataclass(frozen=True)
