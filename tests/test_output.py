@@ -148,10 +148,10 @@ def test_the_application_sends_no_escape_sequence_read_from_a_file(tmp_path, led
     s.db.close()
     terminal = Terminal(s.path)
     terminal.read_until(b"Accueil")
-    terminal.settle()
+    terminal.settle(first=0)
     terminal.type(b"\x1b[15~")  # F5: the tiers
     terminal.read_until(b"pirate")
-    terminal.settle()
+    terminal.settle(first=0)
     terminal.type(b"\r")  # the card of the first tiers, 0001
     terminal.settle(1.0)
     terminal.type(b"\x11")  # Ctrl+Q

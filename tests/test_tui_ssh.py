@@ -200,11 +200,18 @@ class Terminal:
 
         os.write(self.master, data)
 
-    def settle(self, quiet: float = 0.4) -> None:
-        """Until the app has written nothing for `quiet` seconds."""
+    def settle(self, quiet: float = 0.4, first: float = 10.0) -> None:
+        """Until the app has answered (its first bytes, waited for up to `first` seconds: on a
+        loaded machine it may take longer than `quiet` to start) and then written nothing for
+        `quiet` seconds."""
         import os
         import select
 
+        if select.select([self.master], [], [], first)[0]:
+            try:
+                self.output += os.read(self.master, 65536)
+            except OSError:
+                return
         while select.select([self.master], [], [], quiet)[0]:
             try:
                 self.output += os.read(self.master, 65536)
